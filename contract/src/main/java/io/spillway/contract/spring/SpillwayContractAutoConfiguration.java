@@ -1,0 +1,53 @@
+package io.spillway.contract.spring;
+
+import io.spillway.contract.OrderTokens;
+import io.spillway.contract.Topics;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.kafka.config.TopicBuilder;
+import org.springframework.kafka.core.KafkaAdmin;
+
+/**
+ * Gives every service the same {@link Topics} catalogue and, where an order token secret is
+ * configured, the same {@link OrderTokens}. Locally the topics are created on start-up; in
+ * production they are declared as Strimzi {@code KafkaTopic}s and {@code spillway.topics.create}
+ * is false.
+ */
+@AutoConfiguration
+@EnableConfigurationProperties({TopicsProperties.class, OrderTokenProperties.class})
+public class SpillwayContractAutoConfiguration {
+
+    @Bean
+    Topics topics(TopicsProperties properties) {
+        return properties.toTopics();
+    }
+
+    @Bean
+    @ConditionalOnProperty("spillway.order-token.secret")
+    OrderTokens orderTokens(OrderTokenProperties properties) {
+        return new OrderTokens(properties.secret());
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(KafkaAdmin.class)
+    @ConditionalOnProperty(name = "spillway.topics.create", havingValue = "true", matchIfMissing = true)
+    static class TopicCreation {
+
+        @Bean
+        KafkaAdmin.NewTopics spillwayTopics(Topics topics) {
+            return new KafkaAdmin.NewTopics(
+                    topic(topics.requested(), topics.partitions(), topics.replicationFactor()),
+                    topic(topics.results(), topics.partitions(), topics.replicationFactor()),
+                    topic(topics.dlq(), 1, topics.replicationFactor()));
+        }
+
+        private static NewTopic topic(String name, int partitions, short replicas) {
+            return TopicBuilder.name(name).partitions(partitions).replicas(replicas).build();
+        }
+    }
+}
