@@ -1,0 +1,253 @@
+package io.spillway.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.BufferedReader;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.sql.DriverManager;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A sale from the first POST to the last event, through the four services, a real broker and a real
+ * PostgreSQL: 50 GA tickets and 10 named seats, 200 buyers of one ticket and 30 buyers of two
+ * overlapping seats, all at once. The outcome must be exact, whatever the processor goes through.
+ */
+class EndToEndIT {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final int STOCK = 50;
+    private static final int TICKET_BUYERS = 200;
+    private static final int SEAT_BUYERS = 30;
+    private static final List<String> SEATS = IntStream.rangeClosed(1, 10).mapToObj(i -> "S-" + i).toList();
+
+    private static Spillway spillway;
+    private final HttpClient http = HttpClient.newBuilder().executor(Executors.newVirtualThreadPerTaskExecutor()).build();
+
+    @BeforeAll
+    static void startSpillway() throws Exception {
+        spillway = new Spillway();
+    }
+
+    @AfterAll
+    static void stopSpillway() {
+        if (spillway != null) {
+            spillway.close();
+        }
+    }
+
+    @Test
+    void aSaleSellsExactlyItsStockAndEveryBuyerLearnsTheirResult() throws Exception {
+        runSale(() -> {});
+    }
+
+    @Test
+    void theOutcomeIsTheSameWhenTheProcessorRestartsMidSale() throws Exception {
+        runSale(spillway::restartProcessor);
+    }
+
+    private void runSale(Runnable midway) throws Exception {
+        String saleId = "e2e-" + UUID.randomUUID().toString().substring(0, 8);
+        createSale(saleId);
+
+        List<Callable<Accepted>> firstHalf = new ArrayList<>();
+        List<Callable<Accepted>> secondHalf = new ArrayList<>();
+        for (int i = 0; i < TICKET_BUYERS; i++) {
+            String body = JSON.writeValueAsString(Map.of("saleId", saleId, "sku", "GA", "quantity", 1));
+            (i % 2 == 0 ? firstHalf : secondHalf).add(order("ticket-buyer-" + i, body));
+        }
+        for (int i = 0; i < SEAT_BUYERS; i++) {
+            // Buyer i wants seats i and i+1 (mod 10): every pair overlaps its neighbours'.
+            List<String> wanted = List.of(SEATS.get(i % SEATS.size()), SEATS.get((i + 1) % SEATS.size()));
+            String body = JSON.writeValueAsString(Map.of("saleId", saleId, "sku", "VIP", "seatIds", wanted));
+            (i % 2 == 0 ? firstHalf : secondHalf).add(order("seat-buyer-" + i, body));
+        }
+
+        List<Accepted> accepted = new ArrayList<>(placeAllAtOnce(firstHalf));
+        midway.run();
+        accepted.addAll(placeAllAtOnce(secondHalf));
+        assertThat(accepted).hasSize(TICKET_BUYERS + SEAT_BUYERS);
+
+        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(250))
+                .until(() -> decidedOrders(saleId) == accepted.size());
+
+        // Every stream is opened after the decision: it must still deliver the terminal event, once.
+        Map<String, JsonNode> results = new HashMap<>();
+        try (ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor()) {
+            List<Future<List<Event>>> streams = new ArrayList<>();
+            for (Accepted order : accepted) {
+                streams.add(executor.submit(() -> readWholeStream(order)));
+            }
+            for (int i = 0; i < accepted.size(); i++) {
+                Accepted order = accepted.get(i);
+                List<Event> events = streams.get(i).get();
+                List<Event> terminal = events.stream().filter(Event::terminal).toList();
+                assertThat(terminal).as("terminal events of %s", order.orderId).hasSize(1);
+                assertThat(events.getLast()).isEqualTo(terminal.getFirst());
+                JsonNode status = getStatus(order);
+                assertThat(status.get("status").asText()).isEqualTo(terminal.getFirst().data.get("status").asText());
+                assertThat(status.get("reason")).isEqualTo(terminal.getFirst().data.get("reason"));
+                results.put(order.orderId, status);
+            }
+        }
+
+        List<JsonNode> tickets = results.values().stream().filter(r -> r.get("sku").asText().equals("GA")).toList();
+        assertThat(tickets.stream().filter(r -> r.get("status").asText().equals("CONFIRMED"))).hasSize(STOCK);
+        assertThat(tickets.stream().filter(r -> r.get("status").asText().equals("REJECTED"))
+                        .map(r -> r.get("reason").asText()))
+                .hasSize(TICKET_BUYERS - STOCK)
+                .containsOnly("SOLD_OUT");
+
+        List<String> soldSeats = new ArrayList<>();
+        results.values().stream()
+                .filter(r -> r.get("sku").asText().equals("VIP") && r.get("status").asText().equals("CONFIRMED"))
+                .forEach(r -> r.get("seats").forEach(seat -> soldSeats.add(seat.asText())));
+        assertThat(soldSeats).doesNotHaveDuplicates().isSubsetOf(SEATS).isNotEmpty();
+        assertThat(results.values().stream()
+                        .filter(r -> r.get("sku").asText().equals("VIP") && r.get("status").asText().equals("REJECTED"))
+                        .map(r -> r.get("reason").asText()))
+                .containsOnly("SEAT_TAKEN");
+
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+            JsonNode sale = getJson(spillway.inventoryUrl() + "/api/v1/sales/" + saleId);
+            JsonNode ga = item(sale, "GA");
+            assertThat(ga.get("available").asInt()).isZero();
+            assertThat(ga.get("soldOut").asBoolean()).isTrue();
+            assertThat(item(sale, "VIP").get("available").asInt()).isEqualTo(SEATS.size() - soldSeats.size());
+        });
+    }
+
+    private void createSale(String saleId) throws Exception {
+        String body = JSON.writeValueAsString(Map.of(
+                "saleId", saleId,
+                "name", "End-to-end sale",
+                "opensAt", Instant.now().minusSeconds(60).toString(),
+                "perCustomerLimit", 4,
+                "items", List.of(Map.of("sku", "GA", "stock", STOCK), Map.of("sku", "VIP", "seats", SEATS))));
+        HttpResponse<String> response = http.send(
+                HttpRequest.newBuilder(URI.create(spillway.inventoryUrl() + "/api/v1/sales"))
+                        .header("Content-Type", "application/json")
+                        .header("Authorization", "Bearer " + Spillway.ADMIN_TOKEN)
+                        .POST(HttpRequest.BodyPublishers.ofString(body))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
+    }
+
+    private Callable<Accepted> order(String customer, String body) {
+        return () -> {
+            HttpResponse<String> response = http.send(
+                    HttpRequest.newBuilder(URI.create(spillway.ingestUrl() + "/api/v1/orders"))
+                            .header("Content-Type", "application/json")
+                            .header("Idempotency-Key", UUID.randomUUID().toString())
+                            .header("X-Customer-Id", customer)
+                            .POST(HttpRequest.BodyPublishers.ofString(body))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
+            JsonNode json = JSON.readTree(response.body());
+            return new Accepted(json.get("orderId").asText(), json.get("links").get("status").asText(),
+                    json.get("links").get("events").asText());
+        };
+    }
+
+    private static List<Accepted> placeAllAtOnce(List<Callable<Accepted>> orders) throws Exception {
+        try (ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor()) {
+            List<Accepted> accepted = new ArrayList<>();
+            for (Future<Accepted> future : executor.invokeAll(orders)) {
+                accepted.add(future.get());
+            }
+            return accepted;
+        }
+    }
+
+    private int decidedOrders(String saleId) throws Exception {
+        var database = spillway.database();
+        try (var connection = DriverManager.getConnection(database.jdbcUrl(), database.username(), database.password());
+                var statement = connection.prepareStatement("SELECT count(*) FROM orders WHERE sale_id = ?")) {
+            statement.setString(1, saleId);
+            var rows = statement.executeQuery();
+            rows.next();
+            return rows.getInt(1);
+        }
+    }
+
+    /** Reads an order's event stream until the server ends it. */
+    private List<Event> readWholeStream(Accepted order) throws Exception {
+        HttpResponse<InputStream> response = http.send(
+                HttpRequest.newBuilder(URI.create(spillway.notifierUrl() + order.eventsLink))
+                        .timeout(Duration.ofSeconds(30))
+                        .header("Accept", "text/event-stream")
+                        .GET()
+                        .build(),
+                HttpResponse.BodyHandlers.ofInputStream());
+        assertThat(response.statusCode()).isEqualTo(200);
+        List<Event> events = new ArrayList<>();
+        try (BufferedReader lines = new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
+            String name = null;
+            StringBuilder data = new StringBuilder();
+            for (String line = lines.readLine(); line != null; line = lines.readLine()) {
+                if (line.startsWith("event:")) {
+                    name = line.substring(6).trim();
+                } else if (line.startsWith("data:")) {
+                    data.append(line.substring(5).trim());
+                } else if (line.isEmpty() && name != null) {
+                    events.add(new Event(name, JSON.readTree(data.toString())));
+                    name = null;
+                    data.setLength(0);
+                }
+            }
+        }
+        return events;
+    }
+
+    private JsonNode getStatus(Accepted order) throws Exception {
+        return getJson(spillway.notifierUrl() + order.statusLink);
+    }
+
+    private JsonNode getJson(String url) throws Exception {
+        HttpResponse<String> response =
+                http.send(HttpRequest.newBuilder(URI.create(url)).GET().build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        return JSON.readTree(response.body());
+    }
+
+    private static JsonNode item(JsonNode sale, String sku) {
+        for (JsonNode item : sale.get("items")) {
+            if (item.get("sku").asText().equals(sku)) {
+                return item;
+            }
+        }
+        throw new AssertionError("no item " + sku + " in " + sale);
+    }
+
+    private record Accepted(String orderId, String statusLink, String eventsLink) {}
+
+    private record Event(String name, JsonNode data) {
+        boolean terminal() {
+            return name.equals("confirmed") || name.equals("rejected");
+        }
+    }
+}

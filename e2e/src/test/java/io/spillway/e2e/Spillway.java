@@ -1,0 +1,122 @@
+package io.spillway.e2e;
+
+import io.spillway.contract.Topics;
+import io.spillway.ingest.IngestApplication;
+import io.spillway.inventory.InventoryApplication;
+import io.spillway.notifier.NotifierApplication;
+import io.spillway.processor.ProcessorApplication;
+import io.spillway.testing.SharedInfrastructure;
+import io.spillway.testing.SharedInfrastructure.TestDatabase;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.UUID;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.web.context.WebServerApplicationContext;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/**
+ * The four services of Spillway started in this JVM, each in its own Spring context on its own
+ * port, against the shared real broker and PostgreSQL, with a database and topics of their own.
+ * The processor can be stopped and started again while the others keep running.
+ */
+final class Spillway implements AutoCloseable {
+
+    static final String ADMIN_TOKEN = "e2e-admin-token-" + UUID.randomUUID();
+    private static final String ORDER_TOKEN_SECRET = "e2e-order-token-secret-" + UUID.randomUUID();
+    /** Spring Boot auto-configurations of the database, which the Kafka-only services must not start. */
+    private static final String NO_DATABASE = String.join(",",
+            "org.springframework.boot.autoconfigure.jdbc.DataSourceAutoConfiguration",
+            "org.springframework.boot.autoconfigure.orm.jpa.HibernateJpaAutoConfiguration",
+            "org.springframework.boot.autoconfigure.flyway.FlywayAutoConfiguration",
+            "org.springframework.boot.autoconfigure.data.jpa.JpaRepositoriesAutoConfiguration");
+
+    private final TestDatabase database = SharedInfrastructure.newDatabase();
+    private final Topics topics = SharedInfrastructure.uniqueTopics();
+    private final String processorGroup = "order-processor-" + UUID.randomUUID();
+    private final Path notifierState;
+    private final ConfigurableApplicationContext inventory;
+    private final ConfigurableApplicationContext ingest;
+    private final ConfigurableApplicationContext notifier;
+    private ConfigurableApplicationContext processor;
+
+    Spillway() throws Exception {
+        notifierState = Files.createTempDirectory("spillway-e2e-notifier");
+        inventory = start(InventoryApplication.class, withDatabase(Map.of(
+                "spring.application.name", "inventory-service",
+                "spillway.inventory.admin-token", ADMIN_TOKEN)));
+        processor = startProcessor();
+        ingest = start(IngestApplication.class, Map.of(
+                "spring.application.name", "ingest-api",
+                "spring.autoconfigure.exclude", NO_DATABASE));
+        notifier = start(NotifierApplication.class, Map.of(
+                "spring.application.name", "notifier",
+                "spring.autoconfigure.exclude", NO_DATABASE,
+                "spillway.notifier.application-id", "notifier-" + UUID.randomUUID(),
+                "spillway.notifier.state-dir", notifierState.toString(),
+                "spillway.notifier.processor-group", processorGroup));
+    }
+
+    private ConfigurableApplicationContext startProcessor() {
+        return start(ProcessorApplication.class, withDatabase(Map.of(
+                "spring.application.name", "order-processor",
+                "spring.kafka.consumer.group-id", processorGroup)));
+    }
+
+    /** Closes the processor's context (its consumer leaves the group) and starts a new one. */
+    void restartProcessor() {
+        processor.close();
+        processor = startProcessor();
+    }
+
+    String ingestUrl() {
+        return url(ingest);
+    }
+
+    String notifierUrl() {
+        return url(notifier);
+    }
+
+    String inventoryUrl() {
+        return url(inventory);
+    }
+
+    TestDatabase database() {
+        return database;
+    }
+
+    private Map<String, Object> withDatabase(Map<String, Object> properties) {
+        Map<String, Object> all = new HashMap<>(properties);
+        all.put("spring.datasource.url", database.jdbcUrl());
+        all.put("spring.datasource.username", database.username());
+        all.put("spring.datasource.password", database.password());
+        return all;
+    }
+
+    private ConfigurableApplicationContext start(Class<?> application, Map<String, Object> properties) {
+        Map<String, Object> all = new HashMap<>(properties);
+        all.put("server.port", "0");
+        all.put("spring.kafka.bootstrap-servers", SharedInfrastructure.kafkaBootstrapServers());
+        all.put("spillway.topics.requested", topics.requested());
+        all.put("spillway.topics.results", topics.results());
+        all.put("spillway.topics.dlq", topics.dlq());
+        all.put("spillway.order-token.secret", ORDER_TOKEN_SECRET);
+        // Four services in one JVM: keep their JMX names and metrics apart.
+        all.put("spring.jmx.enabled", "false");
+        return new SpringApplicationBuilder(application).properties(all).run();
+    }
+
+    private static String url(ConfigurableApplicationContext context) {
+        return "http://127.0.0.1:" + ((WebServerApplicationContext) context).getWebServer().getPort();
+    }
+
+    @Override
+    public void close() {
+        for (ConfigurableApplicationContext context : new ConfigurableApplicationContext[] {notifier, ingest, processor, inventory}) {
+            if (context != null) {
+                context.close();
+            }
+        }
+    }
+}
