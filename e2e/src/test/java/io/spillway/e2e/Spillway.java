@@ -104,7 +104,9 @@ final class Spillway implements AutoCloseable {
         all.put("spillway.order-token.secret", ORDER_TOKEN_SECRET);
         // Four services in one JVM: keep their JMX names and metrics apart.
         all.put("spring.jmx.enabled", "false");
-        return new SpringApplicationBuilder(application).properties(all).run();
+        // As arguments, not default properties: those would lose to the services' application.yml.
+        String[] arguments = all.entrySet().stream().map(e -> "--" + e.getKey() + "=" + e.getValue()).toArray(String[]::new);
+        return new SpringApplicationBuilder(application).run(arguments);
     }
 
     private static String url(ConfigurableApplicationContext context) {

@@ -1,0 +1,80 @@
+package io.spillway.ingest.orders;
+
+import io.spillway.contract.OrderRequested;
+import io.spillway.contract.Topics;
+import io.spillway.ingest.metrics.IngestMetrics;
+import io.spillway.ingest.metrics.IngestMetrics.AckOutcome;
+import io.spillway.ingest.problems.Refusal;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.kafka.support.SendResult;
+
+/**
+ * {@link OrderLog} on {@code orders.requested}, keyed {@code saleId/sku} so that one item's orders
+ * stay in one partition in arrival order. The wait for the acknowledgement is bounded by one
+ * deadline that includes the time {@code send} itself may block; the producer's own delivery
+ * timeout is derived from the same setting, so it gives up on the record no later than the request
+ * does and a record is not written long after its request was answered 503. (An acknowledgement
+ * lost on the way back can still leave a record behind a 503; the retry with the same key names the
+ * same order, so it cannot become a second one.)
+ */
+final class KafkaOrderLog implements OrderLog {
+
+    private static final Logger log = LoggerFactory.getLogger(KafkaOrderLog.class);
+
+    private final KafkaTemplate<String, OrderRequested> template;
+    private final Topics topics;
+    private final IngestProperties settings;
+    private final IngestMetrics metrics;
+
+    KafkaOrderLog(
+            KafkaTemplate<String, OrderRequested> template, Topics topics, IngestProperties settings,
+            IngestMetrics metrics) {
+        this.template = template;
+        this.topics = topics;
+        this.settings = settings;
+        this.metrics = metrics;
+    }
+
+    @Override
+    public void append(OrderRequested order) {
+        long start = System.nanoTime();
+        CompletableFuture<SendResult<String, OrderRequested>> sent;
+        try {
+            sent = template.send(topics.requested(), order.itemKey().toString(), order);
+        } catch (RuntimeException e) {
+            throw refuse(order, AckOutcome.FAILED, start, e);
+        }
+        long remaining = settings.sendTimeout().toNanos() - (System.nanoTime() - start);
+        try {
+            sent.get(Math.max(remaining, 0), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            throw refuse(order, AckOutcome.TIMEOUT, start, e);
+        } catch (ExecutionException e) {
+            throw refuse(order, AckOutcome.FAILED, start, e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw refuse(order, AckOutcome.FAILED, start, e);
+        }
+        metrics.ack(AckOutcome.ACKED, Duration.ofNanos(System.nanoTime() - start));
+    }
+
+    private Refusal refuse(OrderRequested order, AckOutcome outcome, long start, Throwable cause) {
+        metrics.ack(outcome, Duration.ofNanos(System.nanoTime() - start));
+        Throwable root = cause;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        log.warn("order {} not acknowledged by the broker ({}): {}", order.orderId(), outcome, root.toString());
+        return Refusal.notAccepted(
+                "The broker did not acknowledge the order in time; it was not accepted. "
+                        + "Retry with the same Idempotency-Key.",
+                settings.retryAfter());
+    }
+}

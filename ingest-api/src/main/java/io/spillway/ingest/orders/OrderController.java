@@ -1,0 +1,47 @@
+package io.spillway.ingest.orders;
+
+import io.spillway.ingest.metrics.IngestMetrics;
+import jakarta.servlet.http.HttpServletRequest;
+import java.io.IOException;
+import java.net.URI;
+import java.util.Collections;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * {@code POST /api/v1/orders}. Takes the raw request rather than {@code @RequestBody} and
+ * {@code @RequestHeader} so that the door, not Spring, decides how much of the body is read and how
+ * each fault is answered.
+ */
+@RestController
+class OrderController {
+
+    private final OrderIntake intake;
+    private final IngestMetrics metrics;
+
+    OrderController(OrderIntake intake, IngestMetrics metrics) {
+        this.intake = intake;
+        this.metrics = metrics;
+    }
+
+    @PostMapping(OrderAccepted.ORDERS_PATH)
+    ResponseEntity<OrderAccepted> place(HttpServletRequest request) throws IOException {
+        JsonContentType.require(request.getContentType());
+        byte[] body = BoundedBody.read(
+                request.getContentLengthLong(), request.getInputStream(), OrderRequestReader.MAX_BODY_BYTES);
+        PlaceOrder order = OrderRequestReader.read(
+                Collections.list(request.getHeaders(OrderRequestReader.IDEMPOTENCY_KEY)),
+                Collections.list(request.getHeaders(OrderRequestReader.CUSTOMER_ID)),
+                body);
+        OrderAccepted accepted = intake.accept(order);
+        metrics.accepted();
+        // The order is in Kafka by now: a client's Accept header must not turn that into a 406, so
+        // the type is set rather than negotiated.
+        return ResponseEntity.accepted()
+                .location(URI.create(OrderAccepted.location(order.orderId())))
+                .contentType(MediaType.APPLICATION_JSON)
+                .body(accepted);
+    }
+}

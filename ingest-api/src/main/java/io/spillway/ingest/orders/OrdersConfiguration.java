@@ -1,0 +1,82 @@
+package io.spillway.ingest.orders;
+
+import io.spillway.contract.EventSerde;
+import io.spillway.contract.OrderRequested;
+import io.spillway.contract.OrderTokens;
+import io.spillway.contract.Topics;
+import io.spillway.ingest.metrics.IngestMetrics;
+import java.time.Clock;
+import java.util.Map;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.kafka.KafkaConnectionDetails;
+import org.springframework.boot.autoconfigure.kafka.KafkaProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.kafka.core.DefaultKafkaProducerFactory;
+import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.kafka.core.ProducerFactory;
+import org.springframework.kafka.support.ProducerListener;
+
+/**
+ * The producer of {@code orders.requested} and the intake around it. The settings that the 202
+ * promise rests on ({@code acks=all}, idempotence, timeouts no longer than the request waits) are
+ * set here, after {@code spring.kafka.producer.*}, so that configuration cannot weaken them; the
+ * tunables (linger, compression) stay in {@code application.yml}.
+ */
+@Configuration(proxyBeanMethods = false)
+class OrdersConfiguration {
+
+    /** Pending records expire within the delivery timeout, so closing never needs long. */
+    private static final int CLOSE_TIMEOUT_SECONDS = 5;
+
+    @Bean
+    ProducerFactory<String, OrderRequested> orderProducerFactory(
+            KafkaProperties kafka, KafkaConnectionDetails connection, IngestProperties settings) {
+        Map<String, Object> config = kafka.buildProducerProperties();
+        config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, connection.getProducer().getBootstrapServers());
+        config.put(ProducerConfig.ACKS_CONFIG, "all");
+        config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        config.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, settings.maxBlock().toMillis());
+        long deliveryTimeout = settings.deliveryTimeout().toMillis();
+        long linger = Long.parseLong(String.valueOf(config.getOrDefault(ProducerConfig.LINGER_MS_CONFIG, 0)));
+        // Kafka requires delivery.timeout.ms >= linger.ms + request.timeout.ms.
+        if (deliveryTimeout - linger < 50) {
+            throw new IllegalStateException("spillway.ingest.send-timeout minus max-block (" + deliveryTimeout
+                    + "ms) leaves no time for a request after linger.ms (" + linger + "ms)");
+        }
+        config.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) deliveryTimeout);
+        config.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) (deliveryTimeout - linger));
+        DefaultKafkaProducerFactory<String, OrderRequested> factory =
+                new DefaultKafkaProducerFactory<>(config, new StringSerializer(), EventSerde.requests());
+        factory.setPhysicalCloseTimeout(CLOSE_TIMEOUT_SECONDS);
+        return factory;
+    }
+
+    @Bean
+    KafkaTemplate<String, OrderRequested> orderTemplate(ProducerFactory<String, OrderRequested> factory) {
+        KafkaTemplate<String, OrderRequested> template = new KafkaTemplate<>(factory);
+        // KafkaOrderLog logs and measures each failure itself; the default listener would log the
+        // whole record at ERROR once more for every refused request during a broker outage.
+        template.setProducerListener(new ProducerListener<>() {});
+        return template;
+    }
+
+    @Bean
+    OrderLog orderLog(
+            KafkaTemplate<String, OrderRequested> orderTemplate, Topics topics, IngestProperties settings,
+            IngestMetrics metrics) {
+        return new KafkaOrderLog(orderTemplate, topics, settings, metrics);
+    }
+
+    @Bean
+    OrderIntake orderIntake(OrderLog orderLog, ObjectProvider<OrderTokens> tokens) {
+        OrderTokens orderTokens = tokens.getIfAvailable();
+        if (orderTokens == null) {
+            throw new IllegalStateException("spillway.order-token.secret is not set: set SPILLWAY_ORDER_TOKEN_SECRET "
+                    + "to the secret (at least 32 bytes) that ingest-api shares with the notifier");
+        }
+        return new OrderIntake(orderLog, orderTokens, Clock.systemUTC());
+    }
+}

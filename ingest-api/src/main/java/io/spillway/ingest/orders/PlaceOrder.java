@@ -1,0 +1,28 @@
+package io.spillway.ingest.orders;
+
+import io.spillway.contract.CustomerId;
+import io.spillway.contract.OrderId;
+import io.spillway.contract.OrderRequested;
+import io.spillway.contract.SaleId;
+import io.spillway.contract.SeatId;
+import io.spillway.contract.Sku;
+import java.time.Instant;
+import java.util.List;
+
+/** A request that passed the door's rules: who, under which key, what. */
+record PlaceOrder(
+        CustomerId customerId, String idempotencyKey, SaleId saleId, Sku sku, int quantity, List<SeatId> seatIds) {
+
+    PlaceOrder {
+        seatIds = List.copyOf(seatIds);
+    }
+
+    /** The same (customer, key) always names the same order, which is what makes a retry safe. */
+    OrderId orderId() {
+        return OrderId.derive(customerId, idempotencyKey);
+    }
+
+    OrderRequested toEvent(Instant requestedAt) {
+        return OrderRequested.of(orderId(), customerId, saleId, sku, quantity, seatIds, requestedAt);
+    }
+}

@@ -1,0 +1,91 @@
+package io.spillway.ingest.problems;
+
+import io.spillway.ingest.metrics.IngestMetrics;
+import jakarta.servlet.http.HttpServletRequest;
+import java.net.URI;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.HttpStatusCode;
+import org.springframework.http.MediaType;
+import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
+import org.springframework.lang.Nullable;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.context.request.NativeWebRequest;
+import org.springframework.web.context.request.WebRequest;
+import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
+
+/**
+ * Turns every error raised while handling a request into {@code application/problem+json}: the
+ * door's own {@link Refusal}s, Spring MVC's (no handler, wrong method, unreadable message, ...)
+ * through {@link ResponseEntityExceptionHandler}, and anything unexpected as a 500 that says
+ * nothing about the inside. Errors raised outside Spring MVC reach {@link ProblemErrorController}.
+ */
+@RestControllerAdvice
+class ProblemHandler extends ResponseEntityExceptionHandler {
+
+    private static final Logger log = LoggerFactory.getLogger(ProblemHandler.class);
+    private static final String ORDERS_PATH = "/api/v1/orders";
+
+    private final IngestMetrics metrics;
+
+    ProblemHandler(IngestMetrics metrics) {
+        this.metrics = metrics;
+    }
+
+    @ExceptionHandler(Refusal.class)
+    ResponseEntity<ProblemDetail> refused(Refusal refusal, HttpServletRequest request) {
+        RefusalKind kind = refusal.kind();
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatusCode.valueOf(kind.status()), refusal.getMessage());
+        problem.setType(URI.create(kind.type()));
+        problem.setTitle(kind.title());
+        if (!refusal.violations().isEmpty()) {
+            problem.setProperty("errors", refusal.violations());
+        }
+        HttpHeaders headers = new HttpHeaders();
+        refusal.retryAfter().ifPresent(wait -> headers.set(HttpHeaders.RETRY_AFTER,
+                // Retry-After takes whole seconds; rounding up never invites a retry too early.
+                Long.toString((wait.toMillis() + 999) / 1000)));
+        count(request, kind.status());
+        return problem(problem, headers);
+    }
+
+    @ExceptionHandler(Exception.class)
+    ResponseEntity<ProblemDetail> unexpected(Exception e, HttpServletRequest request) {
+        log.error("unexpected error on {} {}", request.getMethod(), request.getRequestURI(), e);
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(
+                HttpStatus.INTERNAL_SERVER_ERROR, "The request could not be handled.");
+        count(request, 500);
+        return problem(problem, new HttpHeaders());
+    }
+
+    @Override
+    protected ResponseEntity<Object> handleExceptionInternal(
+            Exception ex, @Nullable Object body, HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+        ResponseEntity<Object> response = super.handleExceptionInternal(ex, body, headers, status, request);
+        if (request instanceof NativeWebRequest web && web.getNativeRequest() instanceof HttpServletRequest servlet) {
+            count(servlet, status.value());
+        }
+        if (response == null || !(response.getBody() instanceof ProblemDetail)) {
+            return response;
+        }
+        HttpHeaders withType = new HttpHeaders();
+        withType.putAll(response.getHeaders());
+        withType.setContentType(MediaType.APPLICATION_PROBLEM_JSON);
+        return new ResponseEntity<>(response.getBody(), withType, response.getStatusCode());
+    }
+
+    private void count(HttpServletRequest request, int status) {
+        if (request.getRequestURI().startsWith(ORDERS_PATH)) {
+            metrics.refused(status);
+        }
+    }
+
+    private static ResponseEntity<ProblemDetail> problem(ProblemDetail problem, HttpHeaders headers) {
+        headers.setContentType(MediaType.APPLICATION_PROBLEM_JSON);
+        return new ResponseEntity<>(problem, headers, problem.getStatus());
+    }
+}

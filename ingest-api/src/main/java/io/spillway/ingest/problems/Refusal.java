@@ -1,0 +1,55 @@
+package io.spillway.ingest.problems;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The door said no. Thrown by the request rules and the publisher, rendered by {@link ProblemHandler}
+ * as {@code application/problem+json}. It carries no stack trace: it is an answer, not a fault, and
+ * a burst of bad requests must not cost a stack walk each.
+ */
+public final class Refusal extends RuntimeException {
+
+    private final RefusalKind kind;
+    private final List<Violation> violations;
+    private final Duration retryAfter;
+
+    public Refusal(RefusalKind kind, String detail, List<Violation> violations, Duration retryAfter) {
+        super(detail, null, false, false);
+        this.kind = kind;
+        this.violations = List.copyOf(violations);
+        this.retryAfter = retryAfter;
+    }
+
+    public static Refusal invalid(List<Violation> violations) {
+        return new Refusal(RefusalKind.INVALID_REQUEST, "The request has " + violations.size()
+                + (violations.size() == 1 ? " error" : " errors") + "; see errors.", violations, null);
+    }
+
+    public static Refusal tooLarge(int maxBytes) {
+        return new Refusal(RefusalKind.BODY_TOO_LARGE, "The body must not exceed " + maxBytes + " bytes.",
+                List.of(new Violation("body", "must not exceed " + maxBytes + " bytes")), null);
+    }
+
+    public static Refusal notJson(String message) {
+        return new Refusal(RefusalKind.NOT_JSON, "Content-Type " + message + ".",
+                List.of(new Violation("Content-Type", message)), null);
+    }
+
+    public static Refusal notAccepted(String detail, Duration retryAfter) {
+        return new Refusal(RefusalKind.NOT_ACCEPTED, detail, List.of(), retryAfter);
+    }
+
+    public RefusalKind kind() {
+        return kind;
+    }
+
+    public List<Violation> violations() {
+        return violations;
+    }
+
+    public Optional<Duration> retryAfter() {
+        return Optional.ofNullable(retryAfter);
+    }
+}
