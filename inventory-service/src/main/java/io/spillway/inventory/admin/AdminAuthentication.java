@@ -1,0 +1,55 @@
+package io.spillway.inventory.admin;
+
+import io.spillway.inventory.InventorySettings;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.net.URI;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ProblemDetail;
+import org.springframework.web.ErrorResponseException;
+import org.springframework.web.method.HandlerMethod;
+import org.springframework.web.servlet.HandlerInterceptor;
+import org.springframework.web.servlet.config.annotation.InterceptorRegistry;
+import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
+
+/**
+ * Guards {@link AdminOnly} handlers with the admin token. A refusal is thrown as an
+ * {@link ErrorResponseException}, so it is rendered as problem+json like every other error.
+ */
+@Configuration(proxyBeanMethods = false)
+class AdminAuthentication implements WebMvcConfigurer {
+
+    static final URI UNAUTHORIZED = URI.create("urn:spillway:problem:unauthorized");
+
+    private final AdminToken token;
+
+    AdminAuthentication(InventorySettings settings) {
+        this.token = new AdminToken(settings.adminToken());
+    }
+
+    @Override
+    public void addInterceptors(InterceptorRegistry registry) {
+        registry.addInterceptor(new HandlerInterceptor() {
+            @Override
+            public boolean preHandle(HttpServletRequest request, HttpServletResponse response, Object handler) {
+                if (handler instanceof HandlerMethod method && method.hasMethodAnnotation(AdminOnly.class)
+                        && !token.admits(request.getHeader(HttpHeaders.AUTHORIZATION))) {
+                    throw unauthorized();
+                }
+                return true;
+            }
+        });
+    }
+
+    private static ErrorResponseException unauthorized() {
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(
+                HttpStatus.UNAUTHORIZED, "This needs Authorization: Bearer <admin token>.");
+        problem.setType(UNAUTHORIZED);
+        problem.setTitle("Unauthorized");
+        ErrorResponseException exception = new ErrorResponseException(HttpStatus.UNAUTHORIZED, problem, null);
+        exception.getHeaders().set(HttpHeaders.WWW_AUTHENTICATE, "Bearer");
+        return exception;
+    }
+}

@@ -1,0 +1,56 @@
+package io.spillway.inventory.sales;
+
+import io.spillway.contract.SaleId;
+import io.spillway.contract.SeatId;
+import io.spillway.contract.Sku;
+import java.time.Instant;
+import java.util.List;
+
+/** A sale that passed {@link SaleRules} and is about to be created. */
+record NewSale(SaleId saleId, String name, Instant opensAt, int perCustomerLimit, List<NewItem> items) {
+
+    NewSale {
+        items = List.copyOf(items);
+    }
+
+    /** An item of a new sale; its whole {@link #total()} is available. */
+    sealed interface NewItem {
+
+        Sku sku();
+
+        ItemKind kind();
+
+        int total();
+    }
+
+    record StockItem(Sku sku, int stock) implements NewItem {
+
+        @Override
+        public ItemKind kind() {
+            return ItemKind.STOCK;
+        }
+
+        @Override
+        public int total() {
+            return stock;
+        }
+    }
+
+    /** Seats in the order the request listed them; that order is their ordinal. */
+    record SeatedItem(Sku sku, List<SeatId> seats) implements NewItem {
+
+        SeatedItem {
+            seats = List.copyOf(seats);
+        }
+
+        @Override
+        public ItemKind kind() {
+            return ItemKind.SEATED;
+        }
+
+        @Override
+        public int total() {
+            return seats.size();
+        }
+    }
+}

@@ -1,0 +1,168 @@
+package io.spillway.inventory.sales;
+
+import io.spillway.contract.SaleId;
+import io.spillway.contract.SeatId;
+import io.spillway.contract.Sku;
+import io.spillway.inventory.sales.NewSale.NewItem;
+import io.spillway.inventory.sales.NewSale.SeatedItem;
+import io.spillway.inventory.sales.NewSale.StockItem;
+import io.spillway.inventory.sales.SaleRequest.ItemRequest;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The rules a new sale must satisfy (CONTRACT.md, "Sales"): either every rule holds and the
+ * request becomes a {@link NewSale}, or the answer lists what is wrong, field by field.
+ *
+ * <p>The list stops at {@link #MAX_VIOLATIONS}: a list of 100,000 seats can hold 100,000 bad
+ * ones, and the first hundred tell the caller enough.
+ */
+final class SaleRules {
+
+    static final int MAX_NAME = 200;
+    static final int MAX_PER_CUSTOMER_LIMIT = 1_000;
+    static final int MAX_ITEMS = 100;
+    static final int MAX_STOCK = 10_000_000;
+    static final int MAX_SEATS = 100_000;
+    static final int MAX_VIOLATIONS = 100;
+
+    private SaleRules() {}
+
+    /** The outcome of checking a request. */
+    sealed interface Checked {}
+
+    record Valid(NewSale sale) implements Checked {}
+
+    record Invalid(List<Violation> violations) implements Checked {}
+
+    static Checked check(SaleRequest request) {
+        Violations violations = new Violations();
+        if (!SaleId.isValid(request.saleId())) {
+            violations.add("saleId", "must be 1-64 of A-Z a-z 0-9 . _ -");
+        }
+        checkName(request.name(), violations);
+        Instant opensAt = parseInstant(request.opensAt(), violations);
+        Integer limit = request.perCustomerLimit();
+        if (limit == null || limit < 1 || limit > MAX_PER_CUSTOMER_LIMIT) {
+            violations.add("perCustomerLimit", "must be an integer from 1 to " + MAX_PER_CUSTOMER_LIMIT);
+        }
+        List<NewItem> items = checkItems(request.items(), violations);
+        if (!violations.isEmpty()) {
+            return new Invalid(violations.list());
+        }
+        return new Valid(new NewSale(SaleId.of(request.saleId()), request.name(), opensAt, limit, items));
+    }
+
+    private static void checkName(String name, Violations violations) {
+        if (name == null || name.isBlank()) {
+            violations.add("name", "must not be blank");
+        } else if (name.codePointCount(0, name.length()) > MAX_NAME) {
+            // Code points, as PostgreSQL counts VARCHAR(200).
+            violations.add("name", "must have at most " + MAX_NAME + " characters");
+        } else if (name.codePoints().anyMatch(Character::isISOControl)) {
+            // PostgreSQL rejects NUL in text; other control characters have no place in a title.
+            violations.add("name", "must not contain control characters");
+        }
+    }
+
+    private static Instant parseInstant(String text, Violations violations) {
+        if (text != null) {
+            try {
+                // The database keeps microseconds; the answer must show what was stored.
+                return Instant.parse(text).truncatedTo(ChronoUnit.MICROS);
+            } catch (DateTimeParseException e) {
+                // reported below
+            }
+        }
+        violations.add("opensAt", "must be an ISO-8601 instant such as 2026-12-24T09:00:00Z");
+        return null;
+    }
+
+    private static List<NewItem> checkItems(List<ItemRequest> items, Violations violations) {
+        if (items == null || items.isEmpty() || items.size() > MAX_ITEMS) {
+            violations.add("items", "must list 1 to " + MAX_ITEMS + " items");
+            return List.of();
+        }
+        List<NewItem> valid = new ArrayList<>(items.size());
+        Set<String> skus = new HashSet<>();
+        for (int i = 0; i < items.size(); i++) {
+            String path = "items[" + i + "]";
+            ItemRequest item = items.get(i);
+            if (item == null) {
+                violations.add(path, "must be an item");
+                continue;
+            }
+            boolean skuValid = Sku.isValid(item.sku());
+            if (!skuValid) {
+                violations.add(path + ".sku", "must be 1-64 of A-Z a-z 0-9 . _ -");
+            } else if (!skus.add(item.sku())) {
+                violations.add(path + ".sku", "must be unique within the sale");
+            }
+            NewItem checked = checkStockOrSeats(item, path, violations);
+            if (skuValid && checked != null) {
+                valid.add(checked);
+            }
+        }
+        return valid;
+    }
+
+    private static NewItem checkStockOrSeats(ItemRequest item, String path, Violations violations) {
+        if ((item.stock() == null) == (item.seats() == null)) {
+            violations.add(path, "must have exactly one of stock and seats");
+            return null;
+        }
+        if (item.stock() != null) {
+            if (item.stock() < 0 || item.stock() > MAX_STOCK) {
+                violations.add(path + ".stock", "must be an integer from 0 to " + MAX_STOCK);
+                return null;
+            }
+            return Sku.isValid(item.sku()) ? new StockItem(Sku.of(item.sku()), item.stock()) : null;
+        }
+        List<String> seats = item.seats();
+        if (seats.isEmpty() || seats.size() > MAX_SEATS) {
+            violations.add(path + ".seats", "must list 1 to " + MAX_SEATS + " seats");
+            return null;
+        }
+        List<SeatId> seatIds = new ArrayList<>(seats.size());
+        Set<String> seen = new HashSet<>(seats.size() * 2);
+        boolean ok = true;
+        for (int j = 0; j < seats.size(); j++) {
+            String seat = seats.get(j);
+            if (!SeatId.isValid(seat)) {
+                violations.add(path + ".seats[" + j + "]", "must be 1-64 of A-Z a-z 0-9 . _ -");
+                ok = false;
+            } else if (!seen.add(seat)) {
+                violations.add(path + ".seats[" + j + "]", "must be unique within the item: " + seat + " is listed twice");
+                ok = false;
+            } else if (ok) {
+                seatIds.add(SeatId.of(seat));
+            }
+        }
+        return ok && Sku.isValid(item.sku()) ? new SeatedItem(Sku.of(item.sku()), seatIds) : null;
+    }
+
+    /** Collects violations up to {@link #MAX_VIOLATIONS}. */
+    private static final class Violations {
+
+        private final List<Violation> list = new ArrayList<>();
+
+        void add(String field, String message) {
+            if (list.size() < MAX_VIOLATIONS) {
+                list.add(new Violation(field, message));
+            }
+        }
+
+        boolean isEmpty() {
+            return list.isEmpty();
+        }
+
+        List<Violation> list() {
+            return List.copyOf(list);
+        }
+    }
+}

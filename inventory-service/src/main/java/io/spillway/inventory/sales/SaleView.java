@@ -1,0 +1,28 @@
+package io.spillway.inventory.sales;
+
+import io.spillway.contract.SaleId;
+import io.spillway.contract.Sku;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.List;
+
+/** What {@code GET /api/v1/sales/{saleId}} answers (CONTRACT.md, "Sales"); items in SKU order. */
+record SaleView(SaleId saleId, String name, Instant opensAt, int perCustomerLimit, List<ItemView> items) {
+
+    SaleView {
+        // Java's order of strings, not the database's collation, so the order is the same everywhere.
+        items = items.stream().sorted(Comparator.comparing(item -> item.sku().value())).toList();
+    }
+
+    /** One item's availability. */
+    record ItemView(Sku sku, ItemKind kind, int total, int available, boolean soldOut) {
+
+        /**
+         * An item is sold out once the processor closed it (an order did not fit, which closes it
+         * to every later order) or once nothing is left.
+         */
+        static ItemView of(Sku sku, ItemKind kind, int total, int available, boolean closed) {
+            return new ItemView(sku, kind, total, available, closed || available == 0);
+        }
+    }
+}

@@ -1,0 +1,63 @@
+package io.spillway.inventory.sales;
+
+import io.spillway.contract.SaleId;
+import io.spillway.inventory.InventorySettings;
+import io.spillway.inventory.admin.AdminOnly;
+import java.net.URI;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.ErrorResponseException;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RestController;
+
+/** {@code /api/v1/sales}: admins create sales, everyone reads them (CONTRACT.md, "Sales"). */
+@RestController
+class SalesController {
+
+    static final URI UNKNOWN_SALE = URI.create("urn:spillway:problem:unknown-sale");
+
+    private final SaleCatalog catalog;
+    private final SaleViews views;
+    private final String cacheControl;
+
+    SalesController(SaleCatalog catalog, SaleViews views, InventorySettings settings) {
+        this.catalog = catalog;
+        this.views = views;
+        // Shared caches may keep a view as long as this service does, and no longer.
+        this.cacheControl = "public, max-age=" + settings.saleViewTtl().toSeconds();
+    }
+
+    @AdminOnly
+    @PostMapping(path = "/api/v1/sales", consumes = MediaType.APPLICATION_JSON_VALUE)
+    ResponseEntity<SaleView> create(@RequestBody SaleRequest request) {
+        NewSale sale = switch (SaleRules.check(request)) {
+            case SaleRules.Valid valid -> valid.sale();
+            case SaleRules.Invalid invalid -> throw new InvalidSaleException(invalid.violations());
+        };
+        SaleView view = catalog.create(sale);
+        views.forget(sale.saleId());
+        return ResponseEntity.created(URI.create("/api/v1/sales/" + sale.saleId())).body(view);
+    }
+
+    @GetMapping("/api/v1/sales/{saleId}")
+    ResponseEntity<SaleView> get(@PathVariable String saleId) {
+        if (!SaleId.isValid(saleId)) {
+            throw unknown(saleId);
+        }
+        SaleView view = views.find(SaleId.of(saleId)).orElseThrow(() -> unknown(saleId));
+        return ResponseEntity.ok().header(HttpHeaders.CACHE_CONTROL, cacheControl).body(view);
+    }
+
+    private static ErrorResponseException unknown(String saleId) {
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.NOT_FOUND, "There is no sale " + saleId + ".");
+        problem.setType(UNKNOWN_SALE);
+        problem.setTitle("Unknown sale");
+        return new ErrorResponseException(HttpStatus.NOT_FOUND, problem, null);
+    }
+}
