@@ -1,0 +1,55 @@
+package io.spillway.processor.orders;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.spillway.contract.OrderDecision;
+import io.spillway.contract.OrderRejected;
+import org.springframework.stereotype.Component;
+
+/** The processor's meters; names start with {@code spillway.processor}. */
+@Component
+class DecisionMetrics {
+
+    private final MeterRegistry registry;
+    private final DistributionSummary batchSize;
+    private final Counter replays;
+    private final Counter conflictRetries;
+
+    DecisionMetrics(MeterRegistry registry) {
+        this.registry = registry;
+        this.batchSize = DistributionSummary.builder("spillway.processor.batch.size")
+                .description("Records per polled batch of orders.requested")
+                .baseUnit("records")
+                .publishPercentileHistogram()
+                .register(registry);
+        this.replays = Counter.builder("spillway.processor.replays")
+                .description("Deliveries of orders decided before, answered with the stored decision")
+                .register(registry);
+        this.conflictRetries = Counter.builder("spillway.processor.conflict.retries")
+                .description("Item transactions retried because another processor changed the same rows")
+                .register(registry);
+    }
+
+    void batch(int records) {
+        batchSize.record(records);
+    }
+
+    void decided(OrderDecision decision) {
+        String reason = decision instanceof OrderRejected rejected ? rejected.reason().name() : "none";
+        String outcome = decision instanceof OrderRejected ? "rejected" : "confirmed";
+        registry.counter("spillway.processor.decisions", "outcome", outcome, "reason", reason).increment();
+    }
+
+    void replayed(int count) {
+        replays.increment(count);
+    }
+
+    void conflictRetried() {
+        conflictRetries.increment();
+    }
+
+    void deadLettered(String cause) {
+        registry.counter("spillway.processor.dead.letters", "cause", cause).increment();
+    }
+}

@@ -1,0 +1,61 @@
+package io.spillway.processor.orders;
+
+import io.spillway.contract.OrderDecision;
+import io.spillway.contract.Topics;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.common.KafkaException;
+import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.stereotype.Component;
+
+/**
+ * Publishes a batch's decisions to {@code orders.results} and its unreadable records to
+ * {@code orders.dlq}, and returns only when the broker acknowledged every one of them
+ * ({@code acks=all}, idempotent producer). Anything else throws, so that the batch's offsets are not
+ * committed and the batch is delivered again.
+ */
+@Component
+class DecisionPublisher {
+
+    private final KafkaTemplate<String, OrderDecision> results;
+    private final KafkaTemplate<byte[], byte[]> deadLetters;
+    private final Topics topics;
+    private final ProcessorSettings settings;
+
+    DecisionPublisher(
+            KafkaTemplate<String, OrderDecision> results,
+            KafkaTemplate<byte[], byte[]> deadLetters,
+            Topics topics,
+            ProcessorSettings settings) {
+        this.results = results;
+        this.deadLetters = deadLetters;
+        this.topics = topics;
+        this.settings = settings;
+    }
+
+    void publish(List<OrderDecision> decisions, List<DeadLetter> unreadable) {
+        List<CompletableFuture<?>> acks = new ArrayList<>(decisions.size() + unreadable.size());
+        for (OrderDecision decision : decisions) {
+            acks.add(results.send(topics.results(), decision.orderId().toString(), decision));
+        }
+        for (DeadLetter letter : unreadable) {
+            acks.add(deadLetters.send(letter.toRecord(topics.dlq())));
+        }
+        try {
+            CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new))
+                    .get(settings.publishTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            throw new KafkaException("the broker did not take the batch's decisions", e.getCause());
+        } catch (TimeoutException e) {
+            throw new KafkaException("the broker did not acknowledge the batch's decisions in "
+                    + settings.publishTimeout(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new KafkaException("interrupted while waiting for the broker", e);
+        }
+    }
+}

@@ -1,0 +1,129 @@
+package io.spillway.processor.orders;
+
+import io.spillway.contract.EventSerde;
+import io.spillway.contract.OrderDecision;
+import java.time.Clock;
+import java.util.Map;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.autoconfigure.kafka.ConcurrentKafkaListenerContainerFactoryConfigurer;
+import org.springframework.boot.autoconfigure.kafka.KafkaProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.kafka.config.ConcurrentKafkaListenerContainerFactory;
+import org.springframework.kafka.core.ConsumerFactory;
+import org.springframework.kafka.core.DefaultKafkaConsumerFactory;
+import org.springframework.kafka.core.DefaultKafkaProducerFactory;
+import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.kafka.listener.ContainerProperties.AckMode;
+import org.springframework.kafka.listener.DefaultErrorHandler;
+import org.springframework.kafka.listener.RetryListener;
+import org.springframework.util.backoff.ExponentialBackOff;
+
+/**
+ * The processor's Kafka clients and failure policy. Tunables (bootstrap servers, group id,
+ * {@code max.poll.records}, concurrency, linger) come from {@code spring.kafka.*}; the settings the
+ * exactly-once argument rests on are fixed here, where configuration cannot undo them: manual offset
+ * commits after the whole batch, raw bytes so that any record can be dead-lettered as received, and
+ * an idempotent producer acknowledged by all in-sync replicas.
+ */
+@Configuration(proxyBeanMethods = false)
+class ProcessorWiring {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ProcessorWiring.class);
+
+    @Bean
+    Clock processorClock() {
+        return Clock.systemUTC();
+    }
+
+    @Bean
+    ConsumerFactory<byte[], byte[]> orderRequestConsumerFactory(KafkaProperties kafka) {
+        Map<String, Object> config = kafka.buildConsumerProperties(null);
+        config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        return new DefaultKafkaConsumerFactory<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    }
+
+    @Bean
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    ConcurrentKafkaListenerContainerFactory<byte[], byte[]> kafkaListenerContainerFactory(
+            ConcurrentKafkaListenerContainerFactoryConfigurer configurer,
+            ConsumerFactory<byte[], byte[]> orderRequestConsumerFactory,
+            DefaultErrorHandler orderBatchErrorHandler) {
+        ConcurrentKafkaListenerContainerFactory factory = new ConcurrentKafkaListenerContainerFactory<>();
+        configurer.configure(factory, (ConsumerFactory) orderRequestConsumerFactory);
+        factory.setBatchListener(true);
+        // Offsets are committed once the listener returned, i.e. after the decisions are acknowledged.
+        factory.getContainerProperties().setAckMode(AckMode.BATCH);
+        factory.setCommonErrorHandler(orderBatchErrorHandler);
+        return factory;
+    }
+
+    /**
+     * A failed batch (database or broker unavailable) is retried from the same records after an
+     * exponential back-off, for as long as it takes: an order is never given up because a dependency
+     * is down. Between attempts the consumer is paused and keeps polling, so it stays in its group.
+     */
+    @Bean
+    DefaultErrorHandler orderBatchErrorHandler(ProcessorSettings settings) {
+        ProcessorSettings.Failures failures = settings.failures();
+        ExponentialBackOff backOff =
+                new ExponentialBackOff(failures.initialBackoff().toMillis(), failures.multiplier());
+        backOff.setMaxInterval(failures.maxBackoff().toMillis());
+        backOff.setMaxElapsedTime(Long.MAX_VALUE);
+        DefaultErrorHandler handler = new DefaultErrorHandler(backOff);
+        // Every exception is worth another attempt; the defaults would skip some (e.g. ClassCastException).
+        handler.setClassifications(Map.of(), true);
+        handler.setRetryListeners(new RetryListener() {
+            @Override
+            public void failedDelivery(ConsumerRecord<?, ?> record, Exception failure, int attempt) {
+                LOG.warn("attempt {} at {}-{}@{} failed; retrying", attempt, record.topic(), record.partition(),
+                        record.offset(), failure);
+            }
+
+            @Override
+            public void failedDelivery(ConsumerRecords<?, ?> records, Exception failure, int attempt) {
+                // The batch is held, not skipped: say so at every attempt, the cause in full.
+                LOG.warn("attempt {} at a batch of {} records failed; retrying the same records", attempt,
+                        records.count(), failure);
+            }
+        });
+        return handler;
+    }
+
+    @Bean
+    DefaultKafkaProducerFactory<String, OrderDecision> decisionProducerFactory(KafkaProperties kafka) {
+        return new DefaultKafkaProducerFactory<>(reliable(kafka), new StringSerializer(), EventSerde.decisions());
+    }
+
+    @Bean
+    KafkaTemplate<String, OrderDecision> decisionTemplate(
+            DefaultKafkaProducerFactory<String, OrderDecision> decisionProducerFactory) {
+        return new KafkaTemplate<>(decisionProducerFactory);
+    }
+
+    @Bean
+    DefaultKafkaProducerFactory<byte[], byte[]> deadLetterProducerFactory(KafkaProperties kafka) {
+        return new DefaultKafkaProducerFactory<>(reliable(kafka), new ByteArraySerializer(), new ByteArraySerializer());
+    }
+
+    @Bean
+    KafkaTemplate<byte[], byte[]> deadLetterTemplate(
+            DefaultKafkaProducerFactory<byte[], byte[]> deadLetterProducerFactory) {
+        return new KafkaTemplate<>(deadLetterProducerFactory);
+    }
+
+    private static Map<String, Object> reliable(KafkaProperties kafka) {
+        Map<String, Object> config = kafka.buildProducerProperties(null);
+        config.put(ProducerConfig.ACKS_CONFIG, "all");
+        config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        return config;
+    }
+}

@@ -1,0 +1,7 @@
+package io.spillway.processor.reservation;
+
+/** How an item is sold: by count ({@code STOCK}) or by named seat ({@code SEATED}). */
+public enum ItemKind {
+    STOCK,
+    SEATED
+}
