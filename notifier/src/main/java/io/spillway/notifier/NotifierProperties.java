@@ -1,0 +1,43 @@
+package io.spillway.notifier;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * {@code spillway.notifier.*}. The defaults are also in {@code application.yml}; they are repeated
+ * here so that the notifier behaves the same when it is started inside another application's JVM
+ * (the e2e module) and a different {@code application.yml} wins on the classpath.
+ *
+ * @param applicationId Kafka Streams application id: names the notifier's consumer group and its
+ *     internal topics, so two notifiers with the same id share (and split) one table
+ * @param stateDir where Kafka Streams keeps the local copy of the order-status table
+ * @param processorGroup the order-processor's consumer group, whose committed offsets say how far
+ *     each line has moved
+ * @param heartbeat how long an event stream may stay silent before a comment line is sent (the
+ *     contract allows at most 15 s)
+ * @param queuedUpdateInterval the least time between two {@code queued} events of one stream
+ * @param retry the reconnection delay sent to clients as {@code retry:}
+ * @param streamTimeout how long one event-stream connection may last; the client then reconnects
+ *     with {@code Last-Event-ID}
+ */
+@ConfigurationProperties("spillway.notifier")
+public record NotifierProperties(
+        @DefaultValue("notifier") String applicationId,
+        Path stateDir,
+        @DefaultValue("order-processor") String processorGroup,
+        @DefaultValue("10s") Duration heartbeat,
+        @DefaultValue("1s") Duration queuedUpdateInterval,
+        @DefaultValue("3s") Duration retry,
+        @DefaultValue("30m") Duration streamTimeout) {
+
+    public NotifierProperties {
+        if (stateDir == null) {
+            stateDir = Path.of(System.getProperty("java.io.tmpdir"), "spillway-notifier");
+        }
+        if (heartbeat.isZero() || heartbeat.isNegative() || heartbeat.compareTo(Duration.ofSeconds(15)) > 0) {
+            throw new IllegalArgumentException("spillway.notifier.heartbeat must be more than 0 and at most 15s");
+        }
+    }
+}

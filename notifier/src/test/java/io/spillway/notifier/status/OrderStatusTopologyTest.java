@@ -1,0 +1,194 @@
+package io.spillway.notifier.status;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.groups.Tuple.tuple;
+
+import io.spillway.contract.CustomerId;
+import io.spillway.contract.EventSerde;
+import io.spillway.contract.OrderConfirmed;
+import io.spillway.contract.OrderDecision;
+import io.spillway.contract.OrderId;
+import io.spillway.contract.OrderRejected;
+import io.spillway.contract.OrderRequested;
+import io.spillway.contract.RejectionReason;
+import io.spillway.contract.SaleId;
+import io.spillway.contract.SeatId;
+import io.spillway.contract.Sku;
+import io.spillway.contract.Topics;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Properties;
+import java.util.UUID;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class OrderStatusTopologyTest {
+
+    private static final Topics TOPICS = Topics.DEFAULTS;
+    private static final Instant REQUESTED_AT = Instant.parse("2026-12-24T09:00:00Z");
+    private static final Instant DECIDED_AT = Instant.parse("2026-12-24T09:00:03.120Z");
+
+    @TempDir
+    Path stateDir;
+
+    private final List<OrderStatus> heard = new ArrayList<>();
+    private TopologyTestDriver driver;
+    private TestInputTopic<String, OrderRequested> requests;
+    private TestInputTopic<String, OrderDecision> decisions;
+    private KeyValueStore<String, OrderStatus> table;
+
+    @BeforeEach
+    void startTopology() {
+        StreamsBuilder builder = new StreamsBuilder();
+        OrderStatusTopology.build(builder, TOPICS, heard::add);
+        Properties config = new Properties();
+        config.put(StreamsConfig.APPLICATION_ID_CONFIG, "notifier-topology-test");
+        config.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+        config.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+        config.put(StreamsConfig.DEFAULT_DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
+                SkipUnreadableRecords.class);
+        driver = new TopologyTestDriver(builder.build(), config);
+        requests = driver.createInputTopic(TOPICS.requested(), new StringSerializer(), EventSerde.requests());
+        decisions = driver.createInputTopic(TOPICS.results(), new StringSerializer(), EventSerde.decisions());
+        table = driver.getKeyValueStore(OrderStatusTopology.STORE);
+    }
+
+    @AfterEach
+    void stopTopology() {
+        driver.close();
+    }
+
+    @Test
+    void aRequestIsQueuedWithItsPlaceInLineAndItsConfirmationConfirmsIt() {
+        OrderRequested other = request("someone-else", "VIP", "A-9");
+        OrderRequested order = request("buyer", "VIP", "A-1", "A-2");
+        requests.pipeInput(other.itemKey().toString(), other);
+        requests.pipeInput(order.itemKey().toString(), order);
+
+        OrderStatus queued = table.get(order.orderId().toString());
+        assertThat(queued.state()).isEqualTo(OrderState.QUEUED);
+        assertThat(queued.saleId()).isEqualTo(SaleId.of("concert"));
+        assertThat(queued.sku()).isEqualTo(Sku.of("VIP"));
+        assertThat(queued.quantity()).isEqualTo(2);
+        assertThat(queued.seats()).containsExactly(SeatId.of("A-1"), SeatId.of("A-2"));
+        assertThat(queued.requestPartition()).isZero();
+        assertThat(queued.requestOffset()).isEqualTo(1L);
+        assertThat(queued.updatedAt()).isEqualTo(REQUESTED_AT);
+
+        decisions.pipeInput(order.orderId().toString(), confirmed(order));
+
+        OrderStatus confirmed = table.get(order.orderId().toString());
+        assertThat(confirmed.state()).isEqualTo(OrderState.CONFIRMED);
+        assertThat(confirmed.seats()).containsExactly(SeatId.of("A-1"), SeatId.of("A-2"));
+        assertThat(confirmed.reason()).isNull();
+        assertThat(confirmed.updatedAt()).isEqualTo(DECIDED_AT);
+        assertThat(heard).extracting(OrderStatus::orderId, OrderStatus::state).containsExactly(
+                tuple(other.orderId(), OrderState.QUEUED),
+                tuple(order.orderId(), OrderState.QUEUED),
+                tuple(order.orderId(), OrderState.CONFIRMED));
+    }
+
+    @Test
+    void aRejectionCarriesItsReasonAndTheKeyOfTheDecisionRecordDoesNotMatter() {
+        OrderRequested order = request("buyer", "GA");
+        requests.pipeInput(order.itemKey().toString(), order);
+        decisions.pipeInput((String) null, OrderRejected.of(order, RejectionReason.SOLD_OUT, DECIDED_AT));
+
+        OrderStatus rejected = table.get(order.orderId().toString());
+        assertThat(rejected.state()).isEqualTo(OrderState.REJECTED);
+        assertThat(rejected.reason()).isEqualTo(RejectionReason.SOLD_OUT);
+        assertThat(rejected.requestOffset()).isZero();
+    }
+
+    @Test
+    void aTerminalStateIsNeverOverwrittenByALateOrRepeatedRequest() {
+        OrderRequested decidedFirst = request("early-decision", "GA");
+        decisions.pipeInput(decidedFirst.orderId().toString(), rejected(decidedFirst));
+        requests.pipeInput(decidedFirst.itemKey().toString(), decidedFirst);
+
+        OrderRequested repeated = request("repeat", "GA");
+        requests.pipeInput(repeated.itemKey().toString(), repeated);
+        decisions.pipeInput(repeated.orderId().toString(), confirmed(repeated));
+        requests.pipeInput(repeated.itemKey().toString(), repeated);
+
+        assertThat(table.get(decidedFirst.orderId().toString()).state()).isEqualTo(OrderState.REJECTED);
+        assertThat(table.get(repeated.orderId().toString()).state()).isEqualTo(OrderState.CONFIRMED);
+        assertThat(heard).filteredOn(s -> s.orderId().equals(decidedFirst.orderId()))
+                .extracting(OrderStatus::state)
+                .containsOnly(OrderState.REJECTED);
+    }
+
+    @Test
+    void repeatedRecordsChangeNothing() {
+        OrderRequested order = request("buyer", "VIP", "A-1");
+        requests.pipeInput(order.itemKey().toString(), order);
+        OrderRequested between = request("between", "VIP", "A-2");
+        requests.pipeInput(between.itemKey().toString(), between);
+        requests.pipeInput(order.itemKey().toString(), order);
+
+        // The first record of the order holds its place in the line.
+        assertThat(table.get(order.orderId().toString()).requestOffset()).isZero();
+
+        decisions.pipeInput(order.orderId().toString(), confirmed(order));
+        OrderStatus first = table.get(order.orderId().toString());
+        decisions.pipeInput(order.orderId().toString(), confirmed(order));
+        decisions.pipeInput(order.orderId().toString(),
+                OrderRejected.of(order, RejectionReason.SEAT_TAKEN, DECIDED_AT.plusSeconds(5)));
+
+        assertThat(table.get(order.orderId().toString())).isEqualTo(first);
+        assertThat(first.state()).isEqualTo(OrderState.CONFIRMED);
+        assertThat(first.updatedAt()).isEqualTo(DECIDED_AT);
+    }
+
+    @Test
+    void unreadableRecordsAreSkippedAndTheTableKeepsFlowing() {
+        TestInputTopic<String, byte[]> rawRequests =
+                driver.createInputTopic(TOPICS.requested(), new StringSerializer(), new ByteArraySerializer());
+        TestInputTopic<String, byte[]> rawDecisions =
+                driver.createInputTopic(TOPICS.results(), new StringSerializer(), new ByteArraySerializer());
+        OrderRequested order = request("buyer", "GA");
+
+        rawRequests.pipeInput("concert/GA", "not json".getBytes(StandardCharsets.UTF_8));
+        // Valid JSON of the wrong kind of event is just as unreadable here.
+        rawRequests.pipeInput("concert/GA", EventSerde.events().serialize(TOPICS.requested(), confirmed(order)));
+        rawDecisions.pipeInput(order.orderId().toString(), "{\"type\":\"OrderConfirmed\"}".getBytes(StandardCharsets.UTF_8));
+        requests.pipeInput(order.itemKey().toString(), order);
+
+        OrderStatus queued = table.get(order.orderId().toString());
+        assertThat(queued.state()).isEqualTo(OrderState.QUEUED);
+        // The skipped records still took their offsets: they are in the line ahead of it.
+        assertThat(queued.requestOffset()).isEqualTo(2L);
+
+        decisions.pipeInput(order.orderId().toString(), confirmed(order));
+        assertThat(table.get(order.orderId().toString()).state()).isEqualTo(OrderState.CONFIRMED);
+    }
+
+    private static OrderRequested request(String customer, String sku, String... seats) {
+        List<SeatId> seatIds = Arrays.stream(seats).map(SeatId::of).toList();
+        return OrderRequested.of(
+                OrderId.derive(CustomerId.of(customer), UUID.randomUUID().toString()),
+                CustomerId.of(customer), SaleId.of("concert"), Sku.of(sku),
+                seatIds.isEmpty() ? 2 : seatIds.size(), seatIds, REQUESTED_AT);
+    }
+
+    private static OrderConfirmed confirmed(OrderRequested request) {
+        return OrderConfirmed.of(request, request.seatIds(), DECIDED_AT);
+    }
+
+    private static OrderRejected rejected(OrderRequested request) {
+        return OrderRejected.of(request, RejectionReason.LIMIT_EXCEEDED, DECIDED_AT);
+    }
+}
