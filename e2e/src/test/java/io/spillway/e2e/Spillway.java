@@ -104,9 +104,17 @@ final class Spillway implements AutoCloseable {
         all.put("spillway.order-token.secret", ORDER_TOKEN_SECRET);
         // Four services in one JVM: keep their JMX names and metrics apart.
         all.put("spring.jmx.enabled", "false");
+        // Each service jar has an application.yml and the classpath shows only the first one found:
+        // point every service at its own.
+        all.put("spring.config.location", ownConfiguration(application));
         // As arguments, not default properties: those would lose to the services' application.yml.
         String[] arguments = all.entrySet().stream().map(e -> "--" + e.getKey() + "=" + e.getValue()).toArray(String[]::new);
         return new SpringApplicationBuilder(application).run(arguments);
+    }
+
+    private static String ownConfiguration(Class<?> application) {
+        String location = application.getProtectionDomain().getCodeSource().getLocation().toString();
+        return location.endsWith(".jar") ? "jar:" + location + "!/application.yml" : location + "application.yml";
     }
 
     private static String url(ConfigurableApplicationContext context) {
