@@ -1,5 +1,6 @@
 package io.spillway.contract;
 
+import java.util.Map;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serializer;
@@ -31,7 +32,7 @@ public final class EventSerde<T extends OrderEvent> implements Serde<T>, Seriali
     }
 
     @Override
-    public void configure(java.util.Map<String, ?> configs, boolean isKey) {}
+    public void configure(Map<String, ?> configs, boolean isKey) {}
 
     @Override
     public T deserialize(String topic, byte[] data) {
