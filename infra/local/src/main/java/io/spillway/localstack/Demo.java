@@ -236,7 +236,14 @@ public final class Demo {
         System.out.printf("rejected:  %d %s%n", rejected.values().stream().mapToInt(Integer::intValue).sum(), rejected);
         System.out.printf("undecided: %d%n", undecided);
         System.out.printf("oversold:  %d%n", oversold);
-        System.out.printf("inventory now: %s%n", sale.body());
+        for (JsonNode item : JSON.readTree(sale.body()).get("items")) {
+            int left = item.get("available").asInt();
+            String note = left > 0 && item.get("soldOut").asBoolean()
+                    ? " (closed: an order larger than what was left was refused, and no later buyer may pass it)"
+                    : "";
+            System.out.printf("inventory: %s %d of %d left%s%n",
+                    item.get("sku").asText(), left, item.get("total").asInt(), note);
+        }
         return oversold == 0 && undecided == 0;
     }
 
