@@ -3,6 +3,7 @@ package io.spillway.contract.spring;
 import io.spillway.contract.OrderTokens;
 import io.spillway.contract.Topics;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.config.TopicConfig;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
@@ -44,6 +45,25 @@ public class SpillwayContractAutoConfiguration {
                     topic(topics.requested(), topics.partitions(), topics.replicationFactor()),
                     topic(topics.results(), topics.partitions(), topics.replicationFactor()),
                     topic(topics.dlq(), 1, topics.replicationFactor()));
+        }
+
+        /**
+         * The catalogue topics: compacted (a reader needs only the latest value per key) and
+         * allowing records as large as a sale with 100,000 seats. One partition each: they are
+         * small and every reader reads all of them.
+         */
+        @Bean
+        KafkaAdmin.NewTopics spillwayCatalogTopics(Topics topics) {
+            return new KafkaAdmin.NewTopics(
+                    compacted(topics.sales(), topics.replicationFactor()),
+                    compacted(topics.availability(), topics.replicationFactor()));
+        }
+
+        private static NewTopic compacted(String name, short replicas) {
+            return TopicBuilder.name(name).partitions(1).replicas(replicas)
+                    .config(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)
+                    .config(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(Topics.MAX_CATALOG_RECORD_BYTES))
+                    .build();
         }
 
         private static NewTopic topic(String name, int partitions, short replicas) {

@@ -2,6 +2,7 @@ package io.spillway.contract.spring;
 
 import io.spillway.contract.Topics;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.ConstructorBinding;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
 /** {@code spillway.topics.*}: the topic catalogue as configured; defaults are the contract's names. */
@@ -12,9 +13,21 @@ public record TopicsProperties(
         @DefaultValue("orders.dlq") String dlq,
         @DefaultValue("12") int partitions,
         @DefaultValue("1") short replicationFactor,
-        @DefaultValue("true") boolean create) {
+        @DefaultValue("true") boolean create,
+        @DefaultValue(Topics.DEFAULT_SALES) String sales,
+        @DefaultValue(Topics.DEFAULT_AVAILABILITY) String availability) {
+
+    @ConstructorBinding
+    public TopicsProperties {}
+
+    /** The settings before the catalogue topics were added; those take their default names. */
+    public TopicsProperties(
+            String requested, String results, String dlq, int partitions, short replicationFactor, boolean create) {
+        this(requested, results, dlq, partitions, replicationFactor, create, Topics.DEFAULT_SALES,
+                Topics.DEFAULT_AVAILABILITY);
+    }
 
     public Topics toTopics() {
-        return new Topics(requested, results, dlq, partitions, replicationFactor);
+        return new Topics(requested, results, dlq, partitions, replicationFactor, sales, availability);
     }
 }

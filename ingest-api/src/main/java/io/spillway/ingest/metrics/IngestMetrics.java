@@ -9,8 +9,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.springframework.stereotype.Component;
 
 /**
- * The door's meters: orders accepted, orders refused by status, and how long the broker takes to
- * acknowledge. The names are part of what operators alert on; change them on purpose only.
+ * The door's meters: orders accepted, orders refused by status and reason (429s and 503s among
+ * them), how long the broker takes to acknowledge, and the sends in flight. The names are part of what operators alert on; change them on purpose only.
  */
 @Component
 public class IngestMetrics {
@@ -22,7 +22,7 @@ public class IngestMetrics {
 
     private final MeterRegistry registry;
     private final Counter accepted;
-    private final Map<Integer, Counter> refused = new ConcurrentHashMap<>();
+    private final Map<String, Counter> refused = new ConcurrentHashMap<>();
     private final Map<AckOutcome, Timer> acks = new ConcurrentHashMap<>();
 
     public IngestMetrics(MeterRegistry registry) {
@@ -36,12 +36,24 @@ public class IngestMetrics {
         accepted.increment();
     }
 
-    public void refused(int status) {
-        refused.computeIfAbsent(status, s -> Counter.builder("spillway.ingest.orders.refused")
-                        .description("Order requests answered with an error, by HTTP status")
-                        .tag("status", Integer.toString(s))
+    /**
+     * @param reason why, as a stable slug ({@code rate-limited}, {@code sold-out}, {@code overloaded},
+     *     ...); 429s and 503s are this counter with {@code status="429"} / {@code "503"}
+     */
+    public void refused(int status, String reason) {
+        refused.computeIfAbsent(status + "/" + reason, s -> Counter.builder("spillway.ingest.orders.refused")
+                        .description("Order requests answered with an error, by HTTP status and reason")
+                        .tag("status", Integer.toString(status))
+                        .tag("reason", reason)
                         .register(registry))
                 .increment();
+    }
+
+    /** Publishes how many orders are waiting for the broker's acknowledgement right now. */
+    public void inFlightSends(java.util.function.IntSupplier inFlight) {
+        io.micrometer.core.instrument.Gauge.builder("spillway.ingest.sends.in.flight", inFlight::getAsInt)
+                .description("Orders handed to the producer and not yet acknowledged or refused")
+                .register(registry);
     }
 
     public void ack(AckOutcome outcome, Duration took) {

@@ -12,17 +12,26 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param maxBlock the longest the producer may block the request thread for metadata or buffer
  *     space (Kafka's {@code max.block.ms}), part of {@code sendTimeout}
  * @param retryAfter what a 503 tells the client to wait before retrying with the same key
+ * @param maxInFlight the most orders waiting for the broker at once; one more is answered 503 at
+ *     once instead of queueing behind a broker that is not keeping up
+ * @param rememberedKeys how many (order id, body fingerprint) pairs are kept to tell a reused
+ *     {@code Idempotency-Key} with a different body (about 100 bytes each)
  */
 @ConfigurationProperties("spillway.ingest")
 record IngestProperties(
         @DefaultValue("2s") Duration sendTimeout,
         @DefaultValue("500ms") Duration maxBlock,
-        @DefaultValue("1s") Duration retryAfter) {
+        @DefaultValue("1s") Duration retryAfter,
+        @DefaultValue("5000") int maxInFlight,
+        @DefaultValue("200000") long rememberedKeys) {
 
     IngestProperties {
         if (maxBlock.isNegative() || sendTimeout.minus(maxBlock).compareTo(Duration.ofMillis(100)) < 0) {
             throw new IllegalArgumentException("spillway.ingest.send-timeout (" + sendTimeout
                     + ") must exceed spillway.ingest.max-block (" + maxBlock + ") by at least 100ms");
+        }
+        if (maxInFlight < 1) {
+            throw new IllegalArgumentException("spillway.ingest.max-in-flight must be at least 1");
         }
         if (retryAfter.isNegative()) {
             throw new IllegalArgumentException("spillway.ingest.retry-after must not be negative");

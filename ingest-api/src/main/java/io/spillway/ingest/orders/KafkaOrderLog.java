@@ -8,6 +8,7 @@ import io.spillway.ingest.problems.Refusal;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
@@ -22,7 +23,8 @@ import org.springframework.kafka.support.SendResult;
  * timeout is derived from the same setting, so it gives up on the record no later than the request
  * does and a record is not written long after its request was answered 503. (An acknowledgement
  * lost on the way back can still leave a record behind a 503; the retry with the same key names the
- * same order, so it cannot become a second one.)
+ * same order, so it cannot become a second one.) At most {@code max-in-flight} sends wait at once;
+ * one more is answered 503 immediately.
  */
 final class KafkaOrderLog implements OrderLog {
 
@@ -32,6 +34,7 @@ final class KafkaOrderLog implements OrderLog {
     private final Topics topics;
     private final IngestProperties settings;
     private final IngestMetrics metrics;
+    private final Semaphore inFlight;
 
     KafkaOrderLog(
             KafkaTemplate<String, OrderRequested> template, Topics topics, IngestProperties settings,
@@ -40,10 +43,25 @@ final class KafkaOrderLog implements OrderLog {
         this.topics = topics;
         this.settings = settings;
         this.metrics = metrics;
+        this.inFlight = new Semaphore(settings.maxInFlight());
+        metrics.inFlightSends(() -> settings.maxInFlight() - inFlight.availablePermits());
     }
 
     @Override
     public void append(OrderRequested order) {
+        // Shed load rather than queue: past this many sends the broker is not keeping up, and a
+        // request waiting its full send timeout helps no one.
+        if (!inFlight.tryAcquire()) {
+            throw Refusal.overloaded(settings.retryAfter());
+        }
+        try {
+            send(order);
+        } finally {
+            inFlight.release();
+        }
+    }
+
+    private void send(OrderRequested order) {
         long start = System.nanoTime();
         CompletableFuture<SendResult<String, OrderRequested>> sent;
         try {

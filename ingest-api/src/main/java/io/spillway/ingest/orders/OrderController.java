@@ -28,20 +28,32 @@ class OrderController {
 
     @PostMapping(OrderAccepted.ORDERS_PATH)
     ResponseEntity<OrderAccepted> place(HttpServletRequest request) throws IOException {
+        PlaceOrder order = read(request);
+        return accepted(order, intake.accept(order, request.getRemoteAddr(), true), metrics);
+    }
+
+    /** Reads a request the way the door does; shared with the benchmark's bare endpoint. */
+    static PlaceOrder read(HttpServletRequest request) throws IOException {
         JsonContentType.require(request.getContentType());
         byte[] body = BoundedBody.read(
                 request.getContentLengthLong(), request.getInputStream(), OrderRequestReader.MAX_BODY_BYTES);
-        PlaceOrder order = OrderRequestReader.read(
+        return OrderRequestReader.read(
                 Collections.list(request.getHeaders(OrderRequestReader.IDEMPOTENCY_KEY)),
                 Collections.list(request.getHeaders(OrderRequestReader.CUSTOMER_ID)),
                 body);
-        OrderAccepted accepted = intake.accept(order);
+    }
+
+    static ResponseEntity<OrderAccepted> accepted(PlaceOrder order, OrderIntake.Accepted accepted, IngestMetrics metrics) {
         metrics.accepted();
         // The order is in Kafka by now: a client's Accept header must not turn that into a 406, so
         // the type is set rather than negotiated.
-        return ResponseEntity.accepted()
+        ResponseEntity.BodyBuilder response = ResponseEntity.accepted()
                 .location(URI.create(OrderAccepted.location(order.orderId())))
-                .contentType(MediaType.APPLICATION_JSON)
-                .body(accepted);
+                .contentType(MediaType.APPLICATION_JSON);
+        if (accepted.rate().policyHeader() != null) {
+            response.header("RateLimit-Policy", accepted.rate().policyHeader());
+            response.header("RateLimit", accepted.rate().rateLimitHeader());
+        }
+        return response.body(accepted.body());
     }
 }

@@ -2,31 +2,138 @@ package io.spillway.ingest.orders;
 
 import io.spillway.contract.OrderId;
 import io.spillway.contract.OrderTokens;
+import io.spillway.ingest.catalog.CatalogView;
+import io.spillway.ingest.catalog.DoorVerdict;
+import io.spillway.ingest.catalog.SaleBook;
+import io.spillway.ingest.problems.Refusal;
+import io.spillway.ingest.problems.RefusalKind;
+import io.spillway.ingest.problems.Violation;
+import io.spillway.ingest.ratelimit.RateDecision;
+import io.spillway.ingest.ratelimit.RateLimits;
 import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
- * What happens to a valid request at the door: it becomes an {@code OrderRequested} in the log and
- * the buyer gets the order's id and token. The checks that need more than the request itself (rate
- * limits, whether the sale is open) belong here, before the append, so that a refused request never
- * reaches Kafka.
+ * What happens to a well-formed request at the door, in this order: refused while the sale view is
+ * still loading (503), the caller's rate limits (429), the sale's rules from the view (422 / 409),
+ * a key reused with another body (422), and only then the append to {@code orders.requested}, so
+ * that a refused request never reaches Kafka.
+ *
+ * <p>Concurrent requests for one order id (a client retrying before its first attempt returned)
+ * share the first one's send and its outcome instead of publishing one record each: one order id,
+ * one record in the usual case. A retry after that first send ended publishes again; the processor
+ * decides by order id, so it replays the first decision instead of making a second order.
  */
 final class OrderIntake {
 
     private final OrderLog log;
     private final OrderTokens tokens;
     private final Clock clock;
+    private final CatalogView view;
+    private final SaleBook book;
+    private final RateLimits limits;
+    private final BodyFingerprints fingerprints;
+    private final IngestProperties settings;
+    private final Map<OrderId, CompletableFuture<Void>> sending = new ConcurrentHashMap<>();
 
-    OrderIntake(OrderLog log, OrderTokens tokens, Clock clock) {
+    OrderIntake(
+            OrderLog log, OrderTokens tokens, Clock clock, CatalogView view, SaleBook book, RateLimits limits,
+            BodyFingerprints fingerprints, IngestProperties settings) {
         this.log = log;
         this.tokens = tokens;
         this.clock = clock;
+        this.view = view;
+        this.book = book;
+        this.limits = limits;
+        this.fingerprints = fingerprints;
+        this.settings = settings;
     }
 
-    OrderAccepted accept(PlaceOrder order) {
+    /**
+     * @param clientAddress the caller's address, for its rate limit
+     * @param send false only for the benchmark's bare endpoint: every step but the append
+     */
+    Accepted accept(PlaceOrder order, String clientAddress, boolean send) {
+        if (!view.isCaughtUp()) {
+            throw Refusal.viewNotReady(settings.retryAfter());
+        }
+        RateDecision rate = limits.acquire(order.customerId().value(), order.saleId().value(), clientAddress);
+        if (!rate.allowed()) {
+            throw rateLimited(rate);
+        }
+        if (book.check(order.saleId(), order.sku(), order.quantity(), order.seatIds(), clock.instant())
+                instanceof DoorVerdict.Refuse refuse) {
+            throw refusal(refuse);
+        }
+        if (!fingerprints.sameOrderAsBefore(order)) {
+            throw Refusal.keyReused();
+        }
         OrderId orderId = order.orderId();
-        // A retry with the same key appends a second record with the same orderId; the processor
-        // decides by orderId, so it replays the first decision instead of making a second order.
-        log.append(order.toEvent(clock.instant()));
-        return OrderAccepted.queued(orderId, tokens.tokenFor(orderId));
+        if (send) {
+            appendOnce(order);
+        }
+        return new Accepted(OrderAccepted.queued(orderId, tokens.tokenFor(orderId)), rate);
     }
+
+    private void appendOnce(PlaceOrder order) {
+        CompletableFuture<Void> mine = new CompletableFuture<>();
+        CompletableFuture<Void> first = sending.putIfAbsent(order.orderId(), mine);
+        if (first != null) {
+            awaitOther(first);
+            return;
+        }
+        try {
+            log.append(order.toEvent(clock.instant()));
+            mine.complete(null);
+        } catch (RuntimeException e) {
+            mine.completeExceptionally(e);
+            throw e;
+        } finally {
+            sending.remove(order.orderId(), mine);
+        }
+    }
+
+    private void awaitOther(CompletableFuture<Void> first) {
+        try {
+            // The first send is itself bounded by the send timeout; the margin only covers scheduling.
+            first.get(settings.sendTimeout().toMillis() + 500, TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof Refusal refusal) {
+                throw refusal;
+            }
+            throw Refusal.notAccepted("The order was not accepted. Retry with the same Idempotency-Key.",
+                    settings.retryAfter());
+        } catch (TimeoutException e) {
+            throw Refusal.notAccepted("The broker did not acknowledge the order in time; it was not accepted. "
+                    + "Retry with the same Idempotency-Key.", settings.retryAfter());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw Refusal.notAccepted("The order was not accepted.", settings.retryAfter());
+        }
+    }
+
+    private static Refusal rateLimited(RateDecision rate) {
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put("RateLimit-Policy", rate.policyHeader());
+        headers.put("RateLimit", rate.rateLimitHeader());
+        return new Refusal(RefusalKind.RATE_LIMITED, "Too many requests (" + rate.policy().name()
+                        + " limit); retry after " + rate.retryAfterSeconds() + " s.",
+                List.of(), java.time.Duration.ofSeconds(rate.retryAfterSeconds()), headers);
+    }
+
+    private static Refusal refusal(DoorVerdict.Refuse refuse) {
+        RefusalKind kind = RefusalKind.valueOf(refuse.reason().name());
+        return new Refusal(kind, kind.title() + ": " + refuse.field() + " " + refuse.message() + ".",
+                List.of(new Violation(refuse.field(), refuse.message())), refuse.retryAfter());
+    }
+
+    /** The 202 body and the rate limit the request was counted against, for its headers. */
+    record Accepted(OrderAccepted body, RateDecision rate) {}
 }

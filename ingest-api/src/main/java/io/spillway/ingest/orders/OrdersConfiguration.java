@@ -4,7 +4,10 @@ import io.spillway.contract.EventSerde;
 import io.spillway.contract.OrderRequested;
 import io.spillway.contract.OrderTokens;
 import io.spillway.contract.Topics;
+import io.spillway.ingest.catalog.CatalogView;
+import io.spillway.ingest.catalog.SaleBook;
 import io.spillway.ingest.metrics.IngestMetrics;
+import io.spillway.ingest.ratelimit.RateLimits;
 import java.time.Clock;
 import java.util.Map;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -71,12 +74,15 @@ class OrdersConfiguration {
     }
 
     @Bean
-    OrderIntake orderIntake(OrderLog orderLog, ObjectProvider<OrderTokens> tokens) {
+    OrderIntake orderIntake(
+            OrderLog orderLog, ObjectProvider<OrderTokens> tokens, CatalogView view, SaleBook book, RateLimits limits,
+            IngestProperties settings) {
         OrderTokens orderTokens = tokens.getIfAvailable();
         if (orderTokens == null) {
             throw new IllegalStateException("spillway.order-token.secret is not set: set SPILLWAY_ORDER_TOKEN_SECRET "
                     + "to the secret (at least 32 bytes) that ingest-api shares with the notifier");
         }
-        return new OrderIntake(orderLog, orderTokens, Clock.systemUTC());
+        return new OrderIntake(orderLog, orderTokens, Clock.systemUTC(), view, book, limits,
+                new BodyFingerprints(settings.rememberedKeys()), settings);
     }
 }

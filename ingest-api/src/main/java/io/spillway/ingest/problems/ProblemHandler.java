@@ -49,7 +49,8 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
         refusal.retryAfter().ifPresent(wait -> headers.set(HttpHeaders.RETRY_AFTER,
                 // Retry-After takes whole seconds; rounding up never invites a retry too early.
                 Long.toString((wait.toMillis() + 999) / 1000)));
-        count(request, kind.status());
+        refusal.headers().forEach(headers::set);
+        count(request, kind.status(), kind.reason());
         return problem(problem, headers);
     }
 
@@ -58,7 +59,7 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
         log.error("unexpected error on {} {}", request.getMethod(), request.getRequestURI(), e);
         ProblemDetail problem = ProblemDetail.forStatusAndDetail(
                 HttpStatus.INTERNAL_SERVER_ERROR, "The request could not be handled.");
-        count(request, 500);
+        count(request, 500, "unexpected");
         return problem(problem, new HttpHeaders());
     }
 
@@ -67,7 +68,7 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
             Exception ex, @Nullable Object body, HttpHeaders headers, HttpStatusCode status, WebRequest request) {
         ResponseEntity<Object> response = super.handleExceptionInternal(ex, body, headers, status, request);
         if (request instanceof NativeWebRequest web && web.getNativeRequest() instanceof HttpServletRequest servlet) {
-            count(servlet, status.value());
+            count(servlet, status.value(), "http-" + status.value());
         }
         if (response == null || !(response.getBody() instanceof ProblemDetail)) {
             return response;
@@ -78,9 +79,9 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
         return new ResponseEntity<>(response.getBody(), withType, response.getStatusCode());
     }
 
-    private void count(HttpServletRequest request, int status) {
+    private void count(HttpServletRequest request, int status, String reason) {
         if (request.getRequestURI().startsWith(ORDERS_PATH)) {
-            metrics.refused(status);
+            metrics.refused(status, reason);
         }
     }
 

@@ -1,7 +1,10 @@
 package io.spillway.ingest.problems;
 
 import java.time.Duration;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -14,12 +17,20 @@ public final class Refusal extends RuntimeException {
     private final RefusalKind kind;
     private final List<Violation> violations;
     private final Duration retryAfter;
+    private final Map<String, String> headers;
 
     public Refusal(RefusalKind kind, String detail, List<Violation> violations, Duration retryAfter) {
+        this(kind, detail, violations, retryAfter, Map.of());
+    }
+
+    /** @param headers further response headers (the rate limit's), in the order given */
+    public Refusal(
+            RefusalKind kind, String detail, List<Violation> violations, Duration retryAfter, Map<String, String> headers) {
         super(detail, null, false, false);
         this.kind = kind;
         this.violations = List.copyOf(violations);
         this.retryAfter = retryAfter;
+        this.headers = Collections.unmodifiableMap(new LinkedHashMap<>(headers));
     }
 
     public static Refusal invalid(List<Violation> violations) {
@@ -39,6 +50,25 @@ public final class Refusal extends RuntimeException {
 
     public static Refusal notAccepted(String detail, Duration retryAfter) {
         return new Refusal(RefusalKind.NOT_ACCEPTED, detail, List.of(), retryAfter);
+    }
+
+    public static Refusal overloaded(Duration retryAfter) {
+        return new Refusal(RefusalKind.OVERLOADED, "Too many orders are waiting for the broker; it was not accepted. "
+                + "Retry with the same Idempotency-Key.", List.of(), retryAfter);
+    }
+
+    public static Refusal viewNotReady(Duration retryAfter) {
+        return new Refusal(RefusalKind.VIEW_NOT_READY, "The service has not read the sales yet; the order was not "
+                + "accepted. Retry with the same Idempotency-Key.", List.of(), retryAfter);
+    }
+
+    public static Refusal keyReused() {
+        return new Refusal(RefusalKind.IDEMPOTENCY_KEY_REUSED, "This Idempotency-Key was used for a different order.",
+                List.of(new Violation("Idempotency-Key", "was used with a different body")), null);
+    }
+
+    public Map<String, String> headers() {
+        return headers;
     }
 
     public RefusalKind kind() {

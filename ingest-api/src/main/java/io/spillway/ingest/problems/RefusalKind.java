@@ -1,15 +1,25 @@
 package io.spillway.ingest.problems;
 
 /**
- * The ways the door refuses an order, each with its status from the contract's table. The later
- * checks (sale not open: 409, impossible order: 422, rate limit: 429, load shedding: 503) add
- * their kinds here and are rendered by the same handler.
+ * The ways the door refuses an order, each with its status from the contract's table and a stable
+ * problem {@code type} a client can switch on.
  */
 public enum RefusalKind {
     INVALID_REQUEST(400, "invalid-request", "The request is invalid"),
     BODY_TOO_LARGE(413, "body-too-large", "The body is too large"),
     NOT_JSON(415, "unsupported-media-type", "The body must be JSON"),
-    NOT_ACCEPTED(503, "not-accepted", "The order was not accepted");
+    NOT_ACCEPTED(503, "not-accepted", "The order was not accepted"),
+    OVERLOADED(503, "overloaded", "The service is shedding load"),
+    VIEW_NOT_READY(503, "not-ready", "The service is starting"),
+    UNKNOWN_SALE(422, "unknown-sale", "There is no such sale"),
+    UNKNOWN_ITEM(422, "unknown-item", "There is no such item in the sale"),
+    SEATS_NOT_IN_ITEM(422, "seats-not-in-item", "The seats are not in the item"),
+    SEATS_ON_STOCK_ITEM(422, "seats-not-in-item", "The item has no named seats"),
+    ABOVE_CUSTOMER_LIMIT(422, "above-customer-limit", "The quantity is above the per-customer limit"),
+    IDEMPOTENCY_KEY_REUSED(422, "idempotency-key-reused", "The Idempotency-Key was used with another body"),
+    NOT_OPEN(409, "not-open", "The sale is not open yet"),
+    SOLD_OUT(409, "sold-out", "The item is sold out"),
+    RATE_LIMITED(429, "rate-limited", "Too many requests");
 
     private final int status;
     private final String slug;
@@ -28,6 +38,11 @@ public enum RefusalKind {
     /** The problem {@code type}: a stable name a client can switch on. */
     public String type() {
         return "urn:spillway:problem:" + slug;
+    }
+
+    /** The {@code reason} tag of the refused-orders metric. */
+    public String reason() {
+        return name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
     }
 
     public String title() {

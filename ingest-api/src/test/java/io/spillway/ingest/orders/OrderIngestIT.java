@@ -5,12 +5,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.spillway.contract.CustomerId;
+import io.spillway.contract.ItemAvailability;
+import io.spillway.contract.SaleId;
+import io.spillway.contract.Sku;
 import io.spillway.contract.EventJson;
 import io.spillway.contract.OrderId;
 import io.spillway.contract.OrderRequested;
 import io.spillway.contract.OrderTokens;
 import io.spillway.contract.SeatId;
 import io.spillway.contract.Topics;
+import io.spillway.ingest.CatalogFixture;
 import io.spillway.ingest.IngestApplication;
 import io.spillway.testing.SharedInfrastructure;
 import java.io.ByteArrayInputStream;
@@ -24,6 +28,7 @@ import java.net.http.HttpResponse;
 import java.net.http.HttpResponse.BodyHandlers;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -46,6 +51,7 @@ import org.apache.kafka.common.utils.Utils;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -59,8 +65,14 @@ import org.springframework.test.context.DynamicPropertySource;
 /**
  * The door against the real broker, spoken to in raw HTTP: what a valid order leaves on the topic,
  * and that every kind of bad request gets its status as problem+json and leaves the topic untouched.
+ * The sales it orders from are published to the test's own catalogue topics as inventory-service
+ * would, before the service starts.
  */
-@SpringBootTest(classes = IngestApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@SpringBootTest(
+        classes = IngestApplication.class,
+        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        // Rate limits have their own test; here they must not interfere.
+        properties = "spillway.ingest.rate-limit.customer.requests=100000")
 // Tests turn metrics export off by default; the prometheus endpoint is part of what is checked here.
 @AutoConfigureObservability(tracing = false)
 class OrderIngestIT {
@@ -83,12 +95,27 @@ class OrderIngestIT {
         registry.add("spillway.topics.requested", TOPICS::requested);
         registry.add("spillway.topics.results", TOPICS::results);
         registry.add("spillway.topics.dlq", TOPICS::dlq);
+        registry.add("spillway.topics.sales", TOPICS::sales);
+        registry.add("spillway.topics.availability", TOPICS::availability);
         registry.add("spillway.order-token.secret", () -> SECRET);
     }
 
     @BeforeAll
-    static void connect() {
-        admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, SharedInfrastructure.kafkaBootstrapServers()));
+    static void connect() throws Exception {
+        String bootstrap = SharedInfrastructure.kafkaBootstrapServers();
+        admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap));
+        CatalogFixture.createTopics(bootstrap, TOPICS);
+        CatalogFixture.publish(bootstrap, TOPICS,
+                CatalogFixture.sale("concert-2026-12-24", CatalogFixture.anHourAgo(), 4, "GA", "VIP", "A-1", "A-2", "A-3"),
+                CatalogFixture.sale("opera", CatalogFixture.anHourAgo(), 4, "GA", "VIP", "A-1", "A-2"),
+                CatalogFixture.sale("later", Instant.now().plus(Duration.ofDays(1)), 4, "GA", "VIP", "A-1"),
+                CatalogFixture.sale("gone", CatalogFixture.anHourAgo(), 4, "GA", "VIP", "A-1"),
+                ItemAvailability.of(SaleId.of("gone"), Sku.of("GA"), 0, true));
+    }
+
+    @BeforeEach
+    void ready() {
+        CatalogFixture.awaitReady(port);
     }
 
     @AfterAll
@@ -201,7 +228,18 @@ class OrderIngestIT {
         cases.add(bad("quantity as a string", "{\"saleId\":\"s\",\"sku\":\"GA\",\"quantity\":\"1\"}", 400, "quantity"));
         cases.add(bad("duplicated seat ids", "{\"saleId\":\"s\",\"sku\":\"V\",\"seatIds\":[\"A-1\",\"A-1\"]}", 400, "seatIds[1]"));
         cases.add(bad("quantity not the seat count", "{\"saleId\":\"s\",\"sku\":\"V\",\"seatIds\":[\"A-1\"],\"quantity\":2}", 400, "quantity"));
+        cases.add(bad("quantity 101", "{\"saleId\":\"s\",\"sku\":\"GA\",\"quantity\":101}", 400, "quantity"));
         cases.add(bad("body over 4 KiB", big, 413, "body"));
+        cases.add(bad("unknown sale", "{\"saleId\":\"no-such-sale\",\"sku\":\"GA\",\"quantity\":1}", 422, "saleId"));
+        cases.add(bad("unknown item", "{\"saleId\":\"opera\",\"sku\":\"BALCONY\",\"quantity\":1}", 422, "sku"));
+        cases.add(bad("seats not in the item", "{\"saleId\":\"opera\",\"sku\":\"VIP\",\"seatIds\":[\"A-1\",\"Z-9\"]}", 422,
+                "seatIds[1]"));
+        cases.add(bad("seats for an item sold by count", "{\"saleId\":\"opera\",\"sku\":\"GA\",\"seatIds\":[\"A-1\"]}", 422,
+                "seatIds"));
+        cases.add(bad("quantity above the per-customer limit", "{\"saleId\":\"opera\",\"sku\":\"GA\",\"quantity\":5}", 422,
+                "quantity"));
+        cases.add(bad("sale not open yet", "{\"saleId\":\"later\",\"sku\":\"GA\",\"quantity\":1}", 409, "saleId"));
+        cases.add(bad("item sold out", "{\"saleId\":\"gone\",\"sku\":\"GA\",\"quantity\":1}", 409, "sku"));
         cases.add(Arguments.of("chunked body over 4 KiB",
                 new Request(big.getBytes(StandardCharsets.UTF_8), true, headers()), 413, "body"));
         cases.add(withHeaders("text/plain", headers("Content-Type", "text/plain"), 415, "Content-Type"));
@@ -263,6 +301,117 @@ class OrderIngestIT {
         assertThat(metrics).containsPattern("spillway_ingest_orders_accepted_total(\\{[^}]*})? [1-9]");
         assertThat(metrics).containsPattern("spillway_ingest_orders_refused_total\\{[^}]*status=\"415\"[^}]*} [1-9]");
         assertThat(metrics).containsPattern("spillway_ingest_broker_ack_seconds_count\\{[^}]*outcome=\"acked\"[^}]*} [1-9]");
+        assertThat(metrics).containsPattern("spillway_ingest_orders_refused_total\\{[^}]*reason=\"not-json\"[^}]*} [1-9]");
+        assertThat(metrics).containsPattern("spillway_ingest_broker_ack_seconds_bucket\\{[^}]*outcome=\"acked\"");
+        assertThat(metrics).containsPattern("spillway_ingest_sends_in_flight(\\{[^}]*})? 0");
+    }
+
+    @Test
+    void aSaleNotOpenYetSaysWhenToComeBack() throws Exception {
+        HttpResponse<String> response = post("{\"saleId\":\"later\",\"sku\":\"GA\",\"quantity\":1}", b -> b
+                .header("Content-Type", "application/json")
+                .header("Idempotency-Key", UUID.randomUUID().toString())
+                .header("X-Customer-Id", "early-bird"));
+
+        JsonNode problem = problem(response, 409);
+        assertThat(problem.get("type").asText()).isEqualTo("urn:spillway:problem:not-open");
+        // The sale opens in a day: Retry-After is the seconds until then, give or take the test's own run.
+        assertThat(Long.parseLong(response.headers().firstValue("Retry-After").orElseThrow()))
+                .isBetween(Duration.ofDays(1).minusMinutes(5).toSeconds(), Duration.ofDays(1).toSeconds());
+    }
+
+    @Test
+    void aKeyReusedWithAnotherBodyIs422AndPublishesNothing() throws Exception {
+        String key = UUID.randomUUID().toString();
+        UnaryOperator<HttpRequest.Builder> headers = b -> b
+                .header("Content-Type", "application/json")
+                .header("Idempotency-Key", key)
+                .header("X-Customer-Id", "buyer-reuse");
+        assertThat(post(VALID, headers).statusCode()).isEqualTo(202);
+        Map<TopicPartition, Long> before = endOffsets();
+
+        HttpResponse<String> reused = post("{\"saleId\":\"concert-2026-12-24\",\"sku\":\"GA\",\"quantity\":3}", headers);
+        HttpResponse<String> sameOrderOtherSpelling =
+                post("{ \"quantity\": 2, \"sku\": \"GA\", \"saleId\": \"concert-2026-12-24\" }", headers);
+
+        JsonNode problem = problem(reused, 422);
+        assertThat(problem.get("type").asText()).isEqualTo("urn:spillway:problem:idempotency-key-reused");
+        assertThat(problem.get("errors").findValuesAsText("field")).containsExactly("Idempotency-Key");
+        assertThat(sameOrderOtherSpelling.statusCode()).isEqualTo(202);
+        Map<TopicPartition, Long> after = endOffsets();
+        long grown = after.entrySet().stream().mapToLong(e -> e.getValue() - before.get(e.getKey())).sum();
+        // Only the retry of the same order was published (the processor replays its decision).
+        assertThat(grown).isEqualTo(1);
+    }
+
+    @Test
+    void fiftyConcurrentRetriesOfOneKeyNameOneOrder() throws Exception {
+        String key = UUID.randomUUID().toString();
+        OrderId expected = OrderId.derive(CustomerId.of("buyer-storm"), key);
+        Map<TopicPartition, Long> before = endOffsets();
+        HttpRequest request = HttpRequest.newBuilder(uri("/api/v1/orders"))
+                .POST(BodyPublishers.ofString("{\"saleId\":\"opera\",\"sku\":\"GA\",\"quantity\":1}"))
+                .header("Content-Type", "application/json")
+                .header("Idempotency-Key", key)
+                .header("X-Customer-Id", "buyer-storm")
+                .build();
+
+        List<java.util.concurrent.CompletableFuture<HttpResponse<String>>> answers = new ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            answers.add(http.sendAsync(request, BodyHandlers.ofString()));
+        }
+
+        for (var answer : answers) {
+            HttpResponse<String> response = answer.get();
+            assertThat(response.statusCode()).isEqualTo(202);
+            assertThat(JSON.readTree(response.body()).get("orderId").asText()).isEqualTo(expected.toString());
+        }
+        String itemKey = "opera/GA";
+        TopicPartition partition = new TopicPartition(TOPICS.requested(),
+                Utils.toPositive(Utils.murmur2(itemKey.getBytes(StandardCharsets.UTF_8))) % before.size());
+        long published = endOffsets().get(partition) - before.get(partition);
+        assertThat(published).isBetween(1L, 50L);
+        List<ConsumerRecord<String, byte[]>> records = recordsFrom(partition, before.get(partition), (int) published);
+        assertThat(records).extracting(r -> EventJson.read(r.value(), OrderRequested.class).orderId())
+                .containsOnly(expected);
+    }
+
+    @Test
+    void onceAnItemIsSoldOutItsOrdersNoLongerReachTheTopic() throws Exception {
+        String saleId = "flash-" + UUID.randomUUID().toString().substring(0, 8);
+        String body = "{\"saleId\":\"" + saleId + "\",\"sku\":\"GA\",\"quantity\":1}";
+        CatalogFixture.publish(SharedInfrastructure.kafkaBootstrapServers(), TOPICS,
+                CatalogFixture.sale(saleId, CatalogFixture.anHourAgo(), 4, "GA", "VIP", "A-1"),
+                ItemAvailability.of(SaleId.of(saleId), Sku.of("GA"), 1, false));
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> order(body).statusCode() == 202);
+
+        CatalogFixture.publish(SharedInfrastructure.kafkaBootstrapServers(), TOPICS,
+                ItemAvailability.of(SaleId.of(saleId), Sku.of("GA"), 0, true));
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> order(body).statusCode() == 409);
+        Map<TopicPartition, Long> before = endOffsets();
+
+        for (int i = 0; i < 20; i++) {
+            HttpResponse<String> refused = order(body);
+            assertThat(problem(refused, 409).get("type").asText()).isEqualTo("urn:spillway:problem:sold-out");
+        }
+        assertThat(endOffsets()).isEqualTo(before);
+    }
+
+    @Test
+    void servesItsOpenApiDescriptionAsCheckedIn() throws Exception {
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(uri("/openapi/ingest-api.yaml")).build(),
+                BodyHandlers.ofString());
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.body()).isEqualTo(java.nio.file.Files.readString(
+                java.nio.file.Path.of("..", "docs", "openapi", "ingest-api.yaml")));
+        assertThat(response.body()).contains("/api/v1/orders:", "'429':", "'503':");
+    }
+
+    private HttpResponse<String> order(String body) throws IOException, InterruptedException {
+        return post(body, b -> b.header("Content-Type", "application/json")
+                .header("Idempotency-Key", UUID.randomUUID().toString())
+                .header("X-Customer-Id", "buyer-" + UUID.randomUUID().toString().substring(0, 8)));
     }
 
     // --- requests
@@ -343,6 +492,23 @@ class OrderIngestIT {
         Map<TopicPartition, Long> ends = new HashMap<>();
         admin.listOffsets(latest).all().get().forEach((tp, info) -> ends.put(tp, info.offset()));
         return ends;
+    }
+
+    private static List<ConsumerRecord<String, byte[]>> recordsFrom(TopicPartition partition, long offset, int count) {
+        Properties config = new Properties();
+        config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, SharedInfrastructure.kafkaBootstrapServers());
+        config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        try (KafkaConsumer<String, byte[]> consumer =
+                new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer())) {
+            consumer.assign(List.of(partition));
+            consumer.seek(partition, offset);
+            List<ConsumerRecord<String, byte[]>> seen = new ArrayList<>();
+            Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> {
+                consumer.poll(Duration.ofMillis(200)).forEach(seen::add);
+                return seen.size() >= count;
+            });
+            return seen.subList(0, count);
+        }
     }
 
     private static ConsumerRecord<String, byte[]> recordAt(TopicPartition partition, long offset) {

@@ -24,8 +24,10 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 /**
- * A broker that cannot be reached: the door answers 503 with Retry-After within its send timeout and
- * never 202. The app points at a port where nothing listens, so the shared broker is left alone.
+ * A broker that cannot be reached from the start: the sale view can never load, so the instance is
+ * not ready and the door answers 503 with Retry-After at once, never 202 (it does not judge orders
+ * against an empty view). The app points at a port where nothing listens, so the shared broker is
+ * left alone; BrokerRestartIT covers a broker that goes away after start-up.
  */
 @SpringBootTest(
         classes = IngestApplication.class,
@@ -56,7 +58,10 @@ class UnreachableBrokerIT {
 
     @Test
     void aBrokerThatCannotBeReachedGets503WithinTheTimeoutAndNever202() throws Exception {
-        // The first request waits for metadata (max-block), the later ones for delivery: both bounded.
+        HttpResponse<String> readiness = http.send(HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + port + "/actuator/health/readiness")).build(),
+                BodyHandlers.ofString());
+        assertThat(readiness.statusCode()).isEqualTo(503);
         for (int attempt = 0; attempt < 3; attempt++) {
             long start = System.nanoTime();
             HttpResponse<String> response = http.send(HttpRequest.newBuilder(
@@ -77,7 +82,7 @@ class UnreachableBrokerIT {
                     type -> assertThat(type).startsWith("application/problem+json"));
             JsonNode problem = JSON.readTree(response.body());
             assertThat(problem.get("status").asInt()).isEqualTo(503);
-            assertThat(problem.get("type").asText()).isEqualTo("urn:spillway:problem:not-accepted");
+            assertThat(problem.get("type").asText()).isEqualTo("urn:spillway:problem:not-ready");
         }
     }
 

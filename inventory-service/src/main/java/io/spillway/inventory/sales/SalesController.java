@@ -3,7 +3,9 @@ package io.spillway.inventory.sales;
 import io.spillway.contract.SaleId;
 import io.spillway.inventory.InventorySettings;
 import io.spillway.inventory.admin.AdminOnly;
+import io.spillway.inventory.catalog.CatalogRelay;
 import java.net.URI;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
@@ -26,9 +28,13 @@ class SalesController {
     private final SaleViews views;
     private final String cacheControl;
 
-    SalesController(SaleCatalog catalog, SaleViews views, InventorySettings settings) {
+    private final CatalogRelay relay;
+
+    SalesController(
+            SaleCatalog catalog, SaleViews views, InventorySettings settings, ObjectProvider<CatalogRelay> relay) {
         this.catalog = catalog;
         this.views = views;
+        this.relay = relay.getIfAvailable();
         // Shared caches may keep a view as long as this service does, and no longer.
         this.cacheControl = "public, max-age=" + settings.saleViewTtl().toSeconds();
     }
@@ -42,6 +48,11 @@ class SalesController {
         };
         SaleView view = catalog.create(sale);
         views.forget(sale.saleId());
+        if (relay != null) {
+            // Not a second write: the relay publishes what is committed; waiting for it makes a 201
+            // mean, in the usual case, that ingest-api can already take orders for the sale.
+            relay.awaitPublished(sale.saleId());
+        }
         return ResponseEntity.created(URI.create("/api/v1/sales/" + sale.saleId())).body(view);
     }
 

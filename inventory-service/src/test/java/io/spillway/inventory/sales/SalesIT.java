@@ -41,13 +41,16 @@ import org.springframework.test.context.DynamicPropertySource;
 
 /**
  * The sales API over real HTTP against a real PostgreSQL of its own. No broker runs for this test:
- * the service must neither need nor look for one.
+ * with the catalogue relay and topic creation off, the service must neither need nor look for one
+ * (CatalogRelayIT covers the relay).
  */
 @AutoConfigureObservability(tracing = false)
 @SpringBootTest(
         webEnvironment = WebEnvironment.RANDOM_PORT,
         properties = {
             "spillway.inventory.admin-token=" + SalesIT.TOKEN,
+            "spillway.inventory.catalog.enabled=false",
+            "spillway.topics.create=false",
             "spring.jpa.properties.hibernate.generate_statistics=true"
         })
 class SalesIT {

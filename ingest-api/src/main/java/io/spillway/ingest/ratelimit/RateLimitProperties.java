@@ -1,0 +1,62 @@
+package io.spillway.ingest.ratelimit;
+
+import java.time.Duration;
+import java.util.Map;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * {@code spillway.ingest.rate-limit.*}: the token buckets at the door. Every limit is written as the
+ * whole deployment's and divided by {@code instances} (each ingest instance keeps its own buckets;
+ * see docs/ingest.md for why and for the distributed alternative).
+ *
+ * @param enabled false turns every bucket off (a benchmark of the door without limits)
+ * @param instances how many ingest instances share the load: each applies 1/instances of a limit
+ * @param customer per {@code X-Customer-Id}; 20 per 10 s unless set
+ * @param address per client address, 2,000 per second unless set (the connection's, or the forwarded one when
+ *     {@code server.forward-headers-strategy} trusts a proxy)
+ * @param global all requests of the deployment, 50,000 per second unless set
+ * @param customerPerSale per customer and sale, for sales that want a tighter or looser limit
+ *     than {@code customer}; replaces the customer limit for orders of that sale
+ * @param maxTrackedKeys the most customers (and addresses) with a bucket at once; idle buckets are
+ *     dropped after their window, when they would be full again anyway
+ */
+@ConfigurationProperties("spillway.ingest.rate-limit")
+public record RateLimitProperties(
+        @DefaultValue("true") boolean enabled,
+        @DefaultValue("1") int instances,
+        Limit customer,
+        Limit address,
+        Limit global,
+        Map<String, Limit> customerPerSale,
+        @DefaultValue("200000") long maxTrackedKeys) {
+
+    public RateLimitProperties {
+        if (instances < 1) {
+            throw new IllegalArgumentException("spillway.ingest.rate-limit.instances must be at least 1");
+        }
+        // Defaults here rather than in annotations: a nested record takes no positional default.
+        customer = customer == null ? new Limit(20, Duration.ofSeconds(10)) : customer;
+        address = address == null ? new Limit(2_000, Duration.ofSeconds(1)) : address;
+        global = global == null ? new Limit(50_000, Duration.ofSeconds(1)) : global;
+        customerPerSale = customerPerSale == null ? Map.of() : Map.copyOf(customerPerSale);
+    }
+
+    /**
+     * At most {@code requests} per {@code per}, refilled smoothly; a full bucket allows a burst of
+     * {@code requests}.
+     */
+    public record Limit(long requests, Duration per) {
+
+        public Limit {
+            if (requests < 1 || per == null || per.isZero() || per.isNegative()) {
+                throw new IllegalArgumentException("a rate limit needs requests >= 1 per a positive duration");
+            }
+        }
+
+        /** This instance's share of a deployment-wide limit; never below one request. */
+        Limit share(int instances) {
+            return new Limit(Math.max(1, requests / instances), per);
+        }
+    }
+}

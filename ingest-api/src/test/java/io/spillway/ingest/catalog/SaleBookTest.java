@@ -1,0 +1,104 @@
+package io.spillway.ingest.catalog;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.spillway.contract.ItemAvailability;
+import io.spillway.contract.ItemKey;
+import io.spillway.contract.ItemKind;
+import io.spillway.contract.SaleDefined;
+import io.spillway.contract.SaleDefined.ItemDefinition;
+import io.spillway.contract.SaleId;
+import io.spillway.contract.SeatId;
+import io.spillway.contract.Sku;
+import io.spillway.ingest.catalog.DoorVerdict.Reason;
+import io.spillway.ingest.catalog.DoorVerdict.Refuse;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
+
+class SaleBookTest {
+
+    private static final Instant OPENS = Instant.parse("2026-12-24T09:00:00Z");
+    private static final Instant OPEN = OPENS.plusSeconds(1);
+    private static final SaleId SALE = SaleId.of("concert");
+    private static final Sku GA = Sku.of("GA");
+    private static final Sku VIP = Sku.of("VIP");
+
+    private final SaleBook book = new SaleBook();
+
+    SaleBookTest() {
+        book.define(SaleDefined.of(SALE, "Concert", OPENS, 4, List.of(
+                new ItemDefinition(GA, ItemKind.STOCK, 100, List.of()),
+                new ItemDefinition(VIP, ItemKind.SEATED, 2, List.of(SeatId.of("A-1"), SeatId.of("A-2"))))));
+    }
+
+    private Reason refusal(SaleId sale, Sku sku, int quantity, List<SeatId> seats, Instant now) {
+        DoorVerdict verdict = book.check(sale, sku, quantity, seats, now);
+        assertThat(verdict).isInstanceOf(Refuse.class);
+        return ((Refuse) verdict).reason();
+    }
+
+    @Test
+    void passesAnOrderThatMayFit() {
+        assertThat(book.check(SALE, GA, 4, List.of(), OPEN)).isEqualTo(DoorVerdict.PASS);
+        assertThat(book.check(SALE, VIP, 2, List.of(SeatId.of("A-2"), SeatId.of("A-1")), OPEN)).isEqualTo(DoorVerdict.PASS);
+        assertThat(book.check(SALE, VIP, 1, List.of(), OPEN)).isEqualTo(DoorVerdict.PASS);
+    }
+
+    @Test
+    void refusesWhatCannotSucceed() {
+        assertThat(refusal(SaleId.of("other"), GA, 1, List.of(), OPEN)).isEqualTo(Reason.UNKNOWN_SALE);
+        assertThat(refusal(SALE, Sku.of("BALCONY"), 1, List.of(), OPEN)).isEqualTo(Reason.UNKNOWN_ITEM);
+        assertThat(refusal(SALE, VIP, 2, List.of(SeatId.of("A-1"), SeatId.of("B-1")), OPEN)).isEqualTo(Reason.SEATS_NOT_IN_ITEM);
+        assertThat(refusal(SALE, GA, 1, List.of(SeatId.of("A-1")), OPEN)).isEqualTo(Reason.SEATS_ON_STOCK_ITEM);
+        assertThat(refusal(SALE, GA, 5, List.of(), OPEN)).isEqualTo(Reason.ABOVE_CUSTOMER_LIMIT);
+        assertThat(Reason.ABOVE_CUSTOMER_LIMIT.impossible()).isTrue();
+    }
+
+    @Test
+    void aSaleNotOpenYetSaysWhenItOpens() {
+        DoorVerdict verdict = book.check(SALE, GA, 1, List.of(), OPENS.minusSeconds(90));
+
+        assertThat(verdict).isEqualTo(new Refuse(Reason.NOT_OPEN, "saleId", "opens at " + OPENS, Duration.ofSeconds(90)));
+        assertThat(Reason.NOT_OPEN.impossible()).isFalse();
+        assertThat(book.check(SALE, GA, 1, List.of(), OPENS)).isEqualTo(DoorVerdict.PASS);
+    }
+
+    @Test
+    void aSoldOutItemIsRefusedAndTheOtherItemsAreNot() {
+        book.update(ItemAvailability.of(SALE, GA, 0, true));
+
+        assertThat(refusal(SALE, GA, 1, List.of(), OPEN)).isEqualTo(Reason.SOLD_OUT);
+        assertThat(book.check(SALE, VIP, 1, List.of(), OPEN)).isEqualTo(DoorVerdict.PASS);
+
+        book.update(ItemAvailability.of(SALE, GA, 3, false));
+        assertThat(book.check(SALE, GA, 1, List.of(), OPEN)).isEqualTo(DoorVerdict.PASS);
+        book.update(ItemAvailability.of(SALE, GA, 0, true));
+        book.forget(new ItemKey(SALE, GA));
+        assertThat(book.check(SALE, GA, 1, List.of(), OPEN)).isEqualTo(DoorVerdict.PASS);
+    }
+
+    @Test
+    void aRedefinedSaleReplacesTheOldAndAForgottenOneIsUnknown() {
+        book.define(SaleDefined.of(SALE, "Concert", OPENS, 1, List.of(new ItemDefinition(GA, ItemKind.STOCK, 1, List.of()))));
+        assertThat(refusal(SALE, GA, 2, List.of(), OPEN)).isEqualTo(Reason.ABOVE_CUSTOMER_LIMIT);
+        assertThat(refusal(SALE, VIP, 1, List.of(), OPEN)).isEqualTo(Reason.UNKNOWN_ITEM);
+
+        book.forget(SALE);
+        assertThat(refusal(SALE, GA, 1, List.of(), OPEN)).isEqualTo(Reason.UNKNOWN_SALE);
+    }
+
+    @Test
+    void checksSeatsOfAHundredThousandSeatItemQuickly() {
+        List<SeatId> seats = IntStream.range(0, 100_000).mapToObj(i -> SeatId.of("S-" + i)).toList();
+        book.define(SaleDefined.of(SaleId.of("arena"), "Arena", OPENS, 4,
+                List.of(new ItemDefinition(Sku.of("FLOOR"), ItemKind.SEATED, seats.size(), seats))));
+
+        assertThat(book.check(SaleId.of("arena"), Sku.of("FLOOR"), 2, List.of(SeatId.of("S-99999"), SeatId.of("S-0")), OPEN))
+                .isEqualTo(DoorVerdict.PASS);
+        assertThat(refusal(SaleId.of("arena"), Sku.of("FLOOR"), 1, List.of(SeatId.of("S-100000")), OPEN))
+                .isEqualTo(Reason.SEATS_NOT_IN_ITEM);
+    }
+}

@@ -1,0 +1,83 @@
+package io.spillway.ingest.ratelimit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.spillway.ingest.ratelimit.RateLimitProperties.Limit;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class RateLimitsTest {
+
+    private static RateLimitProperties limits(int instances, Limit customer, Limit address, Limit global,
+            Map<String, Limit> perSale) {
+        return new RateLimitProperties(true, instances, customer, address, global, perSale, 1000);
+    }
+
+    private static final Limit MANY = new Limit(1_000, Duration.ofHours(1));
+
+    @Test
+    void aCustomerOverItsBucketIsRefusedAndOthersAreNot() {
+        RateLimits limits = new RateLimits(limits(1, new Limit(2, Duration.ofMinutes(1)), MANY, MANY, Map.of()));
+
+        assertThat(limits.acquire("a", "s", "10.0.0.1").allowed()).isTrue();
+        RateDecision second = limits.acquire("a", "s", "10.0.0.1");
+        assertThat(second.allowed()).isTrue();
+        assertThat(second.rateLimitHeader()).isEqualTo("\"customer\";r=0;t=0");
+        RateDecision third = limits.acquire("a", "s", "10.0.0.1");
+
+        assertThat(third.allowed()).isFalse();
+        assertThat(third.policy().name()).isEqualTo("customer");
+        assertThat(third.retryAfterSeconds()).isBetween(29L, 30L);
+        assertThat(third.policyHeader()).isEqualTo("\"customer\";q=2;w=60");
+        assertThat(third.rateLimitHeader()).isEqualTo("\"customer\";r=0;t=" + third.retryAfterSeconds());
+        assertThat(limits.acquire("b", "s", "10.0.0.1").allowed()).isTrue();
+    }
+
+    @Test
+    void aRefusedRequestCostsTheOtherBucketsNothing() {
+        RateLimits limits = new RateLimits(limits(1, new Limit(1, Duration.ofHours(1)), new Limit(2, Duration.ofHours(1)),
+                MANY, Map.of()));
+
+        assertThat(limits.acquire("a", "s", "addr").allowed()).isTrue();
+        // Refused by the customer bucket: the address bucket keeps its token for someone else.
+        assertThat(limits.acquire("a", "s", "addr").allowed()).isFalse();
+        assertThat(limits.acquire("b", "s", "addr").allowed()).isTrue();
+        RateDecision third = limits.acquire("c", "s", "addr");
+        assertThat(third.allowed()).isFalse();
+        assertThat(third.policy().name()).isEqualTo("address");
+    }
+
+    @Test
+    void theGlobalBucketIsSharedByEveryoneAndDividedByTheInstances() {
+        RateLimits limits = new RateLimits(limits(2, MANY, MANY, new Limit(4, Duration.ofHours(1)), Map.of()));
+
+        assertThat(limits.acquire("a", "s", "1").allowed()).isTrue();
+        assertThat(limits.acquire("b", "s", "2").allowed()).isTrue();
+        RateDecision third = limits.acquire("c", "s", "3");
+        assertThat(third.allowed()).isFalse();
+        assertThat(third.policyHeader()).isEqualTo("\"global\";q=2;w=3600");
+    }
+
+    @Test
+    void aSaleCanHaveItsOwnCustomerLimit() {
+        RateLimits limits = new RateLimits(limits(1, new Limit(1, Duration.ofHours(1)), MANY, MANY,
+                Map.of("hot", new Limit(3, Duration.ofHours(1)))));
+
+        assertThat(limits.acquire("a", "hot", "x").allowed()).isTrue();
+        assertThat(limits.acquire("a", "hot", "x").allowed()).isTrue();
+        assertThat(limits.acquire("a", "hot", "x").allowed()).isTrue();
+        assertThat(limits.acquire("a", "hot", "x").allowed()).isFalse();
+        assertThat(limits.acquire("a", "calm", "x").allowed()).isTrue();
+        assertThat(limits.acquire("a", "calm", "x").allowed()).isFalse();
+    }
+
+    @Test
+    void switchedOffEverythingPasses() {
+        RateLimits limits = new RateLimits(new RateLimitProperties(false, 1, new Limit(1, Duration.ofHours(1)), null, null,
+                null, 10));
+        for (int i = 0; i < 10; i++) {
+            assertThat(limits.acquire("a", "s", "x").allowed()).isTrue();
+        }
+    }
+}

@@ -1,0 +1,42 @@
+package io.spillway.inventory.catalog;
+
+import io.spillway.contract.CatalogRecord;
+import io.spillway.contract.CatalogSerde;
+import io.spillway.contract.Topics;
+import java.util.Map;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.autoconfigure.kafka.KafkaConnectionDetails;
+import org.springframework.boot.autoconfigure.kafka.KafkaProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.kafka.core.DefaultKafkaProducerFactory;
+import org.springframework.kafka.core.KafkaTemplate;
+
+/**
+ * The catalogue relay and its producer: {@code acks=all} and idempotent, compressed (a seat list
+ * compresses well) and allowed records as large as the catalogue topics take.
+ */
+@Configuration(proxyBeanMethods = false)
+@ConditionalOnProperty(name = "spillway.inventory.catalog.enabled", havingValue = "true", matchIfMissing = true)
+class CatalogConfiguration {
+
+    @Bean(initMethod = "start", destroyMethod = "close")
+    CatalogRelay catalogRelay(
+            JdbcTemplate jdbc, KafkaProperties kafka, KafkaConnectionDetails connection, Topics topics,
+            CatalogSettings settings) {
+        Map<String, Object> config = kafka.buildProducerProperties();
+        config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, connection.getProducer().getBootstrapServers());
+        config.put(ProducerConfig.ACKS_CONFIG, "all");
+        config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        config.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+        config.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Topics.MAX_CATALOG_RECORD_BYTES);
+        config.put(ProducerConfig.BUFFER_MEMORY_CONFIG, 4L * Topics.MAX_CATALOG_RECORD_BYTES);
+        config.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, (int) settings.publishTimeout().toMillis());
+        DefaultKafkaProducerFactory<String, CatalogRecord> factory =
+                new DefaultKafkaProducerFactory<>(config, new StringSerializer(), CatalogSerde.records());
+        return new CatalogRelay(new CatalogSource(jdbc), new KafkaTemplate<>(factory), topics, settings);
+    }
+}

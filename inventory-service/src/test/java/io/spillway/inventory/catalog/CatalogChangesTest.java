@@ -1,0 +1,52 @@
+package io.spillway.inventory.catalog;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.spillway.contract.ItemAvailability;
+import io.spillway.contract.SaleId;
+import io.spillway.contract.Sku;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class CatalogChangesTest {
+
+    private static final SaleId SALE = SaleId.of("s");
+    private static final ItemAvailability GA_10 = ItemAvailability.of(SALE, Sku.of("GA"), 10, false);
+    private static final ItemAvailability VIP_2 = ItemAvailability.of(SALE, Sku.of("VIP"), 2, false);
+
+    @Test
+    void everythingIsNewAtStartAndNothingOncePublished() {
+        CatalogChanges changes = new CatalogChanges();
+
+        assertThat(changes.unpublishedSales(List.of(SALE))).containsExactly(SALE);
+        assertThat(changes.changedItems(List.of(GA_10, VIP_2))).containsExactly(GA_10, VIP_2);
+
+        changes.salePublished(SALE);
+        changes.itemPublished(GA_10);
+        changes.itemPublished(VIP_2);
+
+        assertThat(changes.unpublishedSales(List.of(SALE))).isEmpty();
+        assertThat(changes.changedItems(List.of(GA_10, VIP_2))).isEmpty();
+        assertThat(changes.isPublished(SALE)).isTrue();
+    }
+
+    @Test
+    void onlyItemsWhoseStateChangedAreRepublished() {
+        CatalogChanges changes = new CatalogChanges();
+        changes.itemPublished(GA_10);
+        changes.itemPublished(VIP_2);
+        ItemAvailability gaSoldOut = ItemAvailability.of(SALE, Sku.of("GA"), 0, true);
+
+        assertThat(changes.changedItems(List.of(gaSoldOut, VIP_2))).containsExactly(gaSoldOut);
+    }
+
+    @Test
+    void whatWasNotAcknowledgedIsFoundAgain() {
+        CatalogChanges changes = new CatalogChanges();
+
+        changes.changedItems(List.of(GA_10));
+
+        assertThat(changes.changedItems(List.of(GA_10))).containsExactly(GA_10);
+        assertThat(changes.isPublished(SALE)).isFalse();
+    }
+}
