@@ -71,6 +71,7 @@ class EndToEndIT {
     private void runSale(Runnable midway) throws Exception {
         String saleId = "e2e-" + UUID.randomUUID().toString().substring(0, 8);
         createSale(saleId);
+        awaitTheDoorKnows(saleId);
 
         List<Callable<Accepted>> firstHalf = new ArrayList<>();
         List<Callable<Accepted>> secondHalf = new ArrayList<>();
@@ -154,6 +155,27 @@ class EndToEndIT {
                         .build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
+    }
+
+    /**
+     * The door learns of a sale from Kafka a moment after inventory-service wrote it. An order above
+     * the per-customer limit tells "not seen yet" (422 unknown-sale) from "seen" without placing
+     * anything.
+     */
+    private void awaitTheDoorKnows(String saleId) throws Exception {
+        String probe = JSON.writeValueAsString(Map.of("saleId", saleId, "sku", "GA", "quantity", 5));
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).untilAsserted(() -> {
+            HttpResponse<String> response = http.send(
+                    HttpRequest.newBuilder(URI.create(spillway.ingestUrl() + "/api/v1/orders"))
+                            .header("Content-Type", "application/json")
+                            .header("Idempotency-Key", UUID.randomUUID().toString())
+                            .header("X-Customer-Id", "probe")
+                            .POST(HttpRequest.BodyPublishers.ofString(probe))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(response.statusCode()).isEqualTo(422);
+            assertThat(response.body()).contains("above-customer-limit");
+        });
     }
 
     private Callable<Accepted> order(String customer, String body) {

@@ -101,6 +101,8 @@ final class Spillway implements AutoCloseable {
         all.put("spillway.topics.requested", topics.requested());
         all.put("spillway.topics.results", topics.results());
         all.put("spillway.topics.dlq", topics.dlq());
+        all.put("spillway.topics.sales", topics.sales());
+        all.put("spillway.topics.availability", topics.availability());
         all.put("spillway.order-token.secret", ORDER_TOKEN_SECRET);
         // Four services in one JVM: keep their JMX names and metrics apart.
         all.put("spring.jmx.enabled", "false");

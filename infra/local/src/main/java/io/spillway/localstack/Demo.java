@@ -67,6 +67,7 @@ public final class Demo {
             seatIds.add("A-" + i);
         }
         createSale(saleId, stock, seatIds);
+        awaitTheDoorKnows(saleId);
         System.out.printf("sale %s: GA %d in stock, VIP %d named seats, at most 4 per buyer%n", saleId, stock, seatCount);
 
         long started = System.nanoTime();
@@ -137,21 +138,60 @@ public final class Demo {
         }
     }
 
+    /**
+     * One buyer's order, as a well-behaved client sends it: a 429 (rate limit) or 503 (shedding
+     * load, broker slow) is retried after its {@code Retry-After} with the same {@code
+     * Idempotency-Key}, so a retry can never become a second order.
+     */
     private Placed place(String customer, String body) throws Exception {
-        HttpResponse<String> response = http.send(
+        String idempotencyKey = UUID.randomUUID().toString();
+        long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+        while (true) {
+            HttpResponse<String> response = post(customer, idempotencyKey, body);
+            int status = response.statusCode();
+            if (status == 202) {
+                JsonNode accepted = JSON.readTree(response.body());
+                return new Placed(202, accepted.get("orderId").asText(), accepted.get("links").get("events").asText());
+            }
+            if ((status != 429 && status != 503) || System.nanoTime() > deadline) {
+                return new Placed(status, null, null);
+            }
+            long waitSeconds = response.headers().firstValueAsLong("Retry-After").orElse(1);
+            Thread.sleep(Duration.ofSeconds(Math.max(1, waitSeconds)));
+        }
+    }
+
+    private HttpResponse<String> post(String customer, String idempotencyKey, String body) throws Exception {
+        return http.send(
                 HttpRequest.newBuilder(URI.create(ingest + "/api/v1/orders"))
                         .timeout(Duration.ofSeconds(30))
                         .header("Content-Type", "application/json")
-                        .header("Idempotency-Key", UUID.randomUUID().toString())
+                        .header("Idempotency-Key", idempotencyKey)
                         .header("X-Customer-Id", customer)
                         .POST(HttpRequest.BodyPublishers.ofString(body))
                         .build(),
                 HttpResponse.BodyHandlers.ofString());
-        if (response.statusCode() != 202) {
-            return new Placed(response.statusCode(), null, null);
+    }
+
+    /**
+     * The door learns of a new sale from Kafka, a moment after inventory-service wrote it. An
+     * order above the per-customer limit tells the two apart without placing anything: 422
+     * {@code unknown-sale} while the door has not seen the sale, another answer once it has.
+     */
+    private void awaitTheDoorKnows(String saleId) throws Exception {
+        String probe = JSON.writeValueAsString(Map.of("saleId", saleId, "sku", "GA", "quantity", 100));
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (System.nanoTime() < deadline) {
+            HttpResponse<String> response = post("demo-probe", UUID.randomUUID().toString(), probe);
+            if (response.statusCode() == 202) {
+                throw new IllegalStateException("the door accepted an order above the per-customer limit");
+            }
+            if (!response.body().contains("unknown-sale") && response.statusCode() != 503 && response.statusCode() != 429) {
+                return;
+            }
+            Thread.sleep(Duration.ofMillis(200));
         }
-        JsonNode accepted = JSON.readTree(response.body());
-        return new Placed(202, accepted.get("orderId").asText(), accepted.get("links").get("events").asText());
+        throw new IllegalStateException("ingest-api did not learn of sale " + saleId + " within 60 s");
     }
 
     /** Opens each order's event stream and reads it to its terminal event, as a buyer's page would. */
