@@ -21,6 +21,12 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param retry the reconnection delay sent to clients as {@code retry:}
  * @param streamTimeout how long one event-stream connection may last; the client then reconnects
  *     with {@code Last-Event-ID}
+ * @param statusTopic the compacted topic that carries the order-status table to every instance;
+ *     by default {@code <applicationId>-status}, so instances sharing an application id share it
+ * @param maxStreamsPerOrder open event streams one order may have on this instance; one more is
+ *     answered 429 (a buyer has a few tabs and devices, not hundreds)
+ * @param coldStartDecisionsPerSecond the speed assumed for a line before any line's speed has been
+ *     measured; 0 (the default) gives no ETA rather than an invented one
  */
 @ConfigurationProperties("spillway.notifier")
 public record NotifierProperties(
@@ -30,11 +36,23 @@ public record NotifierProperties(
         @DefaultValue("10s") Duration heartbeat,
         @DefaultValue("1s") Duration queuedUpdateInterval,
         @DefaultValue("3s") Duration retry,
-        @DefaultValue("30m") Duration streamTimeout) {
+        @DefaultValue("30m") Duration streamTimeout,
+        String statusTopic,
+        @DefaultValue("8") int maxStreamsPerOrder,
+        @DefaultValue("0") double coldStartDecisionsPerSecond) {
 
     public NotifierProperties {
         if (stateDir == null) {
             stateDir = Path.of(System.getProperty("java.io.tmpdir"), "spillway-notifier");
+        }
+        if (statusTopic == null || statusTopic.isBlank()) {
+            statusTopic = applicationId + "-status";
+        }
+        if (maxStreamsPerOrder < 1) {
+            throw new IllegalArgumentException("spillway.notifier.max-streams-per-order must be at least 1");
+        }
+        if (coldStartDecisionsPerSecond < 0) {
+            throw new IllegalArgumentException("spillway.notifier.cold-start-decisions-per-second must not be negative");
         }
         if (heartbeat.isZero() || heartbeat.isNegative() || heartbeat.compareTo(Duration.ofSeconds(15)) > 0) {
             throw new IllegalArgumentException("spillway.notifier.heartbeat must be more than 0 and at most 15s");

@@ -1,6 +1,7 @@
 package io.spillway.notifier.orders;
 
 import io.spillway.contract.OrderId;
+import jakarta.servlet.http.HttpServletRequest;
 import org.springframework.http.CacheControl;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.ResponseEntity;
@@ -31,7 +32,8 @@ class OrderEventsController {
             @PathVariable String orderId,
             @RequestParam(required = false) String token,
             @RequestHeader(name = HttpHeaders.AUTHORIZATION, required = false) String authorization,
-            @RequestHeader(name = "Last-Event-ID", required = false) String lastEventId) {
+            @RequestHeader(name = "Last-Event-ID", required = false) String lastEventId,
+            HttpServletRequest request) {
         OrderId id = access.authorize(orderId, token, authorization);
         long last = EventIds.parse(lastEventId);
         if (EventIds.isTerminal(last)) {
@@ -42,6 +44,6 @@ class OrderEventsController {
                 .cacheControl(CacheControl.noStore())
                 // Proxies such as nginx would otherwise hold events back in their buffers.
                 .header("X-Accel-Buffering", "no")
-                .body(subscriptions.open(id, last));
+                .body(subscriptions.open(id, last, request));
     }
 }

@@ -19,6 +19,11 @@ class OrderViews {
         this.queue = queue;
     }
 
+    /** Changes whenever a rendered queue place may have changed. */
+    long queueVersion() {
+        return queue.version();
+    }
+
     Optional<OrderStatus> find(OrderId orderId) {
         return store.find(orderId);
     }
@@ -37,7 +42,8 @@ class OrderViews {
         if (!status.isTerminal() && status.requestPartition() == null) {
             place = new OrderView.Queue(null, null, 0);
         } else if (!status.isTerminal()) {
-            QueueEstimate estimate = queue.estimate(status.requestPartition(), status.requestOffset());
+            QueueEstimate estimate = queue.estimate(
+                    status.requestPartition(), status.requestOffset(), System.nanoTime() / 1_000_000);
             place = new OrderView.Queue(estimate.position(), estimate.etaSeconds(), estimate.confidence());
         }
         return new OrderView(status.orderId(), status.state(), status.saleId(), status.sku(), status.quantity(),

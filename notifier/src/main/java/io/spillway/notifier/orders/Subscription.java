@@ -5,6 +5,7 @@ import io.spillway.notifier.status.OrderStatus;
 import java.io.IOException;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import jakarta.servlet.http.HttpServletRequest;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
@@ -29,11 +30,14 @@ final class Subscription implements Runnable {
     private final long heartbeatNanos;
     private final long retryMillis;
 
+    private final HttpServletRequest request;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition wake = lock.newCondition();
     private OrderStatus pushed;
+    private long pushedTimestamp;
     private boolean woken;
     private boolean closed;
+    private boolean completed;
 
     // Only the subscription's thread touches these.
     private long lastId;
@@ -41,8 +45,13 @@ final class Subscription implements Runnable {
     private long lastQueuedAt;
     private long lastWriteAt;
     private boolean retrySent;
+    private OrderStatus known;
+    private OrderStatus lastHeard;
+    private long lastStoreReadAt;
+    private long renderedVersion = -1;
 
-    Subscription(OrderId orderId, SseEmitter emitter, long lastEventId, Subscriptions owner) {
+    Subscription(OrderId orderId, SseEmitter emitter, long lastEventId, Subscriptions owner, HttpServletRequest request) {
+        this.request = request;
         this.orderId = orderId;
         this.emitter = emitter;
         this.owner = owner;
@@ -61,15 +70,30 @@ final class Subscription implements Runnable {
     }
 
     /** A new value of the order's row in the table; called on a Kafka Streams thread, never blocks on I/O. */
-    void offer(OrderStatus status) {
+    void offer(OrderStatus status, long recordTimestamp) {
         lock.lock();
         try {
-            pushed = OrderStatus.merge(pushed, status);
+            OrderStatus merged = OrderStatus.merge(pushed, status);
+            if (merged != pushed) {
+                pushedTimestamp = recordTimestamp;
+            }
+            pushed = merged;
             woken = true;
             wake.signal();
         } finally {
             lock.unlock();
         }
+    }
+
+    /** The container finished the request: it must not be touched any more. */
+    void completed() {
+        lock.lock();
+        try {
+            completed = true;
+        } finally {
+            lock.unlock();
+        }
+        close();
     }
 
     /** The client went away, the stream timed out or the application stops. */
@@ -94,10 +118,14 @@ final class Subscription implements Runnable {
                     return;
                 }
             }
-        } catch (IOException | IllegalStateException clientGone) {
-            // IllegalStateException: the emitter was completed meanwhile (timeout, shutdown).
-            // The container reports the broken connection itself; nothing is left to write to.
-            log.debug("Event stream of order {} ended: {}", orderId, clientGone.toString());
+        } catch (IOException clientGone) {
+            // Completing here, not only waiting for the container to notice, is what returns the
+            // async request (and its buffers) at once when a client vanished without a word.
+            log.debug("Event stream of order {} lost its client: {}", orderId, clientGone.toString());
+            release(clientGone);
+        } catch (IllegalStateException completed) {
+            // The emitter was completed meanwhile (timeout, shutdown): nothing is left to write to.
+            log.debug("Event stream of order {} ended: {}", orderId, completed.toString());
         } catch (InterruptedException stopping) {
             Thread.currentThread().interrupt();
         } catch (RuntimeException bug) {
@@ -105,6 +133,26 @@ final class Subscription implements Runnable {
             emitter.completeWithError(bug);
         } finally {
             owner.release(this);
+        }
+    }
+
+    /**
+     * After a failed write Spring leaves completion to the container, and Tomcat only learns of a
+     * reset connection when it next reads from it, which an event stream never does: the request,
+     * its buffers and the connection would wait for the stream timeout. Completing the async
+     * request here releases them at once. Guarded by {@link #completed} so that a request the
+     * container already finished (and may recycle) is never touched.
+     */
+    private void release(IOException cause) {
+        lock.lock();
+        try {
+            if (!completed && request.isAsyncStarted()) {
+                request.getAsyncContext().complete();
+            }
+        } catch (IllegalStateException finishedMeanwhile) {
+            log.trace("Event stream of order {} was finished by the container meanwhile", orderId, finishedMeanwhile);
+        } finally {
+            lock.unlock();
         }
     }
 
@@ -121,37 +169,61 @@ final class Subscription implements Runnable {
         }
     }
 
-    private OrderStatus pushed() {
+    /** Writes what is due; answers the nanoseconds until the next look, or -1 once the stream is over. */
+    private long step() throws IOException {
+        OrderStatus heard;
+        long heardTimestamp;
         lock.lock();
         try {
-            return pushed;
+            heard = pushed;
+            heardTimestamp = pushedTimestamp;
         } finally {
             lock.unlock();
         }
-    }
-
-    /** Writes what is due; answers the nanoseconds until the next look, or -1 once the stream is over. */
-    private long step() throws IOException {
-        OrderStatus known = OrderStatus.merge(owner.views().find(orderId).orElse(null), pushed());
+        long now = System.nanoTime();
+        long version = owner.views().queueVersion();
+        boolean storeDue = lastStoreReadAt == 0 || now - lastStoreReadAt >= heartbeatNanos;
+        if (heard == lastHeard && version == renderedVersion && !storeDue && lastQueued != null) {
+            // Nothing new: neither the order nor the line moved. Only the heartbeat may be due.
+            return heartbeat(now);
+        }
+        if (storeDue) {
+            // Now and then from the store too: a restored table announces nothing.
+            known = OrderStatus.merge(owner.views().find(orderId).orElse(null), known);
+            lastStoreReadAt = now;
+        }
+        known = OrderStatus.merge(known, heard);
+        lastHeard = heard;
+        renderedVersion = version;
         OrderView view = owner.views().render(orderId, known);
         if (view.isTerminal()) {
             String name = view.status().name().toLowerCase(java.util.Locale.ROOT);
             send(name, EventIds.terminal(view.updatedAt()), owner.json(view));
+            if (heard != null && heard.isTerminal()) {
+                // The decision arrived while this stream was open: its delivery time is meaningful.
+                owner.delivered(heardTimestamp);
+            }
             emitter.complete();
             return -1;
         }
-        long now = System.nanoTime();
         String json = owner.json(view);
         if (!json.equals(lastQueued)) {
             long since = now - lastQueuedAt;
             if (lastQueued != null && since < intervalNanos) {
-                // At most one queued event per interval: come back when the next one is allowed.
+                // At most one queued event per interval: come back when the next one is allowed, and render again then.
+                renderedVersion = -1;
                 return intervalNanos - since;
             }
             send("queued", EventIds.nextQueued(lastId, System.currentTimeMillis()), json);
             lastQueued = json;
             lastQueuedAt = now;
-        } else if (now - lastWriteAt >= heartbeatNanos) {
+            return intervalNanos;
+        }
+        return heartbeat(now);
+    }
+
+    private long heartbeat(long now) throws IOException {
+        if (now - lastWriteAt >= heartbeatNanos) {
             emitter.send(SseEmitter.event().comment("keep-alive"));
             lastWriteAt = now;
         }

@@ -5,19 +5,27 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.spillway.contract.OrderId;
 import io.spillway.notifier.NotifierProperties;
 import io.spillway.notifier.status.OrderStatus;
 import io.spillway.notifier.status.OrderStatusListener;
+import jakarta.servlet.http.HttpServletRequest;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.context.SmartLifecycle;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ProblemDetail;
+import org.springframework.web.ErrorResponseException;
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
 /**
@@ -25,8 +33,13 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
  * them. Every stream is released when it ends, whichever way: terminal event sent, client gone,
  * timeout, error or shutdown.
  *
- * <p>Metrics: {@code spillway.notifier.streams.open} (gauge) and
- * {@code spillway.notifier.events.sent} by {@code type} (queued, confirmed, rejected).
+ * <p>An order may have at most {@code maxStreamsPerOrder} open streams on this instance; one more is
+ * refused with 429, so a misbehaving client cannot pile up streams (and threads) on one order.
+ *
+ * <p>Metrics: {@code spillway.notifier.streams.open} (gauge), {@code spillway.notifier.events.sent}
+ * by {@code type} (queued, confirmed, rejected), and {@code spillway.notifier.delivery.latency}:
+ * from the decision record's timestamp to the terminal event written on the socket, for streams
+ * that were open when the decision arrived.
  */
 class Subscriptions implements OrderStatusListener, SmartLifecycle, DisposableBean {
 
@@ -39,6 +52,7 @@ class Subscriptions implements OrderStatusListener, SmartLifecycle, DisposableBe
     private final NotifierProperties settings;
     private final Map<String, Counter> sent = new ConcurrentHashMap<>();
     private final MeterRegistry meters;
+    private final Timer delivery;
     private volatile boolean running;
 
     Subscriptions(OrderViews views, ObjectMapper json, NotifierProperties settings, MeterRegistry meters) {
@@ -49,17 +63,33 @@ class Subscriptions implements OrderStatusListener, SmartLifecycle, DisposableBe
         Gauge.builder("spillway.notifier.streams.open", open, AtomicInteger::get)
                 .description("Event streams open on this instance")
                 .register(meters);
+        delivery = Timer.builder("spillway.notifier.delivery.latency")
+                .description("From the decision record's timestamp to the terminal event written to the client")
+                .publishPercentiles(0.5, 0.99)
+                .publishPercentileHistogram()
+                .register(meters);
         for (String type : new String[] {"queued", "confirmed", "rejected"}) {
             counter(type);
         }
     }
 
-    SseEmitter open(OrderId orderId, long lastEventId) {
+    SseEmitter open(OrderId orderId, long lastEventId, HttpServletRequest request) {
         SseEmitter emitter = new SseEmitter(settings.streamTimeout().toMillis());
-        Subscription subscription = new Subscription(orderId, emitter, lastEventId, this);
-        byOrder.computeIfAbsent(orderId, id -> ConcurrentHashMap.newKeySet()).add(subscription);
+        Subscription subscription = new Subscription(orderId, emitter, lastEventId, this, request);
+        boolean[] admitted = {false};
+        byOrder.compute(orderId, (id, subscriptions) -> {
+            Set<Subscription> streams = subscriptions == null ? ConcurrentHashMap.newKeySet() : subscriptions;
+            if (streams.size() < settings.maxStreamsPerOrder()) {
+                streams.add(subscription);
+                admitted[0] = true;
+            }
+            return streams.isEmpty() ? null : streams;
+        });
+        if (!admitted[0]) {
+            throw new TooManyStreams(settings.maxStreamsPerOrder(), settings.retry());
+        }
         open.incrementAndGet();
-        emitter.onCompletion(subscription::close);
+        emitter.onCompletion(subscription::completed);
         emitter.onError(failure -> subscription.close());
         emitter.onTimeout(() -> {
             subscription.close();
@@ -75,10 +105,10 @@ class Subscriptions implements OrderStatusListener, SmartLifecycle, DisposableBe
     }
 
     @Override
-    public void changed(OrderStatus status) {
+    public void changed(OrderStatus status, long recordTimestamp) {
         Set<Subscription> subscriptions = byOrder.get(status.orderId());
         if (subscriptions != null) {
-            subscriptions.forEach(subscription -> subscription.offer(status));
+            subscriptions.forEach(subscription -> subscription.offer(status, recordTimestamp));
         }
     }
 
@@ -115,11 +145,32 @@ class Subscriptions implements OrderStatusListener, SmartLifecycle, DisposableBe
         counter(type).increment();
     }
 
+    /** A decision that arrived while the stream was open has been written to its client. */
+    void delivered(long decisionRecordTimestamp) {
+        delivery.record(Math.max(0, System.currentTimeMillis() - decisionRecordTimestamp), TimeUnit.MILLISECONDS);
+    }
+
     private Counter counter(String type) {
         return sent.computeIfAbsent(type, t -> Counter.builder("spillway.notifier.events.sent")
                 .description("Events sent on order event streams")
                 .tag("type", t)
                 .register(meters));
+    }
+
+    /** 429: this order has as many open streams as it may have. */
+    static final class TooManyStreams extends ErrorResponseException {
+
+        TooManyStreams(int limit, Duration retry) {
+            super(HttpStatus.TOO_MANY_REQUESTS, problem(limit), null);
+            getHeaders().set(HttpHeaders.RETRY_AFTER, Long.toString(Math.max(1, retry.toSeconds())));
+        }
+
+        private static ProblemDetail problem(int limit) {
+            ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.TOO_MANY_REQUESTS,
+                    "This order already has " + limit + " open event streams; close one or retry later.");
+            problem.setTitle("Too many event streams");
+            return problem;
+        }
     }
 
     @Override

@@ -10,8 +10,9 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import org.springframework.kafka.config.StreamsBuilderFactoryBean;
 
 /**
- * Reads the order-status table of this instance. While the streams start, restore or rebalance the
- * store cannot be read; an order then simply is not visible yet, which callers answer as QUEUED.
+ * Reads the global copy of the order-status table, which holds every order on every instance. While
+ * the streams start or restore the store cannot be read; an order then simply is not visible yet,
+ * which callers answer as QUEUED.
  */
 public class OrderStatusStore {
 
@@ -28,7 +29,7 @@ public class OrderStatusStore {
         }
         try {
             ReadOnlyKeyValueStore<String, OrderStatus> store = kafkaStreams.store(
-                    StoreQueryParameters.fromNameAndType(OrderStatusTopology.STORE, QueryableStoreTypes.keyValueStore()));
+                    StoreQueryParameters.fromNameAndType(OrderStatusTopology.GLOBAL_STORE, QueryableStoreTypes.keyValueStore()));
             return Optional.ofNullable(store.get(orderId.toString()));
         } catch (InvalidStateStoreException notQueryableNow) {
             return Optional.empty();

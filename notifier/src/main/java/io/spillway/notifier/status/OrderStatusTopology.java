@@ -12,30 +12,49 @@ import org.apache.kafka.streams.kstream.Grouped;
 import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Materialized;
 import org.apache.kafka.streams.kstream.Named;
+import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.kstream.Repartitioned;
 import org.apache.kafka.streams.processor.api.ContextualProcessor;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.processor.api.RecordMetadata;
 import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.Stores;
+import java.util.function.Consumer;
 
 /**
- * The order-status table: every order's latest state, keyed by order id, in the state store
- * {@link #STORE}, built from the requests (QUEUED, with the request's place in its line) and the
- * decisions (CONFIRMED or REJECTED). Each new value of the table is handed to an
- * {@link OrderStatusListener}.
+ * The order-status table: every order's latest state, keyed by order id, built from the requests
+ * (QUEUED, with the request's place in its line) and the decisions (CONFIRMED or REJECTED).
  *
- * <p>Limits: the store is local to the instance that owns the order's partition of the repartition
- * topic; with one instance it holds every order. Records that cannot be read are skipped by the
+ * <p>Two stages. The partitioned table {@link #STORE} applies the merge rule; each order lives on
+ * the one instance that owns its partition. Its changes are written to the compacted status topic,
+ * which every instance reads whole into the global store {@link #GLOBAL_STORE}: that is what
+ * answers {@code GET} and feeds the {@link OrderStatusListener}, so any instance serves any order
+ * and its subscribers hear every change (docs/notifier.md weighs this against routed queries).
+ *
+ * <p>Limits: a change reaches the global store one produce and one fetch after the table; every
+ * instance keeps every order (on disk, in RocksDB). Records that cannot be read are skipped by the
  * configured deserialization exception handler, never by this topology.
  */
 public final class OrderStatusTopology {
 
-    /** The queryable store holding the table. */
+    /** The partitioned table, where the merge rule is applied. */
     public static final String STORE = "order-status";
+
+    /** Every order's status, on every instance: the store that is queried. */
+    public static final String GLOBAL_STORE = "order-status-global";
 
     private OrderStatusTopology() {}
 
-    public static void build(StreamsBuilder builder, Topics topics, OrderStatusListener listener) {
+    /**
+     * @param statusTopic the compacted topic carrying the table to every instance
+     * @param listener hears every change of the global store, on every instance
+     * @param ownerChanges hears every change of the partitioned table, on the one instance that
+     *     owns the order: where something must happen once per order, not once per instance
+     */
+    public static void build(StreamsBuilder builder, Topics topics, String statusTopic,
+            OrderStatusListener listener, Consumer<OrderStatus> ownerChanges) {
         OrderStatusSerde statusSerde = new OrderStatusSerde();
 
         KStream<String, OrderStatus> queued = builder
@@ -71,8 +90,49 @@ public final class OrderStatusTopology {
                                 .withCachingDisabled())
                 // Each new value of the table, as a stream of changes.
                 .toStream(Named.as("status-changes"))
-                // Subscribers hear of a change as soon as the table holds it.
-                .foreach((orderId, status) -> listener.changed(status), Named.as("notify-subscribers"));
+                // Once per order across instances (the ETA audit), not once per instance.
+                .peek((orderId, status) -> ownerChanges.accept(status), Named.as("owner-changes"))
+                // Every instance reads this topic whole, so each can answer for any order.
+                .to(statusTopic, Produced.with(Serdes.String(), statusSerde).withName("status-topic"));
+
+        builder.addGlobalStore(
+                Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(GLOBAL_STORE), Serdes.String(), statusSerde)
+                        // The status topic is its own changelog.
+                        .withLoggingDisabled(),
+                statusTopic,
+                Consumed.with(Serdes.String(), statusSerde).withName("status-for-every-instance"),
+                () -> new GlobalStatusWriter(listener));
+    }
+
+    /** Keeps the global store and tells this instance's subscribers, after the store holds the change. */
+    private static final class GlobalStatusWriter implements Processor<String, OrderStatus, Void, Void> {
+
+        private final OrderStatusListener listener;
+        private KeyValueStore<String, OrderStatus> store;
+
+        GlobalStatusWriter(OrderStatusListener listener) {
+            this.listener = listener;
+        }
+
+        @Override
+        public void init(ProcessorContext<Void, Void> context) {
+            store = context.getStateStore(GLOBAL_STORE);
+        }
+
+        @Override
+        public void process(Record<String, OrderStatus> record) {
+            if (record.key() == null) {
+                return;
+            }
+            if (record.value() == null) {
+                store.delete(record.key());
+                return;
+            }
+            // The table only moves forward; the merge keeps it so even if the topic were replayed out of order.
+            OrderStatus merged = OrderStatus.merge(store.get(record.key()), record.value());
+            store.put(record.key(), merged);
+            listener.changed(merged, record.timestamp());
+        }
     }
 
     /** Turns a request into a QUEUED status keyed by order id, remembering where the request sits. */

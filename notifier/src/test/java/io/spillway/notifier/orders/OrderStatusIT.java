@@ -63,19 +63,23 @@ class OrderStatusIT {
     private static final String PROCESSOR_GROUP = "order-processor-it-" + UUID.randomUUID();
     private static final OrderTokens TOKENS = new OrderTokens(SECRET);
     private static final Duration PATIENCE = Duration.ofSeconds(30);
+    private static final int MAX_STREAMS_PER_ORDER = 3;
 
     private static KafkaProducer<String, OrderEvent> producer;
     private static Admin admin;
 
     private final HttpClient http = HttpClient.newHttpClient();
     private final ObjectMapper json = new ObjectMapper();
-    private final List<SseClient> streams = new ArrayList<>();
+    private final List<SseClient> streams = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     @LocalServerPort
     int port;
 
     @Autowired
     MeterRegistry meters;
+
+    @Autowired
+    org.springframework.context.ApplicationContext context;
 
     @DynamicPropertySource
     static void infrastructure(DynamicPropertyRegistry registry) throws IOException {
@@ -90,6 +94,7 @@ class OrderStatusIT {
         registry.add("spillway.notifier.processor-group", () -> PROCESSOR_GROUP);
         // Short, so that a stream whose client went away is noticed within the test.
         registry.add("spillway.notifier.heartbeat", () -> "2s");
+        registry.add("spillway.notifier.max-streams-per-order", () -> MAX_STREAMS_PER_ORDER);
     }
 
     @BeforeAll
@@ -250,21 +255,196 @@ class OrderStatusIT {
 
         awaitStatus(last, "QUEUED", body -> body.get("queue").get("position").asLong() == 1);
         await().atMost(PATIENCE).until(() -> positions(stream).contains(1L));
-        // The line moved while it had work: its speed is known now.
+        // The line moved while it had work: its speed is known once a window holds enough busy time.
+        awaitStatus(last, "QUEUED", body -> body.get("queue").get("etaSeconds").isIntegralNumber());
         JsonNode queue = json.readTree(get(statusUri(last, TOKENS.tokenFor(last)), null).body()).get("queue");
-        assertThat(queue.get("etaSeconds").isIntegralNumber()).isTrue();
         assertThat(queue.get("confidence").asDouble()).isBetween(0.0, 1.0);
 
         commit(first + 10);
 
         awaitStatus(last, "QUEUED", body -> body.get("queue").get("position").asLong() == 0);
-        assertThat(positions(stream)).isSortedAccordingTo((a, b) -> Long.compare(b, a));
+        await().atMost(PATIENCE).until(() -> positions(stream).contains(0L));
+
+        // The line reaches the order: its decision ends the stream, after a position that only fell.
+        send(TOPICS.results(), null, last.toString(), OrderConfirmed.of(line.getLast(), List.of(), Instant.now()));
+        await().atMost(PATIENCE).until(stream::ended);
+        assertThat(stream.events().getLast().name()).isEqualTo("confirmed");
+        assertThat(stream.events()).filteredOn(e -> !e.name().equals("queued")).hasSize(1);
+        assertThat(positions(stream)).isSortedAccordingTo((a, b) -> Long.compare(b, a)).endsWith(0L);
         assertIdsIncrease(stream.events());
         // Queued ids are their send times: no two queued events less than a second apart.
-        List<Long> ids = stream.events().stream().map(e -> Long.parseLong(e.id())).toList();
+        List<Long> ids = stream.events().stream()
+                .filter(e -> e.name().equals("queued")).map(e -> Long.parseLong(e.id())).toList();
         for (int i = 1; i < ids.size(); i++) {
             assertThat(ids.get(i) - ids.get(i - 1)).isGreaterThanOrEqualTo(990);
         }
+    }
+
+    @Test
+    void subscribersArrivingWhileTheDecisionLandsEachGetExactlyOneTerminalEvent() throws Exception {
+        OrderRequested order = request("in-the-middle", "GA", List.of());
+        send(TOPICS.requested(), null, order.itemKey().toString(), order);
+        awaitStatus(order.orderId(), "QUEUED", body -> !body.get("saleId").isNull());
+
+        // Streams open on one side while the decision is produced on the other, racing it.
+        List<java.util.concurrent.Future<SseClient>> opening = new ArrayList<>();
+        try (var racers = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+            for (int i = 0; i < MAX_STREAMS_PER_ORDER; i++) {
+                opening.add(racers.submit(() -> subscribe(order.orderId(), null)));
+            }
+            send(TOPICS.results(), null, order.orderId().toString(),
+                    OrderRejected.of(order, RejectionReason.LIMIT_EXCEEDED, Instant.now()));
+        }
+
+        for (java.util.concurrent.Future<SseClient> future : opening) {
+            SseClient stream = future.get();
+            await().atMost(PATIENCE).until(stream::ended);
+            assertThat(stream.events()).filteredOn(e -> !e.name().equals("queued"))
+                    .extracting(SseClient.Event::name).containsExactly("rejected");
+            assertThat(stream.events().getLast().name()).isEqualTo("rejected");
+            assertIdsIncrease(stream.events());
+        }
+        // A distinct id for the same decision would make a reconnecting client see it twice.
+        assertThat(opening.stream().map(f -> f.resultNow().events().getLast().id()).distinct()).hasSize(1);
+    }
+
+    @Test
+    void resumingMidStreamRepeatsNothingAndMissesNothing() throws Exception {
+        OrderRequested order = request("reconnecting", "GA", List.of());
+        send(TOPICS.requested(), 1, order.itemKey().toString(), order);
+        SseClient first = subscribe(order.orderId(), null);
+        await().atMost(PATIENCE).until(() -> first.events().stream().anyMatch(e -> e.data().contains("\"concert\"")));
+        SseClient.Event had = first.events().getLast();
+        first.close();
+
+        SseClient resumed = subscribe(order.orderId(), had.id());
+        await().atMost(PATIENCE).until(() -> !resumed.events().isEmpty());
+        send(TOPICS.results(), null, order.orderId().toString(),
+                OrderConfirmed.of(order, List.of(), Instant.now()));
+        await().atMost(PATIENCE).until(resumed::ended);
+
+        List<SseClient.Event> events = resumed.events();
+        // Nothing the client already had: every id is past the one it presented.
+        assertThat(events).allSatisfy(e -> assertThat(Long.parseLong(e.id())).isGreaterThan(Long.parseLong(had.id())));
+        // The current state at once, then the end of the story, once.
+        assertThat(events.getFirst().name()).isEqualTo("queued");
+        assertThat(events).filteredOn(e -> !e.name().equals("queued")).extracting(SseClient.Event::name)
+                .containsExactly("confirmed");
+        assertIdsIncrease(events);
+    }
+
+    @Test
+    void oneStreamMoreThanAnOrderMayHaveIsRefusedWith429() throws Exception {
+        OrderId orderId = OrderId.derive(CustomerId.of("many-tabs"), UUID.randomUUID().toString());
+        for (int i = 0; i < MAX_STREAMS_PER_ORDER; i++) {
+            SseClient stream = subscribe(orderId, null);
+            await().atMost(PATIENCE).until(() -> !stream.events().isEmpty());
+        }
+
+        HttpResponse<String> refused = get(eventsUri(orderId, TOKENS.tokenFor(orderId)), null);
+
+        assertThat(refused.statusCode()).isEqualTo(429);
+        assertThat(refused.headers().firstValue("Content-Type")).hasValueSatisfying(
+                type -> assertThat(type).startsWith("application/problem+json"));
+        assertThat(refused.headers().firstValue("Retry-After")).isPresent();
+        assertThat(json.readTree(refused.body()).get("status").asInt()).isEqualTo(429);
+        // Another order is not held back by this one's streams.
+        OrderId other = OrderId.derive(CustomerId.of("one-tab"), UUID.randomUUID().toString());
+        assertThat(subscribe(other, null).status()).isEqualTo(200);
+    }
+
+    @Test
+    void aThousandClientsThatVanishReleaseEveryStreamAndTheirMemory() throws Exception {
+        assertThat(openStreams()).isZero();
+        // A first round fills Tomcat's bounded pools (processors, socket buffers): memory kept for
+        // reuse, not leaked. A leak would grow again with the second round; a pool does not.
+        vanish(1_000);
+        long baselineHeap = settledHeap();
+        long baselineConnections = tomcatConnections();
+
+        long withStreams = vanish(1_000);
+        long after = settledHeap();
+
+        System.out.printf("heap: baseline %d KiB, 1000 streams open %d KiB, after they vanished %d KiB%n",
+                baselineHeap / 1024, withStreams / 1024, after / 1024);
+        assertThat(openStreams()).isZero();
+        await().atMost(PATIENCE).until(() -> tomcatConnections() <= baselineConnections);
+        // The heap within what unrelated background work (Kafka clients, metrics) moves; 1000 leaked
+        // streams would hold about 100 MiB here.
+        assertThat(after).isLessThan(baselineHeap + HEAP_TOLERANCE);
+        assertThat(withStreams).isGreaterThan(baselineHeap + HEAP_TOLERANCE);
+    }
+
+    /** Opens {@code clients} streams, resets them all at once; answers the heap while they were open. */
+    private long vanish(int clients) throws Exception {
+        List<java.net.Socket> sockets = new ArrayList<>();
+        try {
+            for (int i = 0; i < clients; i++) {
+                sockets.add(rawSubscribe(OrderId.derive(CustomerId.of("vanishing"), UUID.randomUUID().toString())));
+            }
+            await().atMost(PATIENCE).until(() -> openStreams() == clients);
+            long withStreams = settledHeap();
+            for (java.net.Socket socket : sockets) {
+                // SO_LINGER 0: the connection is reset, as when a phone loses its network, with no orderly close.
+                socket.setSoLinger(true, 0);
+                socket.close();
+            }
+            await().atMost(PATIENCE).until(() -> openStreams() == 0);
+            return withStreams;
+        } finally {
+            for (java.net.Socket socket : sockets) {
+                socket.close();
+            }
+        }
+    }
+
+    private long tomcatConnections() {
+        var server = (org.springframework.boot.web.embedded.tomcat.TomcatWebServer)
+                ((org.springframework.boot.web.context.WebServerApplicationContext) context).getWebServer();
+        return ((org.apache.coyote.AbstractProtocol<?>) server.getTomcat().getConnector().getProtocolHandler())
+                .getConnectionCount();
+    }
+
+    private static final long HEAP_TOLERANCE = 8L * 1024 * 1024;
+
+    private double openStreams() {
+        return meters.get("spillway.notifier.streams.open").gauge().value();
+    }
+
+    /** Heap in use after full collections, once two successive readings agree within 1 MiB. */
+    private static long settledHeap() {
+        java.lang.management.MemoryMXBean memory = java.lang.management.ManagementFactory.getMemoryMXBean();
+        long previous = Long.MAX_VALUE;
+        for (int i = 0; i < 10; i++) {
+            System.gc();
+            long used = memory.getHeapMemoryUsage().getUsed();
+            if (Math.abs(previous - used) < 1024 * 1024) {
+                return Math.min(previous, used);
+            }
+            previous = used;
+        }
+        return previous;
+    }
+
+    /** A plain-socket event stream, read up to its first event, so that the test can drop it abruptly. */
+    private java.net.Socket rawSubscribe(OrderId orderId) throws IOException {
+        java.net.Socket socket = new java.net.Socket("127.0.0.1", port);
+        socket.setSoTimeout((int) PATIENCE.toMillis());
+        String request = "GET /api/v1/orders/" + orderId + "/events?token=" + TOKENS.tokenFor(orderId) + " HTTP/1.1\r\n"
+                + "Host: 127.0.0.1:" + port + "\r\nAccept: text/event-stream\r\n\r\n";
+        socket.getOutputStream().write(request.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        socket.getOutputStream().flush();
+        StringBuilder seen = new StringBuilder();
+        java.io.InputStream in = socket.getInputStream();
+        byte[] buffer = new byte[4096];
+        while (!seen.toString().contains("event:queued")) {
+            int read = in.read(buffer);
+            if (read < 0) {
+                throw new IOException("stream closed before its first event: " + seen);
+            }
+            seen.append(new String(buffer, 0, read, java.nio.charset.StandardCharsets.US_ASCII));
+        }
+        return socket;
     }
 
     private SseClient subscribe(OrderId orderId, String lastEventId) throws Exception {
@@ -276,8 +456,9 @@ class OrderStatusIT {
     private List<Long> positions(SseClient stream) throws IOException {
         List<Long> positions = new ArrayList<>();
         for (SseClient.Event event : stream.events()) {
-            JsonNode position = json.readTree(event.data()).get("queue").get("position");
-            if (!position.isNull()) {
+            JsonNode queue = json.readTree(event.data()).get("queue");
+            JsonNode position = queue == null ? null : queue.get("position");
+            if (position != null && !position.isNull()) {
                 positions.add(position.asLong());
             }
         }

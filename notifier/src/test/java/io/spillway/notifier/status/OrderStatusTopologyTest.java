@@ -45,6 +45,8 @@ class OrderStatusTopologyTest {
     Path stateDir;
 
     private final List<OrderStatus> heard = new ArrayList<>();
+    private final List<Long> heardTimestamps = new ArrayList<>();
+    private final List<OrderStatus> owned = new ArrayList<>();
     private TopologyTestDriver driver;
     private TestInputTopic<String, OrderRequested> requests;
     private TestInputTopic<String, OrderDecision> decisions;
@@ -53,7 +55,10 @@ class OrderStatusTopologyTest {
     @BeforeEach
     void startTopology() {
         StreamsBuilder builder = new StreamsBuilder();
-        OrderStatusTopology.build(builder, TOPICS, heard::add);
+        OrderStatusTopology.build(builder, TOPICS, "notifier-status", (status, timestamp) -> {
+            heard.add(status);
+            heardTimestamps.add(timestamp);
+        }, owned::add);
         Properties config = new Properties();
         config.put(StreamsConfig.APPLICATION_ID_CONFIG, "notifier-topology-test");
         config.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
@@ -63,7 +68,8 @@ class OrderStatusTopologyTest {
         driver = new TopologyTestDriver(builder.build(), config);
         requests = driver.createInputTopic(TOPICS.requested(), new StringSerializer(), EventSerde.requests());
         decisions = driver.createInputTopic(TOPICS.results(), new StringSerializer(), EventSerde.decisions());
-        table = driver.getKeyValueStore(OrderStatusTopology.STORE);
+        // The global copy, which answers queries, must agree with the partitioned table at every step.
+        table = driver.getKeyValueStore(OrderStatusTopology.GLOBAL_STORE);
     }
 
     @AfterEach
@@ -88,9 +94,15 @@ class OrderStatusTopologyTest {
         assertThat(queued.requestOffset()).isEqualTo(1L);
         assertThat(queued.updatedAt()).isEqualTo(REQUESTED_AT);
 
-        decisions.pipeInput(order.orderId().toString(), confirmed(order));
+        long decisionTimestamp = System.currentTimeMillis() + 60_000;
+        decisions.pipeInput(order.orderId().toString(), confirmed(order), decisionTimestamp);
 
         OrderStatus confirmed = table.get(order.orderId().toString());
+        // Delivery latency is measured from the decision record's own timestamp, carried to every instance.
+        assertThat(heardTimestamps.getLast()).isEqualTo(decisionTimestamp);
+        // The owner hears each change once, as the global listeners do.
+        assertThat(owned).extracting(OrderStatus::state).containsExactly(
+                OrderState.QUEUED, OrderState.QUEUED, OrderState.CONFIRMED);
         assertThat(confirmed.state()).isEqualTo(OrderState.CONFIRMED);
         assertThat(confirmed.seats()).containsExactly(SeatId.of("A-1"), SeatId.of("A-2"));
         assertThat(confirmed.reason()).isNull();

@@ -1,0 +1,82 @@
+package io.spillway.notifier.queue;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Map.Entry;
+import java.util.TreeMap;
+
+/**
+ * Keeps the ETA each order was given when the notifier first saw it, and when that was, until the
+ * processor group's committed offset passes the order: then the actual wait is known and the pair
+ * goes to an {@link EtaErrors}. This is how the ETA is measured rather than claimed.
+ *
+ * <p>Limits: the actual wait ends when the commit that passes the order is seen, so it includes up
+ * to one look interval (1 s) and the processor's commit delay. At most {@link #MAX_PER_LINE} orders
+ * per line are tracked at once (about 100 bytes each); beyond that new orders are not audited
+ * (counted by {@link #skipped()}) rather than let a huge backlog grow the heap. Not thread-safe;
+ * {@link QueueModel} guards it.
+ */
+final class EtaAudit {
+
+    static final int MAX_PER_LINE = 20_000;
+
+    private record Given(long etaSeconds, long atMillis) {}
+
+    private final Map<Integer, TreeMap<Long, Given>> lines = new HashMap<>();
+    private final EtaErrors errors;
+    private long skipped;
+
+    EtaAudit(EtaErrors errors) {
+        this.errors = errors;
+    }
+
+    void given(int partition, long offset, long etaSeconds, long atMillis) {
+        TreeMap<Long, Given> line = lines.computeIfAbsent(partition, p -> new TreeMap<>());
+        if (line.size() >= MAX_PER_LINE) {
+            skipped++;
+            return;
+        }
+        // A request seen twice keeps the ETA it was first given.
+        line.putIfAbsent(offset, new Given(etaSeconds, atMillis));
+    }
+
+    /** Every tracked order below {@code committed} has been decided by now. */
+    void passed(int partition, long committed, long atMillis) {
+        TreeMap<Long, Given> line = lines.get(partition);
+        if (line == null) {
+            return;
+        }
+        for (Entry<Long, Given> decided = line.pollFirstEntry(); decided != null; decided = line.pollFirstEntry()) {
+            if (decided.getKey() >= committed) {
+                line.put(decided.getKey(), decided.getValue());
+                return;
+            }
+            Given given = decided.getValue();
+            errors.measured(given.etaSeconds(), Math.max(0, atMillis - given.atMillis()) / 1000.0);
+        }
+    }
+
+    /** The line's commits are gone: nothing tracked there can be resolved. */
+    void forget(int partition) {
+        lines.remove(partition);
+    }
+
+    int tracked() {
+        return lines.values().stream().mapToInt(TreeMap::size).sum();
+    }
+
+    long skipped() {
+        return skipped;
+    }
+
+    /** Where the measured errors go. */
+    @FunctionalInterface
+    public interface EtaErrors {
+
+        /**
+         * @param givenSeconds the ETA the order was given when first seen
+         * @param actualSeconds how long it actually waited from then until decided
+         */
+        void measured(long givenSeconds, double actualSeconds);
+    }
+}

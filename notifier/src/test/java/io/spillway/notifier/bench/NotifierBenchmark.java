@@ -1,0 +1,378 @@
+package io.spillway.notifier.bench;
+
+import io.spillway.contract.CustomerId;
+import io.spillway.contract.EventSerde;
+import io.spillway.contract.OrderConfirmed;
+import io.spillway.contract.OrderEvent;
+import io.spillway.contract.OrderId;
+import io.spillway.contract.OrderRequested;
+import io.spillway.contract.OrderTokens;
+import io.spillway.contract.SaleId;
+import io.spillway.contract.Sku;
+import io.spillway.contract.Topics;
+import io.spillway.testing.SharedInfrastructure;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/**
+ * The notifier benchmark (docs/benchmarks/notifier.md). Starts one notifier as a separate process
+ * (so that its heap and RSS are its own), against the shared test broker, and measures:
+ * heap and RSS per idle event stream against the same process with no streams; delivery latency
+ * from the decision record's timestamp to the event read by the client, with the streams open and
+ * decisions flowing at a target rate; and the ETA given at enqueue against the actual wait while
+ * a simulated processor drains a line at a steady rate. Run it with {@code notifier/bench/run.sh}.
+ *
+ * <p>Arguments (system properties): {@code streams} (10000), {@code rate} decisions/s (5000),
+ * {@code seconds} of decisions (20), {@code drainRate} decisions/s of the simulated processor (50).
+ */
+public final class NotifierBenchmark {
+
+    private static final String SECRET = "bench-" + UUID.randomUUID();
+    private static final OrderTokens TOKENS = new OrderTokens(SECRET);
+    private static final Pattern HEAP = Pattern.compile("^jvm_memory_used_bytes\\{area=\"heap\"[^}]*} (\\S+)$", Pattern.MULTILINE);
+
+    private final Topics topics = SharedInfrastructure.uniqueTopics();
+    private final String group = "bench-processor-" + UUID.randomUUID();
+    private final HttpClient http = HttpClient.newHttpClient();
+    private KafkaProducer<String, OrderEvent> producer;
+    private Admin admin;
+    private Process notifier;
+    private int port;
+
+    public static void main(String[] args) throws Exception {
+        new NotifierBenchmark().run(
+                Integer.getInteger("streams", 10_000), Integer.getInteger("rate", 5_000),
+                Integer.getInteger("seconds", 20), Integer.getInteger("drainRate", 50));
+        System.exit(0);
+    }
+
+    void run(int streams, int rate, int seconds, int drainRate) throws Exception {
+        String bootstrap = SharedInfrastructure.kafkaBootstrapServers();
+        producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                ProducerConfig.ACKS_CONFIG, "1", ProducerConfig.LINGER_MS_CONFIG, 2), new StringSerializer(), EventSerde.events());
+        admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap));
+        port = Integer.getInteger("port", 18181);
+        startNotifier(bootstrap);
+        try {
+            idleStreamsAndLatency(streams, rate, seconds);
+            etaAccuracy(drainRate);
+        } finally {
+            notifier.destroy();
+            notifier.waitFor(30, TimeUnit.SECONDS);
+            producer.close();
+            admin.close();
+        }
+    }
+
+    private void startNotifier(String bootstrap) throws Exception {
+        Path state = Files.createTempDirectory("bench-notifier");
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx" + System.getProperty("notifierHeap", "1g"),
+                "-cp", System.getProperty("notifierClasspath"),
+                "io.spillway.notifier.NotifierApplication",
+                "--server.port=" + port,
+                "--spring.kafka.bootstrap-servers=" + bootstrap,
+                "--spillway.topics.requested=" + topics.requested(),
+                "--spillway.topics.results=" + topics.results(),
+                "--spillway.topics.dlq=" + topics.dlq(),
+                "--spillway.order-token.secret=" + SECRET,
+                "--spillway.notifier.application-id=bench-" + UUID.randomUUID(),
+                "--spillway.notifier.state-dir=" + state,
+                "--spillway.notifier.processor-group=" + group,
+                "--logging.level.root=WARN"));
+        notifier = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(Path.of(System.getProperty("notifierLog", "target/bench-notifier.log")).toFile()).start();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+        while (System.nanoTime() < deadline) {
+            try {
+                HttpResponse<String> ready = http.send(HttpRequest.newBuilder(
+                        URI.create(base() + "/actuator/health/readiness")).GET().build(), HttpResponse.BodyHandlers.ofString());
+                if (ready.statusCode() == 200 && queuedVisible()) {
+                    return;
+                }
+            } catch (IOException notYet) {
+                // Still starting.
+            }
+            Thread.sleep(500); // A benchmark driver polling a child process; not a test.
+        }
+        throw new IllegalStateException("the notifier did not start; see target/bench-notifier.log");
+    }
+
+    /** The table is running once an order produced now becomes visible. */
+    private boolean queuedVisible() throws Exception {
+        OrderRequested probe = request("probe");
+        producer.send(new ProducerRecord<>(topics.requested(), probe.itemKey().toString(), probe)).get();
+        for (int i = 0; i < 20; i++) {
+            if (status(probe.orderId()).contains("\"saleId\":\"bench\"")) {
+                return true;
+            }
+            Thread.sleep(250);
+        }
+        return false;
+    }
+
+    private void idleStreamsAndLatency(int streams, int rate, int seconds) throws Exception {
+        // The orders the streams watch, queued and visible before anyone subscribes.
+        List<OrderRequested> watched = new ArrayList<>();
+        for (int i = 0; i < streams; i++) {
+            OrderRequested order = request("watcher-" + i);
+            watched.add(order);
+            producer.send(new ProducerRecord<>(topics.requested(), order.itemKey().toString(), order));
+        }
+        producer.flush();
+        while (!status(watched.getLast().orderId()).contains("\"saleId\":\"bench\"")) {
+            Thread.sleep(200);
+        }
+
+        long[] base = memory();
+        System.out.printf("baseline (0 streams): heap %.1f MiB, RSS %.1f MiB%n", base[0] / 1048576.0, base[1] / 1048576.0);
+
+        Map<OrderId, Long> terminalAt = new ConcurrentHashMap<>();
+        CountDownLatch opened = new CountDownLatch(streams);
+        List<Socket> sockets = java.util.Collections.synchronizedList(new ArrayList<>());
+        long openStart = System.nanoTime();
+        for (OrderRequested order : watched) {
+            Socket socket = new Socket("127.0.0.1", port);
+            sockets.add(socket);
+            Thread.ofVirtual().start(() -> read(socket, order.orderId(), opened, terminalAt));
+        }
+        if (!opened.await(120, TimeUnit.SECONDS)) {
+            throw new IllegalStateException("only " + (streams - opened.getCount()) + " streams opened");
+        }
+        System.out.printf("%d streams opened in %.1f s%n", streams, (System.nanoTime() - openStart) / 1e9);
+        long[] open = memory();
+        System.out.printf("with %d idle streams: heap %.1f MiB, RSS %.1f MiB%n", streams, open[0] / 1048576.0, open[1] / 1048576.0);
+        System.out.printf("RESULT per idle stream: heap %.1f KiB, RSS %.1f KiB%n",
+                (open[0] - base[0]) / 1024.0 / streams, (open[1] - base[1]) / 1024.0 / streams);
+
+        // Decisions at the target rate; every tenth is for a watched order, the rest for orders nobody watches.
+        int total = rate * seconds;
+        int watchedDecisions = Math.min(streams / 5, total / 10);
+        Map<OrderId, Long> decidedAt = new ConcurrentHashMap<>();
+        long start = System.nanoTime();
+        int nextWatched = 0;
+        for (int i = 0; i < total; i++) {
+            long due = start + (long) (i * 1e9 / rate);
+            while (System.nanoTime() < due) {
+                Thread.onSpinWait();
+            }
+            OrderRequested order;
+            if (i % 10 == 0 && nextWatched < watchedDecisions) {
+                order = watched.get(nextWatched++);
+            } else {
+                order = request("unwatched-" + i);
+            }
+            long now = System.currentTimeMillis();
+            decidedAt.put(order.orderId(), now);
+            producer.send(new ProducerRecord<>(topics.results(), null, now, order.orderId().toString(),
+                    OrderConfirmed.of(order, List.of(), Instant.ofEpochMilli(now))));
+        }
+        producer.flush();
+        double achieved = total / ((System.nanoTime() - start) / 1e9);
+        long waitUntil = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (terminalAt.size() < watchedDecisions && System.nanoTime() < waitUntil) {
+            Thread.sleep(100);
+        }
+        long[] latencies = watched.subList(0, watchedDecisions).stream()
+                .filter(o -> terminalAt.containsKey(o.orderId()))
+                .mapToLong(o -> terminalAt.get(o.orderId()) - decidedAt.get(o.orderId()))
+                .sorted().toArray();
+        System.out.printf("decisions: %d at %.0f/s offered (target %d/s); %d of them for watched orders, %d delivered%n",
+                total, achieved, rate, watchedDecisions, latencies.length);
+        System.out.printf("RESULT delivery latency (record timestamp -> event read by client): p50 %d ms, p99 %d ms, max %d ms%n",
+                percentile(latencies, 0.5), percentile(latencies, 0.99), latencies.length == 0 ? -1 : latencies[latencies.length - 1]);
+        System.out.println("notifier's own spillway_notifier_delivery_latency: " + metric("spillway_notifier_delivery_latency_seconds{"));
+        for (Socket socket : sockets) {
+            socket.close();
+        }
+    }
+
+    private void etaAccuracy(int drainRate) throws Exception {
+        // One line (partition 0): a backlog of 10 s of work, drained at a steady rate by "the processor"
+        // (offset commits of its group), while new orders arrive at the same rate for 30 s.
+        int backlog = drainRate * 10;
+        long first = -1;
+        for (int i = 0; i < backlog; i++) {
+            OrderRequested order = request("backlog-" + i);
+            long offset = producer.send(new ProducerRecord<>(topics.requested(), 0, order.itemKey().toString(), order)).get().offset();
+            first = first < 0 ? offset : first;
+        }
+        long committed = first;
+        commit(committed);
+        Map<Long, long[]> given = new ConcurrentHashMap<>();
+        List<Thread> askers = new ArrayList<>();
+        long start = System.nanoTime();
+        long arrivalsEnd = start + TimeUnit.SECONDS.toNanos(40);
+        long warmUpEnd = start + TimeUnit.SECONDS.toNanos(10);
+        long lastArrivalOffset = Long.MAX_VALUE;
+        long tick = TimeUnit.MILLISECONDS.toNanos(100);
+        double perTick = drainRate / 10.0;
+        double carry = 0;
+        for (long now = start; ; now += tick) {
+            while (System.nanoTime() < now) {
+                Thread.onSpinWait();
+            }
+            carry += perTick;
+            committed += (long) carry;
+            carry -= (long) carry;
+            commit(committed);
+            if (now < arrivalsEnd) {
+                for (int i = 0; i < (int) perTick; i++) {
+                    OrderRequested order = request("arrival");
+                    long offset = producer.send(new ProducerRecord<>(topics.requested(), 0, order.itemKey().toString(), order)).get().offset();
+                    if (now >= warmUpEnd) {
+                        lastArrivalOffset = offset;
+                        // What the buyer is told at enqueue: the first answer that has an ETA.
+                        askers.add(Thread.ofVirtual().start(() -> askEta(order.orderId(), offset, given)));
+                    }
+                }
+            } else if (committed > lastArrivalOffset) {
+                break;
+            }
+            // Resolve: every order below the committed offset is decided now.
+            long at = System.currentTimeMillis();
+            for (Map.Entry<Long, long[]> entry : given.entrySet()) {
+                if (entry.getKey() < committed && entry.getValue()[2] == 0) {
+                    entry.getValue()[2] = at;
+                }
+            }
+        }
+        for (Thread asker : askers) {
+            asker.join();
+        }
+        double[] errors = given.values().stream().filter(g -> g[2] != 0 && g[0] >= 0)
+                .mapToDouble(g -> {
+                    double actual = (g[2] - g[1]) / 1000.0;
+                    return Math.abs(g[0] - actual) / Math.max(1.0, actual);
+                }).sorted().toArray();
+        System.out.printf("ETA: %d orders measured, drain %d/s, backlog %d%n", errors.length, drainRate, backlog);
+        System.out.printf("RESULT ETA error at enqueue (|given - actual| / actual): median %.1f %%, p90 %.1f %%%n",
+                100 * percentileOf(errors, 0.5), 100 * percentileOf(errors, 0.9));
+        System.out.println("notifier's own spillway_notifier_eta_error_ratio: " + metric("spillway_notifier_eta_error_ratio{"));
+    }
+
+    private void askEta(OrderId orderId, long offset, Map<Long, long[]> given) {
+        try {
+            for (int i = 0; i < 100; i++) {
+                String body = status(orderId);
+                Matcher eta = Pattern.compile("\"etaSeconds\":(\\d+)").matcher(body);
+                if (eta.find()) {
+                    given.put(offset, new long[] {Long.parseLong(eta.group(1)), System.currentTimeMillis(), 0});
+                    return;
+                }
+                Thread.sleep(50);
+            }
+        } catch (Exception e) {
+            System.out.println("ETA not read for " + orderId + ": " + e);
+        }
+    }
+
+    private void read(Socket socket, OrderId orderId, CountDownLatch opened, Map<OrderId, Long> terminalAt) {
+        try {
+            String request = "GET /api/v1/orders/" + orderId + "/events?token=" + TOKENS.tokenFor(orderId)
+                    + " HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\n\r\n";
+            socket.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
+            InputStream in = socket.getInputStream();
+            byte[] buffer = new byte[8192];
+            StringBuilder seen = new StringBuilder();
+            boolean counted = false;
+            for (int read; (read = in.read(buffer)) >= 0; ) {
+                seen.append(new String(buffer, 0, read, StandardCharsets.US_ASCII));
+                if (!counted && seen.indexOf("event:queued") >= 0) {
+                    counted = true;
+                    opened.countDown();
+                }
+                if (seen.indexOf("event:confirmed") >= 0) {
+                    terminalAt.put(orderId, System.currentTimeMillis());
+                    return;
+                }
+                if (seen.length() > 4096) {
+                    seen.delete(0, seen.length() - 64);
+                }
+            }
+        } catch (IOException closed) {
+            // The benchmark closes the idle streams at the end.
+        }
+    }
+
+    private long[] memory() throws Exception {
+        long pid = notifier.pid();
+        for (int i = 0; i < 2; i++) {
+            new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(), Long.toString(pid), "GC.run")
+                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor();
+        }
+        String prometheus = get("/actuator/prometheus");
+        long heap = 0;
+        Matcher matcher = HEAP.matcher(prometheus);
+        while (matcher.find()) {
+            heap += (long) Double.parseDouble(matcher.group(1));
+        }
+        long rss = Files.readAllLines(Path.of("/proc/" + pid + "/status")).stream()
+                .filter(line -> line.startsWith("VmRSS:"))
+                .mapToLong(line -> Long.parseLong(line.replaceAll("\\D", "")) * 1024).findFirst().orElse(-1);
+        return new long[] {heap, rss};
+    }
+
+    private String metric(String prefix) throws Exception {
+        return String.join("; ", get("/actuator/prometheus").lines().filter(line -> line.startsWith(prefix)).toList());
+    }
+
+    private String status(OrderId orderId) throws Exception {
+        return get("/api/v1/orders/" + orderId + "?token=" + TOKENS.tokenFor(orderId));
+    }
+
+    private String get(String path) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create(base() + path)).GET().build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+    }
+
+    private void commit(long offset) throws Exception {
+        admin.alterConsumerGroupOffsets(group, Map.of(new TopicPartition(topics.requested(), 0), new OffsetAndMetadata(offset)))
+                .all().get();
+    }
+
+    private String base() {
+        return "http://127.0.0.1:" + port;
+    }
+
+    private static OrderRequested request(String customer) {
+        CustomerId customerId = CustomerId.of(customer.length() > 60 ? customer.substring(0, 60) : customer);
+        return OrderRequested.of(OrderId.derive(customerId, UUID.randomUUID().toString()), customerId,
+                SaleId.of("bench"), Sku.of("GA"), 1, List.of(), Instant.now());
+    }
+
+    private static long percentile(long[] sorted, double p) {
+        return sorted.length == 0 ? -1 : sorted[(int) Math.min(sorted.length - 1, Math.floor(p * sorted.length))];
+    }
+
+    private static double percentileOf(double[] sorted, double p) {
+        return sorted.length == 0 ? Double.NaN : sorted[(int) Math.min(sorted.length - 1, Math.floor(p * sorted.length))];
+    }
+}
