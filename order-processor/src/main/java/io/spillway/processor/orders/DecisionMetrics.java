@@ -3,11 +3,17 @@ package io.spillway.processor.orders;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.spillway.contract.OrderDecision;
 import io.spillway.contract.OrderRejected;
+import java.time.Duration;
 import org.springframework.stereotype.Component;
 
-/** The processor's meters; names start with {@code spillway.processor}. */
+/**
+ * The processor's meters; names start with {@code spillway.processor}. Pauses are counted by
+ * {@link DatabaseCircuit}, the breaker's state by Resilience4j ({@code resilience4j.circuitbreaker.state}),
+ * lag per partition by the Kafka consumer's own metrics ({@code kafka.consumer.fetch.manager.records.lag}).
+ */
 @Component
 class DecisionMetrics {
 
@@ -15,6 +21,7 @@ class DecisionMetrics {
     private final DistributionSummary batchSize;
     private final Counter replays;
     private final Counter conflictRetries;
+    private final Timer latency;
 
     DecisionMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -29,6 +36,10 @@ class DecisionMetrics {
         this.conflictRetries = Counter.builder("spillway.processor.conflict.retries")
                 .description("Item transactions retried because another processor changed the same rows")
                 .register(registry);
+        this.latency = Timer.builder("spillway.processor.decision.latency")
+                .description("From the order's requestedAt (ingest) to its decidedAt, for orders decided now, not replays")
+                .publishPercentileHistogram()
+                .register(registry);
     }
 
     void batch(int records) {
@@ -39,6 +50,9 @@ class DecisionMetrics {
         String reason = decision instanceof OrderRejected rejected ? rejected.reason().name() : "none";
         String outcome = decision instanceof OrderRejected ? "rejected" : "confirmed";
         registry.counter("spillway.processor.decisions", "outcome", outcome, "reason", reason).increment();
+        // Both instants come from wall clocks (ingest's and this host's): skew makes this approximate.
+        Duration waited = Duration.between(decision.requestedAt(), decision.decidedAt());
+        latency.record(waited.isNegative() ? Duration.ZERO : waited);
     }
 
     void replayed(int count) {

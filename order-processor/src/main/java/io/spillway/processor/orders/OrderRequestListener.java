@@ -26,6 +26,13 @@ import org.springframework.stereotype.Component;
  * never diverge, and the only visible effect of a crash is that a decision may be published twice,
  * identically, which {@code orders.results}' readers must (and can) ignore.
  *
+ * <p>Shutdown and rebalance: a batch is always finished or failed as a whole, never half-committed.
+ * The container stops only between batches (it waits for the one in hand), and offsets are committed
+ * only after a batch returned. A batch whose partitions were revoked meanwhile (possible only while the
+ * error handler holds a failing batch and polls) is finished anyway: if the new owner decides the same
+ * orders at the same time, the version-guarded writes let exactly one transaction win and the other
+ * replays its stored decisions, so both publish the same answer.
+ *
  * <p>Limits: ordering is kept per item (records of one item share a partition and are decided in the
  * batch's order); the items of a batch are decided one after another on the listener's thread, so
  * throughput comes from the container's concurrency over the topic's partitions.
@@ -38,11 +45,14 @@ class OrderRequestListener {
 
     private final ItemBatchDecider decider;
     private final DecisionPublisher publisher;
+    private final DatabaseCircuit database;
     private final DecisionMetrics metrics;
 
-    OrderRequestListener(ItemBatchDecider decider, DecisionPublisher publisher, DecisionMetrics metrics) {
+    OrderRequestListener(
+            ItemBatchDecider decider, DecisionPublisher publisher, DatabaseCircuit database, DecisionMetrics metrics) {
         this.decider = decider;
         this.publisher = publisher;
+        this.database = database;
         this.metrics = metrics;
     }
 
@@ -78,7 +88,9 @@ class OrderRequestListener {
             byItem.computeIfAbsent(request.itemKey(), item -> new ArrayList<>()).add(request);
         }
         List<OrderDecision> decisions = new ArrayList<>(records.size());
-        byItem.forEach((item, requests) -> decisions.addAll(decider.decide(item, requests)));
+        // An item whose transaction fails (or finds the circuit open) fails the batch: nothing of it is
+        // committed to Kafka, the items decided before it are replayed when the batch comes again.
+        byItem.forEach((item, requests) -> decisions.addAll(database.call(() -> decider.decide(item, requests))));
         publisher.publish(decisions, unreadable);
         unreadable.forEach(letter -> metrics.deadLettered(letter.kind()));
     }

@@ -15,10 +15,14 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *     {@code max.poll.interval.ms}
  * @param publishTimeout how long to wait for the broker to acknowledge a batch's decisions before
  *     failing the batch
+ * @param lagInterval how often the lag per partition is read from the broker
  */
 @ConfigurationProperties("spillway.processor")
 record ProcessorSettings(
-        @DefaultValue Conflicts conflicts, @DefaultValue Failures failures, @DefaultValue("30s") Duration publishTimeout) {
+        @DefaultValue Conflicts conflicts,
+        @DefaultValue Failures failures,
+        @DefaultValue("30s") Duration publishTimeout,
+        @DefaultValue("5s") Duration lagInterval) {
 
     public record Conflicts(
             @DefaultValue("6") int maxAttempts,
@@ -36,5 +40,5 @@ record ProcessorSettings(
     public record Failures(
             @DefaultValue("200ms") Duration initialBackoff,
             @DefaultValue("2.0") double multiplier,
-            @DefaultValue("10s") Duration maxBackoff) {}
+            @DefaultValue("5s") Duration maxBackoff) {}
 }

@@ -1,5 +1,6 @@
 package io.spillway.processor.orders;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.spillway.contract.EventSerde;
 import io.spillway.contract.OrderDecision;
 import java.time.Clock;
@@ -22,6 +23,7 @@ import org.springframework.kafka.core.ConsumerFactory;
 import org.springframework.kafka.core.DefaultKafkaConsumerFactory;
 import org.springframework.kafka.core.DefaultKafkaProducerFactory;
 import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.kafka.core.MicrometerConsumerListener;
 import org.springframework.kafka.listener.ContainerProperties.AckMode;
 import org.springframework.kafka.listener.DefaultErrorHandler;
 import org.springframework.kafka.listener.RetryListener;
@@ -45,10 +47,14 @@ class ProcessorWiring {
     }
 
     @Bean
-    ConsumerFactory<byte[], byte[]> orderRequestConsumerFactory(KafkaProperties kafka) {
+    ConsumerFactory<byte[], byte[]> orderRequestConsumerFactory(KafkaProperties kafka, MeterRegistry meters) {
         Map<String, Object> config = kafka.buildConsumerProperties(null);
         config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        return new DefaultKafkaConsumerFactory<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        DefaultKafkaConsumerFactory<byte[], byte[]> factory =
+                new DefaultKafkaConsumerFactory<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        // The client's own metrics, lag per partition among them (kafka.consumer.fetch.manager.records.lag).
+        factory.addListener(new MicrometerConsumerListener<>(meters));
+        return factory;
     }
 
     @Bean
@@ -56,13 +62,18 @@ class ProcessorWiring {
     ConcurrentKafkaListenerContainerFactory<byte[], byte[]> kafkaListenerContainerFactory(
             ConcurrentKafkaListenerContainerFactoryConfigurer configurer,
             ConsumerFactory<byte[], byte[]> orderRequestConsumerFactory,
-            DefaultErrorHandler orderBatchErrorHandler) {
+            DefaultErrorHandler orderBatchErrorHandler,
+            ProcessorSettings settings) {
         ConcurrentKafkaListenerContainerFactory factory = new ConcurrentKafkaListenerContainerFactory<>();
         configurer.configure(factory, (ConsumerFactory) orderRequestConsumerFactory);
         factory.setBatchListener(true);
         // Offsets are committed once the listener returned, i.e. after the decisions are acknowledged.
         factory.getContainerProperties().setAckMode(AckMode.BATCH);
         factory.setCommonErrorHandler(orderBatchErrorHandler);
+        // On shutdown the batch in hand is finished, not cut short: long enough for its publication.
+        factory.getContainerProperties().setStopImmediate(false);
+        factory.getContainerProperties()
+                .setShutdownTimeout(settings.publishTimeout().plusSeconds(5).toMillis());
         return factory;
     }
 

@@ -102,6 +102,7 @@ class OrderProcessingIT {
         registry.add("spring.kafka.consumer.group-id", () -> GROUP);
         // Several consumers in the group, so that items are decided on different threads at once.
         registry.add("spring.kafka.listener.concurrency", () -> "3");
+        registry.add("spillway.processor.lag-interval", () -> "500ms");
     }
 
     @Autowired
@@ -118,6 +119,9 @@ class OrderProcessingIT {
 
     @Autowired
     ItemBatchDecider decider;
+
+    @Autowired
+    DatabaseCircuit circuit;
 
     @Autowired
     PlatformTransactionManager transactionManager;
@@ -476,15 +480,21 @@ class OrderProcessingIT {
         jdbc.execute("REVOKE INSERT ON orders FROM CURRENT_USER");
         try {
             send(orders);
-            await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(5)).until(() -> {
-                results.decidedAll(List.of());
-                return orders.stream().allMatch(o -> results.of(o.orderId()).isEmpty());
-            });
+            // The failures open the database circuit, which pauses consumption instead of rejecting.
+            await().atMost(PATIENCE).until(circuit::paused);
+            assertThat(listeners.getListenerContainer(OrderRequestListener.ID).isPauseRequested()).isTrue();
+            assertThat(meters.get("spillway.processor.pauses").counter().count()).isPositive();
+            results.decidedAll(List.of());
+            assertThat(orders).allMatch(o -> results.of(o.orderId()).isEmpty());
         } finally {
             jdbc.execute("GRANT INSERT ON orders TO CURRENT_USER");
         }
 
+        // The breaker half-opens by itself, the trial succeeds, consumption resumes.
         Map<OrderId, OrderDecision> decided = awaitDecisions(orders);
+        await().atMost(PATIENCE).until(() -> !circuit.paused());
+        assertThat(circuit.state()).isEqualTo(io.github.resilience4j.circuitbreaker.CircuitBreaker.State.CLOSED);
+        assertThat(listeners.getListenerContainer(OrderRequestListener.ID).isPauseRequested()).isFalse();
 
         assertThat(decided.values()).allMatch(OrderConfirmed.class::isInstance);
         assertThat(count("SELECT available FROM items WHERE sale_id = 'outage'")).isEqualTo(5);
@@ -505,14 +515,24 @@ class OrderProcessingIT {
                 HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/actuator/health/readiness"))
                         .build(),
                 HttpResponse.BodyHandlers.ofString());
-        HttpResponse<String> prometheus = http.send(
-                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/actuator/prometheus"))
-                        .build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpRequest scrape = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/actuator/prometheus"))
+                .build();
+        // The lag is read from the broker every lag-interval: wait for a reading after the decisions.
+        await().atMost(PATIENCE).until(() -> http.send(scrape, HttpResponse.BodyHandlers.ofString())
+                .body()
+                .contains("spillway_processor_lag_records{partition=\"" + partitionOf(ga) + "\",topic=\""
+                        + TOPICS.requested() + "\"} 0.0"));
+        HttpResponse<String> prometheus = http.send(scrape, HttpResponse.BodyHandlers.ofString());
         assertThat(readiness.statusCode()).isEqualTo(200);
         assertThat(prometheus.body())
                 .contains("spillway_processor_decisions_total")
-                .contains("spillway_processor_batch_size_records");
+                .contains("spillway_processor_batch_size_records")
+                .contains("spillway_processor_decision_latency_seconds_bucket")
+                .contains("spillway_processor_pauses_total")
+                .contains("spillway_processor_paused")
+                .contains("resilience4j_circuitbreaker_state{name=\"processor-database\"")
+                .containsPattern("spillway_processor_lag_records\\{partition=\"\\d+\",topic=\"" + java.util.regex.Pattern.quote(TOPICS.requested()) + "\"\\} 0.0");
+        assertThat(meters.get("spillway.processor.decision.latency").timer().count()).isPositive();
     }
 
     private ItemKey stockSale(String saleId, int limit, Map<String, Integer> stock) {
@@ -596,6 +616,12 @@ class OrderProcessingIT {
             decided.put(order.orderId(), decision);
         }
         return decided;
+    }
+
+    private static int partitionOf(ItemKey item) {
+        byte[] key = item.toString().getBytes(StandardCharsets.UTF_8);
+        return org.apache.kafka.common.utils.Utils.toPositive(org.apache.kafka.common.utils.Utils.murmur2(key))
+                % TOPICS.partitions();
     }
 
     private static RejectionReason reasonOf(OrderDecision decision) {

@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Processor benchmark: decided orders/s for one hot item and for 1,000 items, next to a baseline of one
+# conditional UPDATE per transaction on the same database, and p99 enqueue-to-decision below saturation.
+# Usage: order-processor/bench/run.sh [-Dbench.orders=50000 -Dbench.rate=2000 -Dbench.concurrency=4 ...]
+# Uses SPILLWAY_TEST_KAFKA / SPILLWAY_TEST_POSTGRES when set, else starts a broker and a PostgreSQL of its own.
+set -euo pipefail
+module="$(cd "$(dirname "$0")/.." && pwd)"
+root="$(cd "$module/.." && pwd)"
+if [[ -z "${JAVA_HOME:-}" ]] || ! "$JAVA_HOME/bin/java" -version 2>&1 | grep -qE 'version "(2[1-9]|[3-9][0-9])'; then
+  for candidate in /usr/lib/jvm/*; do
+    if "$candidate/bin/java" -version 2>&1 | grep -qE 'version "(2[1-9]|[3-9][0-9])'; then JAVA_HOME="$candidate"; break; fi
+  done
+fi
+export JAVA_HOME
+cd "$root"
+mvn -B -q -pl order-processor test-compile dependency:build-classpath \
+  -Dmdep.includeScope=test -Dmdep.outputFile="$module/target/bench.classpath"
+exec "$JAVA_HOME/bin/java" -Xmx1g "$@" \
+  -cp "$module/target/test-classes:$module/target/classes:$(cat "$module/target/bench.classpath")" \
+  io.spillway.processor.bench.ProcessorBenchmark

@@ -1,0 +1,323 @@
+package io.spillway.processor.bench;
+
+import io.spillway.contract.CustomerId;
+import io.spillway.contract.EventSerde;
+import io.spillway.contract.OrderId;
+import io.spillway.contract.OrderRequested;
+import io.spillway.contract.SaleId;
+import io.spillway.contract.Sku;
+import io.spillway.contract.Topics;
+import io.spillway.processor.ProcessorApplication;
+import io.spillway.testing.SharedInfrastructure;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.flywaydb.core.Flyway;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
+import org.springframework.kafka.listener.MessageListenerContainer;
+
+/**
+ * Decided orders per second of the processor, next to a baseline measured in the same run on the same
+ * database: one conditional single-row {@code UPDATE} per transaction, from one connection.
+ *
+ * <p>Phases: (0) the baseline for {@code bench.baseline.seconds}; (a) {@code bench.orders} orders of
+ * one hot item pre-loaded into {@code orders.requested}, then the processor started and the drain
+ * timed; (b) the same number over 1,000 items, so over all partitions; (c) orders produced at a
+ * constant rate below saturation ({@code bench.rate}/s, by default half of what (b) reached, for {@code bench.rate.seconds}), with the
+ * enqueue-to-decision latency read from PostgreSQL ({@code decided_at - requested_at}).
+ *
+ * <p>Throughput is decided orders divided by the span between the first and the last
+ * {@code decided_at}, so the processor's start-up is not counted; every decision is also published
+ * and acknowledged by the broker before its batch counts as done. Broker (in this JVM unless
+ * {@code SPILLWAY_TEST_KAFKA} is set), PostgreSQL (a child process unless {@code SPILLWAY_TEST_POSTGRES}
+ * is set) and the processor share the machine. Run with {@code order-processor/bench/run.sh}.
+ */
+public final class ProcessorBenchmark {
+
+    private static final int ORDERS = Integer.getInteger("bench.orders", 50_000);
+    private static final int BASELINE_SECONDS = Integer.getInteger("bench.baseline.seconds", 10);
+    private static final Integer RATE_SETTING = Integer.getInteger("bench.rate");
+    private static final int RATE_SECONDS = Integer.getInteger("bench.rate.seconds", 15);
+    private static final String MAX_POLL = System.getProperty("bench.max-poll-records", "2000");
+    private static final String CONCURRENCY = System.getProperty("bench.concurrency", "4");
+
+    private ProcessorBenchmark() {}
+
+    public static void main(String[] args) {
+        // The broker and PostgreSQL started here keep the JVM alive: end it whatever happened.
+        try {
+            run();
+            System.exit(0);
+        } catch (Throwable failure) {
+            failure.printStackTrace();
+            System.exit(1);
+        }
+    }
+
+    private static void run() throws Exception {
+        String bootstrap = SharedInfrastructure.kafkaBootstrapServers();
+        SharedInfrastructure.TestDatabase database = SharedInfrastructure.newDatabase();
+        Flyway.configure()
+                .dataSource(database.jdbcUrl(), database.username(), database.password())
+                .locations("classpath:db/migration")
+                .load()
+                .migrate();
+        System.out.printf(Locale.ROOT, "orders=%d max-poll-records=%s concurrency=%s cores=%d%n", ORDERS, MAX_POLL,
+                CONCURRENCY, Runtime.getRuntime().availableProcessors());
+
+        double baseline = baseline(database);
+        System.out.printf(Locale.ROOT, "baseline: one conditional UPDATE per transaction: %.0f updates/s%n", baseline);
+
+        Result hot = drain(bootstrap, database, "hot", 1);
+        System.out.printf(Locale.ROOT, "(a) one hot item:  %.0f decided orders/s = %.1fx baseline (%d orders in %.2f s)%n",
+                hot.perSecond(), hot.perSecond() / baseline, hot.orders(), hot.seconds());
+
+        Result spread = drain(bootstrap, database, "spread", 1_000);
+        System.out.printf(Locale.ROOT, "(b) 1,000 items:   %.0f decided orders/s = %.1fx baseline (%d orders in %.2f s)%n",
+                spread.perSecond(), spread.perSecond() / baseline, spread.orders(), spread.seconds());
+
+        // Below saturation: half of what the spread drain reached, unless told otherwise.
+        int rate = RATE_SETTING != null ? RATE_SETTING : (int) Math.max(100, Math.round(spread.perSecond() / 2));
+        latency(bootstrap, database, rate);
+    }
+
+    private static double baseline(SharedInfrastructure.TestDatabase database) throws Exception {
+        try (Connection connection =
+                DriverManager.getConnection(database.jdbcUrl(), database.username(), database.password())) {
+            createSale(connection, "baseline", List.of("ROW"), Integer.MAX_VALUE / 2);
+            connection.setAutoCommit(true);
+            try (PreparedStatement update = connection.prepareStatement(
+                    "UPDATE items SET available = available - 1, version = version + 1"
+                            + " WHERE sale_id = 'baseline' AND sku = 'ROW' AND available >= 1")) {
+                long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(BASELINE_SECONDS);
+                long start = System.nanoTime();
+                long done = 0;
+                while (System.nanoTime() < end) {
+                    if (update.executeUpdate() != 1) {
+                        throw new IllegalStateException("the baseline row ran out");
+                    }
+                    done++;
+                }
+                return done / ((System.nanoTime() - start) / 1e9);
+            }
+        }
+    }
+
+    private record Result(int orders, double seconds) {
+        double perSecond() {
+            return orders / seconds;
+        }
+    }
+
+    /** Pre-loads the orders, starts a processor, waits until all are decided, times the drain. */
+    private static Result drain(String bootstrap, SharedInfrastructure.TestDatabase database, String sale, int items)
+            throws Exception {
+        Topics topics = topics(bootstrap);
+        List<String> skus = new ArrayList<>();
+        for (int i = 0; i < items; i++) {
+            skus.add(items == 1 ? "HOT" : "I-" + i);
+        }
+        try (Connection connection =
+                DriverManager.getConnection(database.jdbcUrl(), database.username(), database.password())) {
+            // Stock for every order: the full write path (item, holdings, order row) for each.
+            createSale(connection, sale, skus, ORDERS);
+        }
+        try (KafkaProducer<String, OrderRequested> producer = producer(bootstrap)) {
+            // In chunks: a shared, busy broker must not leave batches waiting until they expire.
+            List<Future<?>> acks = new ArrayList<>();
+            for (int i = 0; i < ORDERS; i++) {
+                OrderRequested order = order(sale, skus.get(i % skus.size()), i);
+                acks.add(producer.send(new ProducerRecord<>(topics.requested(), order.itemKey().toString(), order)));
+                if (acks.size() == 5_000 || i == ORDERS - 1) {
+                    for (Future<?> ack : acks) {
+                        ack.get();
+                    }
+                    acks.clear();
+                }
+            }
+        }
+        try (ConfigurableApplicationContext processor = processor(bootstrap, database, topics)) {
+            awaitDecided(database, sale, ORDERS);
+        }
+        try (Connection connection =
+                        DriverManager.getConnection(database.jdbcUrl(), database.username(), database.password());
+                Statement statement = connection.createStatement();
+                ResultSet span = statement.executeQuery(
+                        "SELECT count(*), extract(epoch FROM max(decided_at) - min(decided_at)) FROM orders"
+                                + " WHERE sale_id = '" + sale + "'")) {
+            span.next();
+            return new Result(span.getInt(1), span.getDouble(2));
+        }
+    }
+
+    /** Orders at a constant rate (open loop: requestedAt is when the order was due) into a running processor. */
+    private static void latency(String bootstrap, SharedInfrastructure.TestDatabase database, int rate)
+            throws Exception {
+        Topics topics = topics(bootstrap);
+        List<String> skus = new ArrayList<>();
+        for (int i = 0; i < 100; i++) {
+            skus.add("L-" + i);
+        }
+        int total = rate * RATE_SECONDS;
+        try (Connection connection =
+                DriverManager.getConnection(database.jdbcUrl(), database.username(), database.password())) {
+            createSale(connection, "latency", skus, total);
+        }
+        try (ConfigurableApplicationContext processor = processor(bootstrap, database, topics);
+                KafkaProducer<String, OrderRequested> producer = producer(bootstrap)) {
+            // Not while the group is still forming: that would time the rebalances, not the processor.
+            MessageListenerContainer container =
+                    processor.getBean(KafkaListenerEndpointRegistry.class).getListenerContainer("order-processor");
+            long assignDeadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
+            while (container.getAssignedPartitions().size() < topics.partitions() && System.nanoTime() < assignDeadline) {
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(100));
+            }
+            long start = System.nanoTime();
+            Instant wallStart = Instant.now();
+            for (int i = 0; i < total; i++) {
+                long due = start + i * 1_000_000_000L / rate;
+                long wait = due - System.nanoTime();
+                if (wait > 0) {
+                    LockSupport.parkNanos(wait);
+                }
+                OrderRequested order = OrderRequested.of(new OrderId(UUID.randomUUID()), CustomerId.of("c-" + i),
+                        SaleId.of("latency"), Sku.of(skus.get(i % skus.size())), 1, List.of(),
+                        wallStart.plusNanos(due - start));
+                producer.send(new ProducerRecord<>(topics.requested(), order.itemKey().toString(), order));
+            }
+            producer.flush();
+            awaitDecided(database, "latency", total);
+        }
+        try (Connection connection =
+                        DriverManager.getConnection(database.jdbcUrl(), database.username(), database.password());
+                Statement statement = connection.createStatement();
+                ResultSet latency = statement.executeQuery(
+                        "SELECT percentile_cont(ARRAY[0.5, 0.99]) WITHIN GROUP (ORDER BY extract(epoch FROM decided_at - requested_at)),"
+                                + " max(extract(epoch FROM decided_at - requested_at)) FROM orders WHERE sale_id = 'latency'")) {
+            latency.next();
+            Double[] percentiles = (Double[]) latency.getArray(1).getArray();
+            System.out.printf(Locale.ROOT,
+                    "(c) %d orders/s for %d s over 100 items: enqueue-to-decision p50 %.0f ms, p99 %.0f ms, max %.0f ms%n",
+                    rate, RATE_SECONDS, percentiles[0] * 1000, percentiles[1] * 1000, latency.getDouble(2) * 1000);
+        }
+    }
+
+    private static ConfigurableApplicationContext processor(
+            String bootstrap, SharedInfrastructure.TestDatabase database, Topics topics) {
+        // Command-line arguments, not default properties: they must win over application.yml.
+        Map<String, String> settings = Map.ofEntries(
+                Map.entry("server.port", "0"),
+                Map.entry("spring.kafka.bootstrap-servers", bootstrap),
+                Map.entry("spring.datasource.url", database.jdbcUrl()),
+                Map.entry("spring.datasource.username", database.username()),
+                Map.entry("spring.datasource.password", database.password()),
+                Map.entry("spillway.topics.requested", topics.requested()),
+                Map.entry("spillway.topics.results", topics.results()),
+                Map.entry("spillway.topics.dlq", topics.dlq()),
+                Map.entry("spring.kafka.consumer.group-id", "bench-" + UUID.randomUUID()),
+                Map.entry("spring.kafka.consumer.max-poll-records", MAX_POLL),
+                Map.entry("spring.kafka.listener.concurrency", CONCURRENCY),
+                Map.entry("logging.level.root", "WARN"));
+        return new SpringApplicationBuilder(ProcessorApplication.class)
+                .run(settings.entrySet().stream()
+                        .map(setting -> "--" + setting.getKey() + "=" + setting.getValue())
+                        .toArray(String[]::new));
+    }
+
+    private static void awaitDecided(SharedInfrastructure.TestDatabase database, String sale, int expected)
+            throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
+        try (Connection connection =
+                        DriverManager.getConnection(database.jdbcUrl(), database.username(), database.password());
+                PreparedStatement count = connection.prepareStatement("SELECT count(*) FROM orders WHERE sale_id = ?")) {
+            count.setString(1, sale);
+            while (System.nanoTime() < deadline) {
+                try (ResultSet rs = count.executeQuery()) {
+                    rs.next();
+                    if (rs.getInt(1) >= expected) {
+                        return;
+                    }
+                }
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(100));
+            }
+        }
+        throw new IllegalStateException("not all " + expected + " orders of " + sale + " were decided in 5 minutes");
+    }
+
+    private static Topics topics(String bootstrap) throws Exception {
+        Topics topics = SharedInfrastructure.uniqueTopics();
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+            admin.createTopics(List.of(
+                            new NewTopic(topics.requested(), topics.partitions(), topics.replicationFactor()),
+                            new NewTopic(topics.results(), topics.partitions(), topics.replicationFactor()),
+                            new NewTopic(topics.dlq(), 1, topics.replicationFactor())))
+                    .all()
+                    .get(30, TimeUnit.SECONDS);
+        }
+        return topics;
+    }
+
+    private static KafkaProducer<String, OrderRequested> producer(String bootstrap) {
+        return new KafkaProducer<>(
+                Map.of(
+                        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                        ProducerConfig.ACKS_CONFIG, "all",
+                        ProducerConfig.LINGER_MS_CONFIG, 5,
+                        ProducerConfig.BATCH_SIZE_CONFIG, 262_144,
+                        ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 600_000,
+                        // The in-JVM test broker, starved of CPU, answered idempotent retries with
+                        // OutOfOrderSequence; one request in flight keeps order, a duplicate is replayed.
+                        ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, false,
+                        ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 1),
+                new StringSerializer(),
+                EventSerde.requests());
+    }
+
+    private static OrderRequested order(String sale, String sku, int i) {
+        return OrderRequested.of(new OrderId(UUID.randomUUID()), CustomerId.of("c-" + i), SaleId.of(sale), Sku.of(sku),
+                1, List.of(), Instant.now());
+    }
+
+    private static void createSale(Connection connection, String sale, List<String> skus, int stock) throws Exception {
+        try (PreparedStatement insert = connection.prepareStatement(
+                "INSERT INTO sales (sale_id, name, opens_at, per_customer_limit) VALUES (?, ?, ?, 1000)")) {
+            insert.setString(1, sale);
+            insert.setString(2, sale);
+            insert.setTimestamp(3, Timestamp.from(Instant.now().minus(Duration.ofHours(1))));
+            insert.executeUpdate();
+        }
+        try (PreparedStatement insert = connection.prepareStatement(
+                "INSERT INTO items (sale_id, sku, kind, total, available) VALUES (?, ?, 'STOCK', ?, ?)")) {
+            for (String sku : skus) {
+                insert.setString(1, sale);
+                insert.setString(2, sku);
+                insert.setInt(3, stock);
+                insert.setInt(4, stock);
+                insert.addBatch();
+            }
+            insert.executeBatch();
+        }
+    }
+}
