@@ -1,0 +1,26 @@
+package io.spillway.operations.scaling;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+class SpillwayScalingTest {
+
+    @Test
+    void theDeployedLagThresholdIsTheOneTheSimulatorChoosesForTheThroughputItWasChosenWith() {
+        assertThat(SaleDaySimulation.chooseLagThreshold(
+                SpillwayScaling.ASSUMED_PROCESSOR_ORDERS_PER_SECOND_PER_REPLICA, 20, 3))
+                .isEqualTo(SpillwayScaling.LAG_THRESHOLD);
+        assertThat(SpillwayScaling.ACTIVATION_LAG_THRESHOLD)
+                .isEqualTo((long) SpillwayScaling.ASSUMED_PROCESSOR_ORDERS_PER_SECOND_PER_REPLICA);
+    }
+
+    @Test
+    void theAcceptanceSpikeReachesThePartitionCountAndDrainsWithinAMinute() {
+        ScalingSimulator.Result result = SaleDaySimulation.run(
+                SpillwayScaling.ASSUMED_PROCESSOR_ORDERS_PER_SECOND_PER_REPLICA, 20, 3, SpillwayScaling.LAG_THRESHOLD,
+                300_000, java.util.Optional.empty(), 1);
+        assertThat(result.peakReplicas()).isEqualTo(SpillwayScaling.MAX_REPLICAS);
+        assertThat(result.drainSeconds()).hasValueSatisfying(d -> assertThat(d).isLessThan(60));
+    }
+}
