@@ -1,17 +1,10 @@
 package io.spillway.contract;
 
-import java.util.Map;
-import org.apache.kafka.common.serialization.Deserializer;
-import org.apache.kafka.common.serialization.Serde;
-import org.apache.kafka.common.serialization.Serializer;
-
 /** Kafka serde for one kind of event, in {@link EventJson}'s form. */
-public final class EventSerde<T extends OrderEvent> implements Serde<T>, Serializer<T>, Deserializer<T> {
-
-    private final Class<T> type;
+public final class EventSerde<T extends OrderEvent> extends JsonSerde<T> {
 
     private EventSerde(Class<T> type) {
-        this.type = type;
+        super(EventJson::write, json -> EventJson.read(json, type));
     }
 
     public static EventSerde<OrderRequested> requests() {
@@ -24,31 +17,5 @@ public final class EventSerde<T extends OrderEvent> implements Serde<T>, Seriali
 
     public static EventSerde<OrderEvent> events() {
         return new EventSerde<>(OrderEvent.class);
-    }
-
-    @Override
-    public byte[] serialize(String topic, T data) {
-        return data == null ? null : EventJson.write(data);
-    }
-
-    @Override
-    public void configure(Map<String, ?> configs, boolean isKey) {}
-
-    @Override
-    public T deserialize(String topic, byte[] data) {
-        return data == null ? null : EventJson.read(data, type);
-    }
-
-    @Override
-    public void close() {}
-
-    @Override
-    public Serializer<T> serializer() {
-        return this;
-    }
-
-    @Override
-    public Deserializer<T> deserializer() {
-        return this;
     }
 }

@@ -1,0 +1,68 @@
+package io.spillway.contract;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import io.spillway.contract.EventJson.MalformedEventException;
+import java.io.IOException;
+
+/**
+ * The reading and writing rules shared by every versioned JSON value on Spillway's topics: a
+ * reader accepts fields it does not know (a newer writer may add some) but refuses a missing or
+ * invalid field, an unknown {@code type} and an unknown {@code schemaVersion}.
+ *
+ * @param <R> the sealed root type whose {@code type} property names the concrete record
+ */
+final class VersionedJson<R> {
+
+    private static final ObjectMapper MAPPER = JsonMapper.builder()
+            .addModule(new JavaTimeModule())
+            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+            .enable(DeserializationFeature.FAIL_ON_MISSING_CREATOR_PROPERTIES)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .build();
+
+    private final Class<R> root;
+
+    VersionedJson(Class<R> root) {
+        this.root = root;
+    }
+
+    byte[] write(R value) {
+        try {
+            return MAPPER.writerFor(root).writeValueAsBytes(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write " + value, e);
+        }
+    }
+
+    <T extends R> T read(byte[] json, Class<T> expected) {
+        if (json == null) {
+            throw new MalformedEventException("the record has no value");
+        }
+        R value;
+        try {
+            value = MAPPER.readValue(json, root);
+        } catch (IOException e) {
+            throw new MalformedEventException(firstLineOfRootCause(e), e);
+        }
+        if (!expected.isInstance(value)) {
+            throw new MalformedEventException(
+                    "expected " + expected.getSimpleName() + " but got " + value.getClass().getSimpleName());
+        }
+        return expected.cast(value);
+    }
+
+    private static String firstLineOfRootCause(Throwable e) {
+        Throwable cause = e;
+        while (cause.getCause() != null && cause.getCause() != cause) {
+            cause = cause.getCause();
+        }
+        return String.valueOf(cause.getMessage()).lines().findFirst().orElse("");
+    }
+}
