@@ -25,6 +25,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -33,7 +34,8 @@ import org.junit.jupiter.api.Test;
 /**
  * A sale from the first POST to the last event, through the four services, a real broker and a real
  * PostgreSQL: 50 GA tickets and 10 named seats, 200 buyers of one ticket and 30 buyers of two
- * overlapping seats, all at once. The outcome must be exact, whatever the processor goes through.
+ * overlapping seats, all at once. The outcome must be exact, whatever the processor goes through;
+ * once the door knows an item is sold out, it may refuse the rest of its orders itself (409).
  */
 class EndToEndIT {
 
@@ -73,8 +75,8 @@ class EndToEndIT {
         createSale(saleId);
         awaitTheDoorKnows(saleId);
 
-        List<Callable<Accepted>> firstHalf = new ArrayList<>();
-        List<Callable<Accepted>> secondHalf = new ArrayList<>();
+        List<Callable<Answer>> firstHalf = new ArrayList<>();
+        List<Callable<Answer>> secondHalf = new ArrayList<>();
         for (int i = 0; i < TICKET_BUYERS; i++) {
             String body = JSON.writeValueAsString(Map.of("saleId", saleId, "sku", "GA", "quantity", 1));
             (i % 2 == 0 ? firstHalf : secondHalf).add(order("ticket-buyer-" + i, body));
@@ -86,10 +88,17 @@ class EndToEndIT {
             (i % 2 == 0 ? firstHalf : secondHalf).add(order("seat-buyer-" + i, body));
         }
 
-        List<Accepted> accepted = new ArrayList<>(placeAllAtOnce(firstHalf));
+        List<Answer> answers = new ArrayList<>(placeAllAtOnce(firstHalf));
         midway.run();
-        accepted.addAll(placeAllAtOnce(secondHalf));
-        assertThat(accepted).hasSize(TICKET_BUYERS + SEAT_BUYERS);
+        answers.addAll(placeAllAtOnce(secondHalf));
+        // Once the door has learnt that an item is sold out it refuses its orders at once (409); every
+        // other order is accepted (202) and must end in exactly one decision.
+        List<Accepted> accepted = answers.stream().filter(Accepted.class::isInstance).map(Accepted.class::cast).toList();
+        Map<String, Long> refusedAtTheDoor = new HashMap<>();
+        answers.stream().filter(RefusedSoldOut.class::isInstance)
+                .forEach(refused -> refusedAtTheDoor.merge(((RefusedSoldOut) refused).sku, 1L, Long::sum));
+        assertThat(accepted.size() + refusedAtTheDoor.values().stream().mapToLong(Long::longValue).sum())
+                .isEqualTo(TICKET_BUYERS + SEAT_BUYERS);
 
         await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(250))
                 .until(() -> decidedOrders(saleId) == accepted.size());
@@ -116,10 +125,14 @@ class EndToEndIT {
 
         List<JsonNode> tickets = results.values().stream().filter(r -> r.get("sku").asText().equals("GA")).toList();
         assertThat(tickets.stream().filter(r -> r.get("status").asText().equals("CONFIRMED"))).hasSize(STOCK);
-        assertThat(tickets.stream().filter(r -> r.get("status").asText().equals("REJECTED"))
-                        .map(r -> r.get("reason").asText()))
-                .hasSize(TICKET_BUYERS - STOCK)
-                .containsOnly("SOLD_OUT");
+        List<String> ticketRejections = tickets.stream()
+                .filter(r -> r.get("status").asText().equals("REJECTED"))
+                .map(r -> r.get("reason").asText())
+                .toList();
+        assertThat(ticketRejections).containsOnly("SOLD_OUT");
+        assertThat(ticketRejections.size() + refusedAtTheDoor.getOrDefault("GA", 0L))
+                .as("GA orders refused, by the processor or at the door")
+                .isEqualTo(TICKET_BUYERS - STOCK);
 
         List<String> soldSeats = new ArrayList<>();
         results.values().stream()
@@ -178,27 +191,39 @@ class EndToEndIT {
         });
     }
 
-    private Callable<Accepted> order(String customer, String body) {
+    private Callable<Answer> order(String customer, String body) {
         return () -> {
-            HttpResponse<String> response = http.send(
-                    HttpRequest.newBuilder(URI.create(spillway.ingestUrl() + "/api/v1/orders"))
-                            .header("Content-Type", "application/json")
-                            .header("Idempotency-Key", UUID.randomUUID().toString())
-                            .header("X-Customer-Id", customer)
-                            .POST(HttpRequest.BodyPublishers.ofString(body))
-                            .build(),
-                    HttpResponse.BodyHandlers.ofString());
-            assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
+            // As a buyer's client does: a 503 (not accepted) or 429 is tried again with the same
+            // Idempotency-Key, which can never make a second order.
+            String idempotencyKey = UUID.randomUUID().toString();
+            AtomicReference<HttpResponse<String>> last = new AtomicReference<>();
+            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(250)).until(() -> {
+                last.set(http.send(
+                        HttpRequest.newBuilder(URI.create(spillway.ingestUrl() + "/api/v1/orders"))
+                                .header("Content-Type", "application/json")
+                                .header("Idempotency-Key", idempotencyKey)
+                                .header("X-Customer-Id", customer)
+                                .POST(HttpRequest.BodyPublishers.ofString(body))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString()));
+                return last.get().statusCode() != 503 && last.get().statusCode() != 429;
+            });
+            HttpResponse<String> response = last.get();
             JsonNode json = JSON.readTree(response.body());
+            if (response.statusCode() == 409) {
+                assertThat(json.get("type").asText()).as(response.body()).isEqualTo("urn:spillway:problem:sold-out");
+                return new RefusedSoldOut(JSON.readTree(body).get("sku").asText());
+            }
+            assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
             return new Accepted(json.get("orderId").asText(), json.get("links").get("status").asText(),
                     json.get("links").get("events").asText());
         };
     }
 
-    private static List<Accepted> placeAllAtOnce(List<Callable<Accepted>> orders) throws Exception {
+    private static List<Answer> placeAllAtOnce(List<Callable<Answer>> orders) throws Exception {
         try (ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor()) {
-            List<Accepted> accepted = new ArrayList<>();
-            for (Future<Accepted> future : executor.invokeAll(orders)) {
+            List<Answer> accepted = new ArrayList<>();
+            for (Future<Answer> future : executor.invokeAll(orders)) {
                 accepted.add(future.get());
             }
             return accepted;
@@ -265,7 +290,11 @@ class EndToEndIT {
         throw new AssertionError("no item " + sku + " in " + sale);
     }
 
-    private record Accepted(String orderId, String statusLink, String eventsLink) {}
+    private sealed interface Answer permits Accepted, RefusedSoldOut {}
+
+    private record Accepted(String orderId, String statusLink, String eventsLink) implements Answer {}
+
+    private record RefusedSoldOut(String sku) implements Answer {}
 
     private record Event(String name, JsonNode data) {
         boolean terminal() {
