@@ -1,5 +1,7 @@
 package io.spillway.ingest.bench;
 
+import static org.awaitility.Awaitility.await;
+
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -7,6 +9,7 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
@@ -16,6 +19,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
+import org.awaitility.core.ConditionTimeoutException;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
 
@@ -73,9 +77,10 @@ public final class LoadGenerator {
             }
             scheduled.add(intended);
         }
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (done.sum() < total && System.nanoTime() < deadline) {
-            Thread.sleep(10);
+        try {
+            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(10)).until(() -> done.sum() >= total);
+        } catch (ConditionTimeoutException stillWaiting) {
+            // Counted below as requests that got no answer in time.
         }
         // Workers still waiting for an answer are left alone (virtual threads end with the JVM);
         // interrupting them would count their requests as failures.

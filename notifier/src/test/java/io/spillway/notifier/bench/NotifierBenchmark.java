@@ -1,5 +1,7 @@
 package io.spillway.notifier.bench;
 
+import static org.awaitility.Awaitility.await;
+
 import io.spillway.contract.CustomerId;
 import io.spillway.contract.EventSerde;
 import io.spillway.contract.OrderConfirmed;
@@ -21,6 +23,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,6 +35,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.kafka.clients.admin.Admin;
+import org.awaitility.core.ConditionTimeoutException;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -109,33 +113,25 @@ public final class NotifierBenchmark {
                 "--logging.level.root=WARN"));
         notifier = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(Path.of(System.getProperty("notifierLog", "target/bench-notifier.log")).toFile()).start();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
-        while (System.nanoTime() < deadline) {
-            try {
-                HttpResponse<String> ready = http.send(HttpRequest.newBuilder(
-                        URI.create(base() + "/actuator/health/readiness")).GET().build(), HttpResponse.BodyHandlers.ofString());
-                if (ready.statusCode() == 200 && queuedVisible()) {
-                    return;
-                }
-            } catch (IOException notYet) {
-                // Still starting.
-            }
-            Thread.sleep(500); // A benchmark driver polling a child process; not a test.
-        }
-        throw new IllegalStateException("the notifier did not start; see target/bench-notifier.log");
+        // An IOException means the child process is still starting.
+        await("the notifier to start (see target/bench-notifier.log)")
+                .atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500)).ignoreException(IOException.class)
+                .until(() -> http.send(HttpRequest.newBuilder(URI.create(base() + "/actuator/health/readiness")).GET().build(),
+                                        HttpResponse.BodyHandlers.ofString()).statusCode() == 200
+                        && queuedVisible());
     }
 
     /** The table is running once an order produced now becomes visible. */
     private boolean queuedVisible() throws Exception {
         OrderRequested probe = request("probe");
         producer.send(new ProducerRecord<>(topics.requested(), probe.itemKey().toString(), probe)).get();
-        for (int i = 0; i < 20; i++) {
-            if (status(probe.orderId()).contains("\"saleId\":\"bench\"")) {
-                return true;
-            }
-            Thread.sleep(250);
+        try {
+            await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(250))
+                    .until(() -> status(probe.orderId()).contains("\"saleId\":\"bench\""));
+            return true;
+        } catch (ConditionTimeoutException notYet) {
+            return false;
         }
-        return false;
     }
 
     private void idleStreamsAndLatency(int streams, int rate, int seconds) throws Exception {
@@ -147,9 +143,8 @@ public final class NotifierBenchmark {
             producer.send(new ProducerRecord<>(topics.requested(), order.itemKey().toString(), order));
         }
         producer.flush();
-        while (!status(watched.getLast().orderId()).contains("\"saleId\":\"bench\"")) {
-            Thread.sleep(200);
-        }
+        await().atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofMillis(200))
+                .until(() -> status(watched.getLast().orderId()).contains("\"saleId\":\"bench\""));
 
         long[] base = memory();
         System.out.printf("baseline (0 streams): heap %.1f MiB, RSS %.1f MiB%n", base[0] / 1048576.0, base[1] / 1048576.0);
@@ -196,9 +191,11 @@ public final class NotifierBenchmark {
         }
         producer.flush();
         double achieved = total / ((System.nanoTime() - start) / 1e9);
-        long waitUntil = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (terminalAt.size() < watchedDecisions && System.nanoTime() < waitUntil) {
-            Thread.sleep(100);
+        try {
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
+                    .until(() -> terminalAt.size() >= watchedDecisions);
+        } catch (ConditionTimeoutException partly) {
+            // Report what arrived: the latencies below count only the delivered decisions.
         }
         long[] latencies = watched.subList(0, watchedDecisions).stream()
                 .filter(o -> terminalAt.containsKey(o.orderId()))
@@ -280,15 +277,15 @@ public final class NotifierBenchmark {
 
     private void askEta(OrderId orderId, long offset, Map<Long, long[]> given) {
         try {
-            for (int i = 0; i < 100; i++) {
-                String body = status(orderId);
-                Matcher eta = Pattern.compile("\"etaSeconds\":(\\d+)").matcher(body);
+            Pattern etaField = Pattern.compile("\"etaSeconds\":(\\d+)");
+            await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(50)).until(() -> {
+                Matcher eta = etaField.matcher(status(orderId));
                 if (eta.find()) {
                     given.put(offset, new long[] {Long.parseLong(eta.group(1)), System.currentTimeMillis(), 0});
-                    return;
+                    return true;
                 }
-                Thread.sleep(50);
-            }
+                return false;
+            });
         } catch (Exception e) {
             System.out.println("ETA not read for " + orderId + ": " + e);
         }
