@@ -29,7 +29,7 @@ class BareOrderController {
     }
 
     @PostMapping(PATH)
-    ResponseEntity<OrderAccepted> place(HttpServletRequest request) throws IOException {
+    ResponseEntity<byte[]> place(HttpServletRequest request) throws IOException {
         PlaceOrder order = OrderController.read(request);
         return OrderController.accepted(order, intake.accept(order, request.getRemoteAddr(), false), metrics);
     }

@@ -9,6 +9,7 @@ import io.spillway.ingest.catalog.SaleBook;
 import io.spillway.ingest.metrics.IngestMetrics;
 import io.spillway.ingest.ratelimit.RateLimits;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Map;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -34,6 +35,9 @@ class OrdersConfiguration {
     /** Pending records expire within the delivery timeout, so closing never needs long. */
     private static final int CLOSE_TIMEOUT_SECONDS = 5;
 
+    private static final Duration METADATA_MAX_IDLE = Duration.ofDays(1);
+    private static final Duration WARMUP_RETRY = Duration.ofSeconds(1);
+
     @Bean
     ProducerFactory<String, OrderRequested> orderProducerFactory(
             KafkaProperties kafka, KafkaConnectionDetails connection, IngestProperties settings) {
@@ -51,6 +55,11 @@ class OrdersConfiguration {
         }
         config.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) deliveryTimeout);
         config.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) (deliveryTimeout - linger));
+        // The producer forgets a topic it has not sent to for this long (default 5 minutes), and the
+        // next send then waits for metadata again: an instance warmed at 08:00 for a sale opening at
+        // 09:00 would pay for it on the opening's first orders. Metadata itself is still refreshed
+        // every metadata.max.age.ms.
+        config.putIfAbsent(ProducerConfig.METADATA_MAX_IDLE_CONFIG, METADATA_MAX_IDLE.toMillis());
         DefaultKafkaProducerFactory<String, OrderRequested> factory =
                 new DefaultKafkaProducerFactory<>(config, new StringSerializer(), EventSerde.requests());
         factory.setPhysicalCloseTimeout(CLOSE_TIMEOUT_SECONDS);
@@ -64,6 +73,12 @@ class OrdersConfiguration {
         // whole record at ERROR once more for every refused request during a broker outage.
         template.setProducerListener(new ProducerListener<>() {});
         return template;
+    }
+
+    /** Readiness waits for it (management.endpoint.health.group.readiness in application.yml). */
+    @Bean
+    ProducerWarmup orderProducerWarmup(KafkaTemplate<String, OrderRequested> orderTemplate, Topics topics) {
+        return new ProducerWarmup(orderTemplate, topics.requested(), WARMUP_RETRY);
     }
 
     @Bean

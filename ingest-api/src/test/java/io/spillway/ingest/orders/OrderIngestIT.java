@@ -139,6 +139,9 @@ class OrderIngestIT {
         assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(
                 type -> assertThat(type).startsWith("application/json"));
         assertThat(response.headers().firstValue("Location")).hasValue("/api/v1/orders/" + expected);
+        // Written whole, with its length: not chunked (one write to the socket per answer).
+        assertThat(response.headers().firstValue("Content-Length")).hasValue(
+                Integer.toString(response.body().getBytes(StandardCharsets.UTF_8).length));
         JsonNode body = JSON.readTree(response.body());
         JsonNode expectedBody = JSON.readTree("""
                 {"orderId":"%1$s","status":"QUEUED","accessToken":"%2$s",
