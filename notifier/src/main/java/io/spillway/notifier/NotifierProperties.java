@@ -25,6 +25,12 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *     by default {@code <applicationId>-status}, so instances sharing an application id share it
  * @param maxStreamsPerOrder open event streams one order may have on this instance; one more is
  *     answered 429 (a buyer has a few tabs and devices, not hundreds)
+ * @param statusRetention how long the status topic (and the table's changelog) keep an order after
+ *     its last change, on top of compaction; {@code 0} keeps every order for ever. Orders older
+ *     than this read as not visible yet (QUEUED) on an instance that restores its table
+ * @param streamThreads Kafka Streams threads of the order-status table; every decision costs two
+ *     deserializations, two serializations and a RocksDB read and write on one of them, and at
+ *     thousands of decisions a second one thread falls behind
  * @param coldStartDecisionsPerSecond the speed assumed for a line before any line's speed has been
  *     measured; 0 (the default) gives no ETA rather than an invented one
  */
@@ -39,6 +45,8 @@ public record NotifierProperties(
         @DefaultValue("30m") Duration streamTimeout,
         String statusTopic,
         @DefaultValue("8") int maxStreamsPerOrder,
+        @DefaultValue("3d") Duration statusRetention,
+        @DefaultValue("2") int streamThreads,
         @DefaultValue("0") double coldStartDecisionsPerSecond) {
 
     public NotifierProperties {
@@ -50,6 +58,12 @@ public record NotifierProperties(
         }
         if (maxStreamsPerOrder < 1) {
             throw new IllegalArgumentException("spillway.notifier.max-streams-per-order must be at least 1");
+        }
+        if (streamThreads < 1) {
+            throw new IllegalArgumentException("spillway.notifier.stream-threads must be at least 1");
+        }
+        if (statusRetention.isNegative()) {
+            throw new IllegalArgumentException("spillway.notifier.status-retention must not be negative");
         }
         if (coldStartDecisionsPerSecond < 0) {
             throw new IllegalArgumentException("spillway.notifier.cold-start-decisions-per-second must not be negative");

@@ -6,24 +6,27 @@ import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
-import org.springframework.web.context.request.WebRequest;
-import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
+import org.springframework.web.reactive.result.method.annotation.ResponseEntityExceptionHandler;
+import org.springframework.web.server.ServerWebExchange;
+import reactor.core.publisher.Mono;
 
 /**
- * Every error of the order endpoints as {@code application/problem+json}, including for a client
- * that asked for {@code text/event-stream}: the type is set, not negotiated.
+ * Every error of the status endpoint as {@code application/problem+json}: the type is set, not
+ * negotiated. (The event-stream route writes its own, see {@link OrderEventsController}.)
  */
-@RestControllerAdvice(assignableTypes = {OrderStatusController.class, OrderEventsController.class})
+@RestControllerAdvice(assignableTypes = OrderStatusController.class)
 class OrderProblems extends ResponseEntityExceptionHandler {
 
     @Override
-    protected ResponseEntity<Object> createResponseEntity(
-            Object body, HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+    protected Mono<ResponseEntity<Object>> createResponseEntity(
+            Object body, HttpHeaders headers, HttpStatusCode status, ServerWebExchange exchange) {
         HttpHeaders answer = new HttpHeaders();
-        answer.putAll(headers);
+        if (headers != null) {
+            answer.putAll(headers);
+        }
         if (body instanceof ProblemDetail) {
             answer.setContentType(MediaType.APPLICATION_PROBLEM_JSON);
         }
-        return new ResponseEntity<>(body, answer, status);
+        return Mono.just(new ResponseEntity<>(body, answer, status));
     }
 }

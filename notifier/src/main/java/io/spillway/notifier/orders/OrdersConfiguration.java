@@ -1,5 +1,6 @@
 package io.spillway.notifier.orders;
 
+import com.fasterxml.jackson.core.util.JsonRecyclerPools;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.spillway.contract.OrderTokens;
@@ -7,8 +8,12 @@ import io.spillway.notifier.NotifierProperties;
 import io.spillway.notifier.queue.QueueModel;
 import io.spillway.notifier.status.OrderStatusStore;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.web.embedded.netty.NettyReactiveWebServerFactory;
+import org.springframework.boot.web.embedded.netty.NettyServerCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.web.reactive.function.server.RouterFunction;
+import org.springframework.web.reactive.function.server.ServerResponse;
 
 /** The order endpoints and the subscriptions behind the event streams. */
 @Configuration(proxyBeanMethods = false)
@@ -30,8 +35,34 @@ class OrdersConfiguration {
     }
 
     @Bean
+    RouterFunction<ServerResponse> orderEventsRoute(OrderAccess orderAccess, Subscriptions subscriptions) {
+        return new OrderEventsController(orderAccess, subscriptions).route();
+    }
+
+    /**
+     * Reactor Netty, always: Spring Boot would pick Tomcat for a reactive application whenever
+     * Tomcat is on the classpath (as in the e2e JVM, for the other services), and Tomcat keeps far
+     * more per idle stream. Declared here, so Boot's own choice of server steps aside.
+     */
+    @Bean
+    NettyReactiveWebServerFactory nettyReactiveWebServerFactory(ObjectProvider<NettyServerCustomizer> customizers) {
+        NettyReactiveWebServerFactory factory = new NettyReactiveWebServerFactory();
+        factory.getServerCustomizers().addAll(customizers.orderedStream().toList());
+        return factory;
+    }
+
+    @Bean
+    OpenConnections openConnections(MeterRegistry meters) {
+        return new OpenConnections(meters);
+    }
+
+    @Bean
     Subscriptions subscriptions(
             OrderViews orderViews, ObjectMapper objectMapper, NotifierProperties settings, MeterRegistry meters) {
-        return new Subscriptions(orderViews, objectMapper, settings, meters);
+        // Jackson's default buffer pool is per thread: each stream's virtual thread would keep its
+        // own ~9 KiB of char buffers for as long as the stream lives. One shared pool instead.
+        ObjectMapper streamJson = objectMapper.copy();
+        streamJson.getFactory().setRecyclerPool(JsonRecyclerPools.sharedConcurrentDequePool());
+        return new Subscriptions(orderViews, streamJson, settings, meters);
     }
 }

@@ -2,190 +2,205 @@ package io.spillway.notifier.orders;
 
 import io.spillway.contract.OrderId;
 import io.spillway.notifier.status.OrderStatus;
-import java.io.IOException;
-import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.ReentrantLock;
-import jakarta.servlet.http.HttpServletRequest;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
+import org.springframework.http.codec.ServerSentEvent;
+import reactor.core.publisher.FluxSink;
 
 /**
- * One client's event stream of one order, written by its own (virtual) thread so that a slow client
- * holds up nobody else. Changes only set the latest known state and wake the thread; the thread
- * writes the newest state it finds, so a slow client may miss intermediate {@code queued} states
- * but never the terminal one, which nothing can replace.
+ * One client's event stream of one order. It holds no thread: changes, the connection asking for
+ * more, and its own timer (next queued event, heartbeat) each ask for a step, and steps run one at
+ * a time on the subscriptions' small worker pool. A step writes the newest state it finds, so a
+ * slow client may miss intermediate {@code queued} states but never the terminal one, which
+ * nothing can replace.
  *
- * <p>The thread also looks again every {@code queuedUpdateInterval}: the position moves without the
- * order changing, and the table may hold a state that was restored rather than announced.
+ * <p>A step hands the connection an event only when the connection has asked for one (reactive
+ * demand, which Reactor Netty grants as the socket drains); otherwise it writes nothing and looks
+ * again when asked. A slow client thus holds at most its newest state here: the buffer per
+ * connection is bounded. The connection ending, for whatever reason (client gone, reset, server
+ * stopping), disposes the sink, which ends the stream.
+ *
+ * <p>Limits: a step must not block (it reads the local store and renders JSON); the store is read
+ * again every heartbeat, since a restored table announces nothing.
  */
-final class Subscription implements Runnable {
+final class Subscription {
 
     private static final Logger log = LoggerFactory.getLogger(Subscription.class);
 
+    /** A stream the server never started writing (the connection failed first) is given up after this. */
+    private static final long SUBSCRIBE_GRACE_NANOS = Duration.ofSeconds(30).toNanos();
+
     private final OrderId orderId;
-    private final SseEmitter emitter;
     private final Subscriptions owner;
     private final long intervalNanos;
     private final long heartbeatNanos;
-    private final long retryMillis;
+    private final long timeoutNanos;
+    private final Duration retry;
+    private final long openedAt = System.nanoTime();
+    /** Steps asked for and not yet run; only the caller that raises it from 0 starts a run. */
+    private final AtomicInteger wanted = new AtomicInteger();
 
-    private final HttpServletRequest request;
-    private final ReentrantLock lock = new ReentrantLock();
-    private final Condition wake = lock.newCondition();
+    // Guarded by this.
+    private FluxSink<ServerSentEvent<String>> sink;
     private OrderStatus pushed;
     private long pushedTimestamp;
-    private boolean woken;
     private boolean closed;
-    private boolean completed;
+    private ScheduledFuture<?> timer;
 
-    // Only the subscription's thread touches these.
+    // Only steps touch these, one step at a time.
+    private boolean over;
     private long lastId;
     private String lastQueued;
     private long lastQueuedAt;
-    private long lastWriteAt;
+    private long lastWriteAt = System.nanoTime();
     private boolean retrySent;
     private OrderStatus known;
     private OrderStatus lastHeard;
     private long lastStoreReadAt;
     private long renderedVersion = -1;
 
-    Subscription(OrderId orderId, SseEmitter emitter, long lastEventId, Subscriptions owner, HttpServletRequest request) {
-        this.request = request;
+    Subscription(OrderId orderId, long lastEventId, Subscriptions owner) {
         this.orderId = orderId;
-        this.emitter = emitter;
         this.owner = owner;
         this.lastId = Math.max(0, lastEventId);
         this.intervalNanos = owner.settings().queuedUpdateInterval().toNanos();
         this.heartbeatNanos = owner.settings().heartbeat().toNanos();
-        this.retryMillis = owner.settings().retry().toMillis();
+        this.timeoutNanos = owner.settings().streamTimeout().toNanos();
+        this.retry = owner.settings().retry();
     }
 
     OrderId orderId() {
         return orderId;
     }
 
-    SseEmitter emitter() {
-        return emitter;
+    /** The connection subscribed to the stream: from now on events can be written to it. */
+    void attach(FluxSink<ServerSentEvent<String>> connection) {
+        // Cancelled by the connection (client gone, reset), or completed here: either way, over.
+        connection.onDispose(this::close);
+        synchronized (this) {
+            sink = connection;
+        }
+        connection.onRequest(more -> wake());
+        wake();
     }
 
-    /** A new value of the order's row in the table; called on a Kafka Streams thread, never blocks on I/O. */
+    /** Starts the stream's timer: a stream that is never subscribed to is given up. */
+    void start() {
+        wakeIn(SUBSCRIBE_GRACE_NANOS);
+    }
+
+    /** A new value of the order's row in the table; called on a Kafka Streams thread, never blocks. */
     void offer(OrderStatus status, long recordTimestamp) {
-        lock.lock();
-        try {
+        synchronized (this) {
             OrderStatus merged = OrderStatus.merge(pushed, status);
             if (merged != pushed) {
                 pushedTimestamp = recordTimestamp;
             }
             pushed = merged;
-            woken = true;
-            wake.signal();
-        } finally {
-            lock.unlock();
         }
-    }
-
-    /** The container finished the request: it must not be touched any more. */
-    void completed() {
-        lock.lock();
-        try {
-            completed = true;
-        } finally {
-            lock.unlock();
-        }
-        close();
+        wake();
     }
 
     /** The client went away, the stream timed out or the application stops. */
     void close() {
-        lock.lock();
-        try {
+        synchronized (this) {
             closed = true;
-            wake.signal();
-        } finally {
-            lock.unlock();
+        }
+        wake();
+    }
+
+    /** Ends the stream from outside (the application stops); the client reconnects elsewhere. */
+    void end() {
+        close();
+        FluxSink<ServerSentEvent<String>> connection;
+        synchronized (this) {
+            connection = sink;
+        }
+        if (connection != null) {
+            connection.complete();
         }
     }
 
-    @Override
-    public void run() {
-        try {
-            lastWriteAt = System.nanoTime();
-            long waitNanos = 0;
-            while (awaitTurn(waitNanos)) {
-                waitNanos = step();
-                if (waitNanos < 0) {
-                    return;
-                }
+    /** Asks for a step; runs at most one at a time, and one more if asked meanwhile. */
+    void wake() {
+        if (wanted.getAndIncrement() == 0) {
+            if (!owner.run(this::steps)) {
+                // The application stops: nothing will run this stream any more.
+                finish();
             }
-        } catch (IOException clientGone) {
-            // Completing here, not only waiting for the container to notice, is what returns the
-            // async request (and its buffers) at once when a client vanished without a word.
-            log.debug("Event stream of order {} lost its client: {}", orderId, clientGone.toString());
-            release(clientGone);
-        } catch (IllegalStateException completed) {
-            // The emitter was completed meanwhile (timeout, shutdown): nothing is left to write to.
-            log.debug("Event stream of order {} ended: {}", orderId, completed.toString());
-        } catch (InterruptedException stopping) {
-            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void steps() {
+        int asked = wanted.get();
+        do {
+            if (!over) {
+                oneStep();
+            }
+            asked = wanted.addAndGet(-asked);
+        } while (asked != 0);
+    }
+
+    private void oneStep() {
+        FluxSink<ServerSentEvent<String>> connection;
+        OrderStatus heard;
+        long heardTimestamp;
+        boolean gone;
+        synchronized (this) {
+            connection = sink;
+            heard = pushed;
+            heardTimestamp = pushedTimestamp;
+            gone = closed;
+        }
+        long now = System.nanoTime();
+        if (gone) {
+            finish();
+            return;
+        }
+        if (connection == null) {
+            if (now - openedAt >= SUBSCRIBE_GRACE_NANOS) {
+                log.debug("Event stream of order {}: the connection never started reading it", orderId);
+                finish();
+            }
+            return;
+        }
+        if (now - openedAt >= timeoutNanos) {
+            // Ends a very long stream; the client reconnects with Last-Event-ID and misses nothing.
+            finish();
+            return;
+        }
+        try {
+            long next = step(connection, heard, heardTimestamp, now);
+            if (next < 0) {
+                finish();
+            } else {
+                wakeIn(next);
+            }
         } catch (RuntimeException bug) {
             log.error("Event stream of order {} failed", orderId, bug);
-            emitter.completeWithError(bug);
-        } finally {
-            owner.release(this);
+            connection.error(bug);
+            finish();
         }
     }
 
     /**
-     * After a failed write Spring leaves completion to the container, and Tomcat only learns of a
-     * reset connection when it next reads from it, which an event stream never does: the request,
-     * its buffers and the connection would wait for the stream timeout. Completing the async
-     * request here releases them at once. Guarded by {@link #completed} so that a request the
-     * container already finished (and may recycle) is never touched.
+     * Writes what is due; answers the nanoseconds until the next look, or -1 once the stream is over.
      */
-    private void release(IOException cause) {
-        lock.lock();
-        try {
-            if (!completed && request.isAsyncStarted()) {
-                request.getAsyncContext().complete();
-            }
-        } catch (IllegalStateException finishedMeanwhile) {
-            log.trace("Event stream of order {} was finished by the container meanwhile", orderId, finishedMeanwhile);
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    private boolean awaitTurn(long nanos) throws InterruptedException {
-        lock.lock();
-        try {
-            while (!woken && !closed && nanos > 0) {
-                nanos = wake.awaitNanos(nanos);
-            }
-            woken = false;
-            return !closed;
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    /** Writes what is due; answers the nanoseconds until the next look, or -1 once the stream is over. */
-    private long step() throws IOException {
-        OrderStatus heard;
-        long heardTimestamp;
-        lock.lock();
-        try {
-            heard = pushed;
-            heardTimestamp = pushedTimestamp;
-        } finally {
-            lock.unlock();
-        }
-        long now = System.nanoTime();
+    private long step(FluxSink<ServerSentEvent<String>> connection, OrderStatus heard, long heardTimestamp, long now) {
         long version = owner.views().queueVersion();
         boolean storeDue = lastStoreReadAt == 0 || now - lastStoreReadAt >= heartbeatNanos;
         if (heard == lastHeard && version == renderedVersion && !storeDue && lastQueued != null) {
             // Nothing new: neither the order nor the line moved. Only the heartbeat may be due.
-            return heartbeat(now);
+            return heartbeat(connection, now);
+        }
+        if (connection.requestedFromDownstream() == 0) {
+            // The client has not read what it was sent: look again when it asks for more (or at the heartbeat).
+            return heartbeatNanos;
         }
         if (storeDue) {
             // Now and then from the store too: a restored table announces nothing.
@@ -197,13 +212,12 @@ final class Subscription implements Runnable {
         renderedVersion = version;
         OrderView view = owner.views().render(orderId, known);
         if (view.isTerminal()) {
-            String name = view.status().name().toLowerCase(java.util.Locale.ROOT);
-            send(name, EventIds.terminal(view.updatedAt()), owner.json(view));
+            String name = view.status().name().toLowerCase(Locale.ROOT);
+            send(connection, name, EventIds.terminal(view.updatedAt()), owner.json(view));
             if (heard != null && heard.isTerminal()) {
                 // The decision arrived while this stream was open: its delivery time is meaningful.
                 owner.delivered(heardTimestamp);
             }
-            emitter.complete();
             return -1;
         }
         String json = owner.json(view);
@@ -214,31 +228,71 @@ final class Subscription implements Runnable {
                 renderedVersion = -1;
                 return intervalNanos - since;
             }
-            send("queued", EventIds.nextQueued(lastId, System.currentTimeMillis()), json);
+            send(connection, "queued", EventIds.nextQueued(lastId, System.currentTimeMillis()), json);
             lastQueued = json;
             lastQueuedAt = now;
-            return intervalNanos;
+            return heartbeatNanos;
         }
-        return heartbeat(now);
+        return heartbeat(connection, now);
     }
 
-    private long heartbeat(long now) throws IOException {
-        if (now - lastWriteAt >= heartbeatNanos) {
-            emitter.send(SseEmitter.event().comment("keep-alive"));
-            lastWriteAt = now;
+    private long heartbeat(FluxSink<ServerSentEvent<String>> connection, long now) {
+        long due = lastWriteAt + heartbeatNanos - now;
+        if (due > 0) {
+            return Math.min(due, heartbeatNanos);
         }
-        return intervalNanos;
+        if (connection.requestedFromDownstream() == 0) {
+            return heartbeatNanos;
+        }
+        connection.next(ServerSentEvent.<String>builder().comment("keep-alive").build());
+        lastWriteAt = now;
+        return heartbeatNanos;
     }
 
-    private void send(String name, long id, String json) throws IOException {
-        SseEmitter.SseEventBuilder event = SseEmitter.event().id(Long.toString(id)).name(name).data(json);
+    private void send(FluxSink<ServerSentEvent<String>> connection, String name, long id, String json) {
+        ServerSentEvent.Builder<String> event = ServerSentEvent.builder(json).id(Long.toString(id)).event(name);
         if (!retrySent) {
-            event.reconnectTime(retryMillis);
+            event.retry(retry);
         }
-        emitter.send(event);
+        connection.next(event.build());
         retrySent = true;
         lastId = id;
         lastWriteAt = System.nanoTime();
         owner.sent(name);
+    }
+
+    private void wakeIn(long nanos) {
+        ScheduledFuture<?> next = owner.later(this::wake, nanos);
+        ScheduledFuture<?> previous;
+        synchronized (this) {
+            previous = timer;
+            timer = next;
+        }
+        if (previous != null) {
+            previous.cancel(false);
+        }
+    }
+
+    /** Once: completes the connection (a no-op if it ended first) and gives everything back. */
+    private void finish() {
+        if (over) {
+            return;
+        }
+        over = true;
+        FluxSink<ServerSentEvent<String>> connection;
+        ScheduledFuture<?> pending;
+        synchronized (this) {
+            closed = true;
+            connection = sink;
+            pending = timer;
+            timer = null;
+        }
+        if (pending != null) {
+            pending.cancel(false);
+        }
+        if (connection != null) {
+            connection.complete();
+        }
+        owner.release(this);
     }
 }

@@ -10,7 +10,6 @@ import io.spillway.contract.OrderId;
 import io.spillway.notifier.NotifierProperties;
 import io.spillway.notifier.status.OrderStatus;
 import io.spillway.notifier.status.OrderStatusListener;
-import jakarta.servlet.http.HttpServletRequest;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
@@ -18,6 +17,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.springframework.beans.factory.DisposableBean;
@@ -25,8 +26,10 @@ import org.springframework.context.SmartLifecycle;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
+import org.springframework.http.codec.ServerSentEvent;
 import org.springframework.web.ErrorResponseException;
-import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.FluxSink;
 
 /**
  * The open event streams of this instance, by order, and the way the order-status table reaches
@@ -34,7 +37,11 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
  * timeout, error or shutdown.
  *
  * <p>An order may have at most {@code maxStreamsPerOrder} open streams on this instance; one more is
- * refused with 429, so a misbehaving client cannot pile up streams (and threads) on one order.
+ * refused with 429, so a misbehaving client cannot pile up streams on one order.
+ *
+ * <p>Streams hold no thread: their steps run on a worker pool (as many threads as cores), their
+ * timers on one scheduler thread, which also looks at the queue model once per
+ * {@code queuedUpdateInterval} for the whole instance.
  *
  * <p>Metrics: {@code spillway.notifier.streams.open} (gauge), {@code spillway.notifier.events.sent}
  * by {@code type} (queued, confirmed, rejected), and {@code spillway.notifier.delivery.latency}:
@@ -45,8 +52,14 @@ class Subscriptions implements OrderStatusListener, SmartLifecycle, DisposableBe
 
     private final Map<OrderId, Set<Subscription>> byOrder = new ConcurrentHashMap<>();
     private final AtomicInteger open = new AtomicInteger();
-    private final ExecutorService threads =
-            Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("order-events-", 0).factory());
+    /** Runs the streams' steps: short, non-blocking work (a store read, a render, a write). */
+    private final ExecutorService steps = Executors.newFixedThreadPool(
+            Math.max(2, Runtime.getRuntime().availableProcessors()),
+            Thread.ofPlatform().daemon().name("order-events-", 0).factory());
+    /** The streams' timers (next queued event, heartbeat) and the look at the queue model. */
+    private final ScheduledThreadPoolExecutor timers;
+    /** Only the timer thread reads and writes it. */
+    private long queueVersionSeen = -1;
     private final OrderViews views;
     private final ObjectMapper json;
     private final NotifierProperties settings;
@@ -71,11 +84,49 @@ class Subscriptions implements OrderStatusListener, SmartLifecycle, DisposableBe
         for (String type : new String[] {"queued", "confirmed", "rejected"}) {
             counter(type);
         }
+        timers = new ScheduledThreadPoolExecutor(1, Thread.ofPlatform().daemon().name("order-events-timer").factory());
+        // Cancelled timers (a stream woken early, or ended) leave the queue at once, not when they were due.
+        timers.setRemoveOnCancelPolicy(true);
+        long interval = settings.queuedUpdateInterval().toNanos();
+        timers.scheduleWithFixedDelay(this::wakeAllIfTheLineMoved, interval, interval, TimeUnit.NANOSECONDS);
     }
 
-    SseEmitter open(OrderId orderId, long lastEventId, HttpServletRequest request) {
-        SseEmitter emitter = new SseEmitter(settings.streamTimeout().toMillis());
-        Subscription subscription = new Subscription(orderId, emitter, lastEventId, this, request);
+    /**
+     * The queue model moves without any order changing: one look for the whole instance, and the
+     * streams are woken only when it moved (ten thousand idle streams then cost nothing).
+     */
+    private void wakeAllIfTheLineMoved() {
+        long version = views.queueVersion();
+        if (version != queueVersionSeen) {
+            queueVersionSeen = version;
+            byOrder.values().forEach(subscriptions -> subscriptions.forEach(Subscription::wake));
+        }
+    }
+
+    /** Runs one stream's steps on the worker pool; false once the application stops. */
+    boolean run(Runnable work) {
+        try {
+            steps.execute(work);
+            return true;
+        } catch (RejectedExecutionException stopping) {
+            return false;
+        }
+    }
+
+    ScheduledFuture<?> later(Runnable work, long nanos) {
+        try {
+            return timers.schedule(work, nanos, TimeUnit.NANOSECONDS);
+        } catch (RejectedExecutionException stopping) {
+            return null;
+        }
+    }
+
+    /**
+     * Admits one more stream of the order (or refuses it with 429 before any byte is written) and
+     * starts its thread; the thread writes once the connection subscribes to the answer.
+     */
+    Flux<ServerSentEvent<String>> open(OrderId orderId, long lastEventId) {
+        Subscription subscription = new Subscription(orderId, lastEventId, this);
         boolean[] admitted = {false};
         byOrder.compute(orderId, (id, subscriptions) -> {
             Set<Subscription> streams = subscriptions == null ? ConcurrentHashMap.newKeySet() : subscriptions;
@@ -89,19 +140,9 @@ class Subscriptions implements OrderStatusListener, SmartLifecycle, DisposableBe
             throw new TooManyStreams(settings.maxStreamsPerOrder(), settings.retry());
         }
         open.incrementAndGet();
-        emitter.onCompletion(subscription::completed);
-        emitter.onError(failure -> subscription.close());
-        emitter.onTimeout(() -> {
-            subscription.close();
-            emitter.complete();
-        });
-        try {
-            threads.execute(subscription);
-        } catch (RejectedExecutionException stopping) {
-            release(subscription);
-            emitter.complete();
-        }
-        return emitter;
+        subscription.start();
+        // LATEST keeps no queue: the thread never hands over more than the connection asked for.
+        return Flux.create(subscription::attach, FluxSink.OverflowStrategy.LATEST);
     }
 
     @Override
@@ -186,10 +227,7 @@ class Subscriptions implements OrderStatusListener, SmartLifecycle, DisposableBe
     @Override
     public void stop() {
         running = false;
-        byOrder.values().forEach(subscriptions -> subscriptions.forEach(subscription -> {
-            subscription.close();
-            subscription.emitter().complete();
-        }));
+        byOrder.values().forEach(subscriptions -> subscriptions.forEach(Subscription::end));
     }
 
     @Override
@@ -200,6 +238,7 @@ class Subscriptions implements OrderStatusListener, SmartLifecycle, DisposableBe
     @Override
     public void destroy() {
         stop();
-        threads.shutdownNow();
+        timers.shutdownNow();
+        steps.shutdown();
     }
 }

@@ -3,6 +3,8 @@ package io.spillway.notifier.status;
 import io.spillway.contract.Topics;
 import io.spillway.notifier.NotifierProperties;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.util.concurrent.TimeUnit;
 import java.util.Map;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
@@ -47,13 +49,15 @@ class OrderStatusStreams {
         config.put(StreamsConfig.APPLICATION_ID_CONFIG, settings.applicationId());
         config.put(StreamsConfig.STATE_DIR_CONFIG, settings.stateDir().toString());
         config.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) topics.replicationFactor());
+        config.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, settings.streamThreads());
         // A poison record on either topic must not stop the table.
         config.put(StreamsConfig.DEFAULT_DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
                 SkipUnreadableRecords.class);
         // A decision crosses two produce hops (repartition, status topic) before a subscriber hears of it:
         // Kafka Streams' default 100 ms linger on each would dominate the delivery latency.
-        config.putIfAbsent(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 5);
+        config.putIfAbsent(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 2);
         StreamsBuilderFactoryBean factory = new StreamsBuilderFactoryBean(new KafkaStreamsConfiguration(config));
+        DecisionHops hops = hopTimers(meters);
         // Looked up at the first change: the listener (the subscriptions) reads the store this bean serves.
         Supplier<OrderStatusListener> subscribers = SingletonSupplier.of(listener::getObject);
         Supplier<Consumer<OrderStatus>> owner = SingletonSupplier.of(
@@ -61,9 +65,9 @@ class OrderStatusStreams {
         factory.setInfrastructureCustomizer(new KafkaStreamsInfrastructureCustomizer() {
             @Override
             public void configureBuilder(StreamsBuilder builder) {
-                OrderStatusTopology.build(builder, topics, settings.statusTopic(),
+                OrderStatusTopology.build(builder, topics, settings.statusTopic(), settings.statusRetention(),
                         (status, timestamp) -> subscribers.get().changed(status, timestamp),
-                        status -> owner.get().accept(status));
+                        status -> owner.get().accept(status), hops);
             }
         });
         factory.setStreamsUncaughtExceptionHandler(failure -> {
@@ -76,15 +80,39 @@ class OrderStatusStreams {
     }
 
     /**
+     * {@code spillway.notifier.decision.hop.latency{hop}}: from the decision record's timestamp to
+     * the partitioned table ({@code table}) and to this instance's global store ({@code global});
+     * with {@code spillway.notifier.delivery.latency} (to the socket) it shows where the time goes.
+     */
+    private static DecisionHops hopTimers(MeterRegistry meters) {
+        Map<String, Timer> timers = Map.of(
+                DecisionHops.TABLE, hopTimer(meters, DecisionHops.TABLE),
+                DecisionHops.GLOBAL, hopTimer(meters, DecisionHops.GLOBAL));
+        return (hop, recordTimestamp) -> timers.get(hop)
+                .record(Math.max(0, System.currentTimeMillis() - recordTimestamp), TimeUnit.MILLISECONDS);
+    }
+
+    private static Timer hopTimer(MeterRegistry meters, String hop) {
+        return Timer.builder("spillway.notifier.decision.hop.latency")
+                .description("From the decision record's timestamp to a stage of the order-status table")
+                .tag("hop", hop)
+                .publishPercentiles(0.5, 0.99)
+                .register(meters);
+    }
+
+    /**
      * The status topic, compacted: it is the table itself, so only each order's latest value need
-     * be kept, and an instance that starts reads one record per order.
+     * be kept, and an instance that starts reads one record per order. Also deleted after
+     * {@code spillway.notifier.status-retention} (a sale's orders are not asked about for ever), so
+     * that the topic does not keep one record per order for ever. Applied when the topic is
+     * created; an existing topic keeps its settings (docs/notifier.md says how to change them).
      */
     @Bean
     NewTopic orderStatusTopic(NotifierProperties settings, Topics topics) {
         return TopicBuilder.name(settings.statusTopic())
                 .partitions(topics.partitions())
                 .replicas(topics.replicationFactor())
-                .compact()
+                .configs(OrderStatusTopology.retentionConfig(settings.statusRetention()))
                 .build();
     }
 

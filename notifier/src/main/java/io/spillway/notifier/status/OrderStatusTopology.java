@@ -14,14 +14,19 @@ import org.apache.kafka.streams.kstream.Materialized;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.kstream.Repartitioned;
+import org.apache.kafka.streams.processor.api.ContextualFixedKeyProcessor;
 import org.apache.kafka.streams.processor.api.ContextualProcessor;
+import org.apache.kafka.streams.processor.api.FixedKeyRecord;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.processor.api.RecordMetadata;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.Stores;
+import java.time.Duration;
+import java.util.Map;
 import java.util.function.Consumer;
+import org.apache.kafka.common.config.TopicConfig;
 
 /**
  * The order-status table: every order's latest state, keyed by order id, built from the requests
@@ -55,6 +60,16 @@ public final class OrderStatusTopology {
      */
     public static void build(StreamsBuilder builder, Topics topics, String statusTopic,
             OrderStatusListener listener, Consumer<OrderStatus> ownerChanges) {
+        build(builder, topics, statusTopic, Duration.ZERO, listener, ownerChanges, DecisionHops.NONE);
+    }
+
+    /**
+     * @param retention how long the table's changelog keeps an order after its last change; zero
+     *     keeps it for ever (compaction only)
+     * @param hops hears when each decision reached the partitioned table and the global store
+     */
+    public static void build(StreamsBuilder builder, Topics topics, String statusTopic, Duration retention,
+            OrderStatusListener listener, Consumer<OrderStatus> ownerChanges, DecisionHops hops) {
         OrderStatusSerde statusSerde = new OrderStatusSerde();
 
         KStream<String, OrderStatus> queued = builder
@@ -86,12 +101,14 @@ public final class OrderStatusTopology {
                         Materialized.<String, OrderStatus, KeyValueStore<Bytes, byte[]>>as(STORE)
                                 .withKeySerde(Serdes.String())
                                 .withValueSerde(statusSerde)
+                                // The changelog would otherwise keep every order for ever, as the status topic would.
+                                .withLoggingEnabled(retentionConfig(retention))
                                 // Without a cache every change reaches subscribers at once, not at the next commit.
                                 .withCachingDisabled())
                 // Each new value of the table, as a stream of changes.
                 .toStream(Named.as("status-changes"))
                 // Once per order across instances (the ETA audit), not once per instance.
-                .peek((orderId, status) -> ownerChanges.accept(status), Named.as("owner-changes"))
+                .processValues(() -> new OwnerStage(ownerChanges, hops), Named.as("owner-changes"))
                 // Every instance reads this topic whole, so each can answer for any order.
                 .to(statusTopic, Produced.with(Serdes.String(), statusSerde).withName("status-topic"));
 
@@ -101,17 +118,53 @@ public final class OrderStatusTopology {
                         .withLoggingDisabled(),
                 statusTopic,
                 Consumed.with(Serdes.String(), statusSerde).withName("status-for-every-instance"),
-                () -> new GlobalStatusWriter(listener));
+                () -> new GlobalStatusWriter(listener, hops));
+    }
+
+    /** Topic configuration of a compacted topic that also forgets orders after {@code retention} (zero: never). */
+    public static Map<String, String> retentionConfig(Duration retention) {
+        if (retention.isZero() || retention.isNegative()) {
+            return Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT);
+        }
+        return Map.of(
+                TopicConfig.CLEANUP_POLICY_CONFIG,
+                TopicConfig.CLEANUP_POLICY_COMPACT + "," + TopicConfig.CLEANUP_POLICY_DELETE,
+                TopicConfig.RETENTION_MS_CONFIG, Long.toString(retention.toMillis()));
+    }
+
+    /** Tells the owner of each change, and when a decision reached the table. */
+    private static final class OwnerStage extends ContextualFixedKeyProcessor<String, OrderStatus, OrderStatus> {
+
+        private final Consumer<OrderStatus> ownerChanges;
+        private final DecisionHops hops;
+
+        OwnerStage(Consumer<OrderStatus> ownerChanges, DecisionHops hops) {
+            this.ownerChanges = ownerChanges;
+            this.hops = hops;
+        }
+
+        @Override
+        public void process(FixedKeyRecord<String, OrderStatus> record) {
+            if (record.value() != null) {
+                ownerChanges.accept(record.value());
+                if (record.value().isTerminal()) {
+                    hops.reached(DecisionHops.TABLE, record.timestamp());
+                }
+            }
+            context().forward(record);
+        }
     }
 
     /** Keeps the global store and tells this instance's subscribers, after the store holds the change. */
     private static final class GlobalStatusWriter implements Processor<String, OrderStatus, Void, Void> {
 
         private final OrderStatusListener listener;
+        private final DecisionHops hops;
         private KeyValueStore<String, OrderStatus> store;
 
-        GlobalStatusWriter(OrderStatusListener listener) {
+        GlobalStatusWriter(OrderStatusListener listener, DecisionHops hops) {
             this.listener = listener;
+            this.hops = hops;
         }
 
         @Override
@@ -131,6 +184,9 @@ public final class OrderStatusTopology {
             // The table only moves forward; the merge keeps it so even if the topic were replayed out of order.
             OrderStatus merged = OrderStatus.merge(store.get(record.key()), record.value());
             store.put(record.key(), merged);
+            if (record.value().isTerminal()) {
+                hops.reached(DecisionHops.GLOBAL, record.timestamp());
+            }
             listener.changed(merged, record.timestamp());
         }
     }
