@@ -22,7 +22,7 @@ import org.springframework.stereotype.Component;
  * breaker lets calls through again (half-open, by itself after its wait) the partitions resume; a
  * failed trial call opens it and pauses them again.
  *
- * <p>A call is one item's transaction, conflict retries included. Contention that outlived its
+ * <p>A call is one poll's transaction, conflict retries included. Contention that outlived its
  * retries is not an outage and is ignored by the breaker (see {@code ignore-exceptions}); a database
  * that answers too slowly counts as failing ({@code slow-call-*}).
  *

@@ -7,6 +7,7 @@ import io.micrometer.core.instrument.Timer;
 import io.spillway.contract.OrderDecision;
 import io.spillway.contract.OrderRejected;
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import org.springframework.stereotype.Component;
 
 /**
@@ -22,6 +23,9 @@ class DecisionMetrics {
     private final Counter replays;
     private final Counter conflictRetries;
     private final Timer latency;
+    private final Timer readStage;
+    private final Timer decideStage;
+    private final Timer publishStage;
 
     DecisionMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -34,12 +38,30 @@ class DecisionMetrics {
                 .description("Deliveries of orders decided before, answered with the stored decision")
                 .register(registry);
         this.conflictRetries = Counter.builder("spillway.processor.conflict.retries")
-                .description("Item transactions retried because another processor changed the same rows")
+                .description("Poll transactions retried because another processor changed the same rows")
                 .register(registry);
         this.latency = Timer.builder("spillway.processor.decision.latency")
                 .description("From the order's requestedAt (ingest) to its decidedAt, for orders decided now, not replays")
                 .publishPercentileHistogram()
                 .register(registry);
+        this.readStage = stage(registry, "read");
+        this.decideStage = stage(registry, "decide");
+        this.publishStage = stage(registry, "publish");
+    }
+
+    // Where a poll's time goes on the listener thread: reading the records, the database transaction,
+    // publishing and waiting for the broker. The rest of the cycle is the offset commit and the poll.
+    private static Timer stage(MeterRegistry registry, String stage) {
+        return Timer.builder("spillway.processor.poll.stage")
+                .description("Time per polled batch spent in one stage of the listener")
+                .tag("stage", stage)
+                .register(registry);
+    }
+
+    void stages(long readNanos, long decideNanos, long publishNanos) {
+        readStage.record(readNanos, TimeUnit.NANOSECONDS);
+        decideStage.record(decideNanos, TimeUnit.NANOSECONDS);
+        publishStage.record(publishNanos, TimeUnit.NANOSECONDS);
     }
 
     void batch(int records) {

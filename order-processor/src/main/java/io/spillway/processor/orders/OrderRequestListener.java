@@ -18,7 +18,7 @@ import org.springframework.stereotype.Component;
  * {@code orders.results}, or the record itself on {@code orders.dlq} when it cannot be read.
  *
  * <p>Exactly once without a distributed transaction. The order of events for a batch is: decide and
- * commit each item's decisions to PostgreSQL; publish every decision and wait for the broker's
+ * commit the decisions of all its items to PostgreSQL in one transaction ({@link PollDecider}); publish every decision and wait for the broker's
  * acknowledgements; return, after which the container commits the batch's offsets. A crash anywhere
  * before the offset commit makes the broker deliver the batch again; the orders decided before the
  * crash are then found in the {@code orders} table and their stored decisions are published again
@@ -34,8 +34,8 @@ import org.springframework.stereotype.Component;
  * replays its stored decisions, so both publish the same answer.
  *
  * <p>Limits: ordering is kept per item (records of one item share a partition and are decided in the
- * batch's order); the items of a batch are decided one after another on the listener's thread, so
- * throughput comes from the container's concurrency over the topic's partitions.
+ * batch's order); a batch is one transaction on the listener's thread, so parallelism comes from the
+ * container's concurrency over the topic's partitions, and a hot item (one partition) is one thread.
  */
 @Component
 class OrderRequestListener {
@@ -43,13 +43,16 @@ class OrderRequestListener {
     /** The container's id in {@code KafkaListenerEndpointRegistry}: stop and start it by this name. */
     static final String ID = "order-processor";
 
-    private final ItemBatchDecider decider;
+    /** Polls at least this large are read in parallel; below, splitting costs more than it saves. */
+    private static final int PARALLEL_READ = 256;
+
+    private final PollDecider decider;
     private final DecisionPublisher publisher;
     private final DatabaseCircuit database;
     private final DecisionMetrics metrics;
 
     OrderRequestListener(
-            ItemBatchDecider decider, DecisionPublisher publisher, DatabaseCircuit database, DecisionMetrics metrics) {
+            PollDecider decider, DecisionPublisher publisher, DatabaseCircuit database, DecisionMetrics metrics) {
         this.decider = decider;
         this.publisher = publisher;
         this.database = database;
@@ -65,33 +68,49 @@ class OrderRequestListener {
             batch = "true")
     void onBatch(List<ConsumerRecord<byte[], byte[]>> records) {
         metrics.batch(records.size());
+        long start = System.nanoTime();
+        // Reading JSON is the listener's largest CPU cost; a large poll is read on all cores while the
+        // broker and the database, which wait for this thread, have nothing to do. Order is kept.
+        List<Object> read = (records.size() >= PARALLEL_READ ? records.parallelStream() : records.stream())
+                .map(OrderRequestListener::read)
+                .toList();
         Map<ItemKey, List<OrderRequested>> byItem = new LinkedHashMap<>();
         List<DeadLetter> unreadable = new ArrayList<>();
-        for (ConsumerRecord<byte[], byte[]> record : records) {
-            OrderRequested request;
-            try {
-                request = EventJson.read(record.value(), OrderRequested.class);
-            } catch (RuntimeException e) {
-                // MalformedEventException, or anything else reading throws: either way it cannot be decided.
-                String cause = e.getMessage() == null ? e.getClass().getName() : e.getMessage();
-                unreadable.add(new DeadLetter(record, "unreadable", cause));
-                continue;
+        for (Object outcome : read) {
+            switch (outcome) {
+                case OrderRequested request ->
+                        byItem.computeIfAbsent(request.itemKey(), item -> new ArrayList<>()).add(request);
+                case DeadLetter letter -> unreadable.add(letter);
+                default -> throw new IllegalStateException("unexpected " + outcome);
             }
-            String key = record.key() == null ? null : new String(record.key(), StandardCharsets.UTF_8);
-            if (!request.itemKey().toString().equals(key)) {
-                // Keyed otherwise, it may sit in another partition than its item's line: deciding it
-                // here could put it ahead of orders that came first.
-                unreadable.add(new DeadLetter(
-                        record, "key-mismatch", "the key " + key + " is not the order's item " + request.itemKey()));
-                continue;
-            }
-            byItem.computeIfAbsent(request.itemKey(), item -> new ArrayList<>()).add(request);
         }
-        List<OrderDecision> decisions = new ArrayList<>(records.size());
-        // An item whose transaction fails (or finds the circuit open) fails the batch: nothing of it is
-        // committed to Kafka, the items decided before it are replayed when the batch comes again.
-        byItem.forEach((item, requests) -> decisions.addAll(database.call(() -> decider.decide(item, requests))));
+        // One transaction for the whole poll. If it fails (or finds the circuit open) the batch fails:
+        // nothing of it is committed to Kafka or to PostgreSQL, and it is decided when it comes again.
+        long parsed = System.nanoTime();
+        List<OrderDecision> decisions = byItem.isEmpty() ? List.of() : database.call(() -> decider.decide(byItem));
+        long decided = System.nanoTime();
         publisher.publish(decisions, unreadable);
+        metrics.stages(parsed - start, decided - parsed, System.nanoTime() - decided);
         unreadable.forEach(letter -> metrics.deadLettered(letter.kind()));
+    }
+
+    /** The order in the record, or the record as a dead letter when it cannot be decided. */
+    private static Object read(ConsumerRecord<byte[], byte[]> record) {
+        OrderRequested request;
+        try {
+            request = EventJson.read(record.value(), OrderRequested.class);
+        } catch (RuntimeException e) {
+            // MalformedEventException, or anything else reading throws: either way it cannot be decided.
+            String cause = e.getMessage() == null ? e.getClass().getName() : e.getMessage();
+            return new DeadLetter(record, "unreadable", cause);
+        }
+        String key = record.key() == null ? null : new String(record.key(), StandardCharsets.UTF_8);
+        if (!request.itemKey().toString().equals(key)) {
+            // Keyed otherwise, it may sit in another partition than its item's line: deciding it
+            // here could put it ahead of orders that came first.
+            return new DeadLetter(
+                    record, "key-mismatch", "the key " + key + " is not the order's item " + request.itemKey());
+        }
+        return request;
     }
 }

@@ -7,7 +7,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 /**
  * {@code spillway.processor.*}: how the processor retries.
  *
- * @param conflicts retries of one item's transaction when another processor changed the same rows
+ * @param conflicts retries of one poll's transaction when another processor changed the same rows
  *     (two instances overlapping in a rebalance); bounded, then the batch fails and {@code failures}
  *     takes over
  * @param failures back-off of the whole batch when the database or the broker fails; unbounded in

@@ -1,5 +1,8 @@
 package io.spillway.processor.bench;
 
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.spillway.contract.CustomerId;
 import io.spillway.contract.EventSerde;
 import io.spillway.contract.OrderId;
@@ -32,6 +35,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import org.flywaydb.core.Flyway;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -42,24 +46,34 @@ import org.springframework.kafka.listener.MessageListenerContainer;
  * Decided orders per second of the processor, next to a baseline measured in the same run on the same
  * database: one conditional single-row {@code UPDATE} per transaction, from one connection.
  *
- * <p>Phases: (0) the baseline for {@code bench.baseline.seconds}; (a) {@code bench.orders} orders of
- * one hot item pre-loaded into {@code orders.requested}, then the processor started and the drain
- * timed; (b) the same number over 1,000 items, so over all partitions; (c) orders produced at a
- * constant rate below saturation ({@code bench.rate}/s, by default half of what (b) reached, for {@code bench.rate.seconds}), with the
- * enqueue-to-decision latency read from PostgreSQL ({@code decided_at - requested_at}).
+ * <p>Everything is measured twice, each time with its own baseline: on the test PostgreSQL of the local
+ * stack (which runs with {@code fsync=off} and {@code synchronous_commit=off}, so a commit is nearly
+ * free) and on a durable PostgreSQL started here ({@code fsync=on}, {@code synchronous_commit=on}, as in
+ * production). {@code -Dbench.fast=false} or {@code -Dbench.durable=false} skips one.
+ *
+ * <p>Phases per database: (0) the baseline for {@code bench.baseline.seconds}; (a) {@code bench.orders}
+ * orders of one hot item pre-loaded into {@code orders.requested}, then the processor started and the
+ * drain timed; (b) the same number over 1,000 items, so over all partitions; (c) orders produced at a
+ * constant rate below saturation ({@code bench.rate}/s, by default a quarter and then half of what
+ * (b) reached, for {@code bench.rate.seconds} each), with the enqueue-to-decision latency read from PostgreSQL
+ * ({@code decided_at - requested_at}). A summary at the end gives every figure, its baseline, the
+ * ratio and pass/fail against the issue's targets, and the throughput of one processor process (one
+ * replica).
  *
  * <p>Throughput is decided orders divided by the span between the first and the last
  * {@code decided_at}, so the processor's start-up is not counted; every decision is also published
- * and acknowledged by the broker before its batch counts as done. Broker (in this JVM unless
- * {@code SPILLWAY_TEST_KAFKA} is set), PostgreSQL (a child process unless {@code SPILLWAY_TEST_POSTGRES}
- * is set) and the processor share the machine. Run with {@code order-processor/bench/run.sh}.
+ * and acknowledged by the broker before its batch counts as done. After each drain the processor's
+ * own meters give the wall-clock profile of a poll (read, decide, publish). Broker (in this JVM unless
+ * {@code SPILLWAY_TEST_KAFKA} is set), PostgreSQL (child processes) and the processor share the
+ * machine. {@code -Dbench.set.<property>=<value>} passes any setting to the processor. Run with
+ * {@code order-processor/bench/run.sh}.
  */
 public final class ProcessorBenchmark {
 
     private static final int ORDERS = Integer.getInteger("bench.orders", 50_000);
     private static final int BASELINE_SECONDS = Integer.getInteger("bench.baseline.seconds", 10);
     private static final Integer RATE_SETTING = Integer.getInteger("bench.rate");
-    private static final int RATE_SECONDS = Integer.getInteger("bench.rate.seconds", 15);
+    private static final int RATE_SECONDS = Integer.getInteger("bench.rate.seconds", 10);
     private static final String MAX_POLL = System.getProperty("bench.max-poll-records", "2000");
     private static final String CONCURRENCY = System.getProperty("bench.concurrency", "4");
 
@@ -78,15 +92,45 @@ public final class ProcessorBenchmark {
 
     private static void run() throws Exception {
         String bootstrap = SharedInfrastructure.kafkaBootstrapServers();
-        SharedInfrastructure.TestDatabase database = SharedInfrastructure.newDatabase();
-        Flyway.configure()
-                .dataSource(database.jdbcUrl(), database.username(), database.password())
-                .locations("classpath:db/migration")
-                .load()
-                .migrate();
-        System.out.printf(Locale.ROOT, "orders=%d max-poll-records=%s concurrency=%s cores=%d%n", ORDERS, MAX_POLL,
-                CONCURRENCY, Runtime.getRuntime().availableProcessors());
+        System.out.printf(Locale.ROOT, "orders=%d max-poll-records=%s concurrency=%s cores=%d overrides=%s%n", ORDERS,
+                MAX_POLL, CONCURRENCY, Runtime.getRuntime().availableProcessors(), overrides());
+        List<Figures> runs = new ArrayList<>();
+        if (Boolean.parseBoolean(System.getProperty("bench.fast", "true"))) {
+            SharedInfrastructure.TestDatabase database = SharedInfrastructure.newDatabase();
+            migrate(database);
+            runs.add(measure("test PostgreSQL (" + durability(database) + ")", bootstrap, database));
+        }
+        if (Boolean.parseBoolean(System.getProperty("bench.durable", "true"))) {
+            // Production durability: every commit waits for its WAL flush. The local stack's PostgreSQL
+            // runs without (fsync=off, synchronous_commit=off), which makes a commit nearly free.
+            try (EmbeddedPostgres durable = EmbeddedPostgres.builder()
+                    .setServerConfig("fsync", "on")
+                    .setServerConfig("synchronous_commit", "on")
+                    .setServerConfig("full_page_writes", "on")
+                    .setServerConfig("max_connections", "100")
+                    .setServerConfig("listen_addresses", "127.0.0.1")
+                    .start()) {
+                try (Connection connection = durable.getPostgresDatabase().getConnection();
+                        Statement statement = connection.createStatement()) {
+                    statement.execute("CREATE DATABASE bench");
+                }
+                SharedInfrastructure.TestDatabase database = new SharedInfrastructure.TestDatabase(
+                        durable.getJdbcUrl("postgres", "bench"), "postgres", "");
+                migrate(database);
+                runs.add(measure("durable PostgreSQL (" + durability(database) + ")", bootstrap, database));
+            }
+        }
+        summary(runs);
+    }
 
+    private record Figures(String database, double baseline, Result hot, Result spread, List<Latency> latencies) {}
+
+    private record Latency(int rate, double p50, double p99, double max) {}
+
+    private static Figures measure(String name, String bootstrap, SharedInfrastructure.TestDatabase database)
+            throws Exception {
+        System.out.println();
+        System.out.println("== " + name);
         double baseline = baseline(database);
         System.out.printf(Locale.ROOT, "baseline: one conditional UPDATE per transaction: %.0f updates/s%n", baseline);
 
@@ -98,9 +142,72 @@ public final class ProcessorBenchmark {
         System.out.printf(Locale.ROOT, "(b) 1,000 items:   %.0f decided orders/s = %.1fx baseline (%d orders in %.2f s)%n",
                 spread.perSecond(), spread.perSecond() / baseline, spread.orders(), spread.seconds());
 
-        // Below saturation: half of what the spread drain reached, unless told otherwise.
-        int rate = RATE_SETTING != null ? RATE_SETTING : (int) Math.max(100, Math.round(spread.perSecond() / 2));
-        latency(bootstrap, database, rate);
+        // Below saturation: a quarter and half of what the spread drain reached, unless told otherwise.
+        List<Latency> latencies = new ArrayList<>();
+        if (RATE_SETTING != null) {
+            latencies.add(latency(bootstrap, database, RATE_SETTING));
+        } else {
+            for (double share : new double[] {0.25, 0.5}) {
+                latencies.add(latency(bootstrap, database, (int) Math.max(100, Math.round(spread.perSecond() * share))));
+            }
+        }
+        return new Figures(name, baseline, hot, spread, latencies);
+    }
+
+    private static void summary(List<Figures> runs) {
+        System.out.println();
+        System.out.println("==================== SUMMARY (issue 4 targets; ratios against the same run's baseline)");
+        for (Figures run : runs) {
+            System.out.println("-- " + run.database());
+            System.out.printf(Locale.ROOT, "  baseline (one conditional UPDATE per transaction): %,.0f updates/s%n",
+                    run.baseline());
+            double hot = run.hot().perSecond();
+            System.out.printf(Locale.ROOT, "  (a) hot item     %,8.0f orders/s = %5.1fx baseline   target >= 20,000/s and >= 5x: %s%n",
+                    hot, hot / run.baseline(), verdict(hot >= 20_000 && hot >= 5 * run.baseline()));
+            double spread = run.spread().perSecond();
+            System.out.printf(Locale.ROOT, "  (b) 1,000 items  %,8.0f orders/s = %5.1fx baseline   target >= 20,000/s:         %s%n",
+                    spread, spread / run.baseline(), verdict(spread >= 20_000));
+            for (Latency latency : run.latencies()) {
+                System.out.printf(Locale.ROOT, "  (c) at %,6d/s (%2.0f%% of b): enqueue-to-decision p50 %4.0f ms, p99 %5.0f ms, max %5.0f ms   target p99 <= 250 ms: %s%n",
+                        latency.rate(), 100.0 * latency.rate() / spread, latency.p50(), latency.p99(), latency.max(),
+                        verdict(latency.p99() <= 250));
+            }
+            System.out.printf(Locale.ROOT, "  per replica (one processor process, concurrency %s): %,.0f orders/s spread over many items,"
+                    + " %,.0f orders/s for one hot item%n", CONCURRENCY, spread, hot);
+        }
+        System.out.println("(2-core machine shared by the broker, PostgreSQL, the processor and the load generator)");
+    }
+
+    private static String verdict(boolean pass) {
+        return pass ? "PASS" : "FAIL";
+    }
+
+    private static void migrate(SharedInfrastructure.TestDatabase database) {
+        Flyway.configure()
+                .dataSource(database.jdbcUrl(), database.username(), database.password())
+                .locations("classpath:db/migration")
+                .load()
+                .migrate();
+    }
+
+    private static String durability(SharedInfrastructure.TestDatabase database) throws Exception {
+        try (Connection connection =
+                        DriverManager.getConnection(database.jdbcUrl(), database.username(), database.password());
+                Statement statement = connection.createStatement();
+                ResultSet settings = statement.executeQuery(
+                        "SELECT current_setting('fsync'), current_setting('synchronous_commit')")) {
+            settings.next();
+            return "fsync=" + settings.getString(1) + ", synchronous_commit=" + settings.getString(2);
+        }
+    }
+
+    /** {@code -Dbench.set.<property>=<value>}: any processor setting, for tuning runs. */
+    private static Map<String, String> overrides() {
+        Map<String, String> overrides = new java.util.TreeMap<>();
+        System.getProperties().stringPropertyNames().stream()
+                .filter(name -> name.startsWith("bench.set."))
+                .forEach(name -> overrides.put(name.substring("bench.set.".length()), System.getProperty(name)));
+        return overrides;
     }
 
     private static double baseline(SharedInfrastructure.TestDatabase database) throws Exception {
@@ -160,6 +267,7 @@ public final class ProcessorBenchmark {
         }
         try (ConfigurableApplicationContext processor = processor(bootstrap, database, topics)) {
             awaitDecided(database, sale, ORDERS);
+            stages(processor);
         }
         try (Connection connection =
                         DriverManager.getConnection(database.jdbcUrl(), database.username(), database.password());
@@ -173,7 +281,7 @@ public final class ProcessorBenchmark {
     }
 
     /** Orders at a constant rate (open loop: requestedAt is when the order was due) into a running processor. */
-    private static void latency(String bootstrap, SharedInfrastructure.TestDatabase database, int rate)
+    private static Latency latency(String bootstrap, SharedInfrastructure.TestDatabase database, int rate)
             throws Exception {
         Topics topics = topics(bootstrap);
         List<String> skus = new ArrayList<>();
@@ -181,9 +289,10 @@ public final class ProcessorBenchmark {
             skus.add("L-" + i);
         }
         int total = rate * RATE_SECONDS;
+        String sale = "latency-" + rate;
         try (Connection connection =
                 DriverManager.getConnection(database.jdbcUrl(), database.username(), database.password())) {
-            createSale(connection, "latency", skus, total);
+            createSale(connection, sale, skus, total);
         }
         try (ConfigurableApplicationContext processor = processor(bootstrap, database, topics);
                 KafkaProducer<String, OrderRequested> producer = producer(bootstrap)) {
@@ -203,25 +312,39 @@ public final class ProcessorBenchmark {
                     LockSupport.parkNanos(wait);
                 }
                 OrderRequested order = OrderRequested.of(new OrderId(UUID.randomUUID()), CustomerId.of("c-" + i),
-                        SaleId.of("latency"), Sku.of(skus.get(i % skus.size())), 1, List.of(),
+                        SaleId.of(sale), Sku.of(skus.get(i % skus.size())), 1, List.of(),
                         wallStart.plusNanos(due - start));
                 producer.send(new ProducerRecord<>(topics.requested(), order.itemKey().toString(), order));
             }
             producer.flush();
-            awaitDecided(database, "latency", total);
+            awaitDecided(database, sale, total);
         }
         try (Connection connection =
                         DriverManager.getConnection(database.jdbcUrl(), database.username(), database.password());
                 Statement statement = connection.createStatement();
                 ResultSet latency = statement.executeQuery(
                         "SELECT percentile_cont(ARRAY[0.5, 0.99]) WITHIN GROUP (ORDER BY extract(epoch FROM decided_at - requested_at)),"
-                                + " max(extract(epoch FROM decided_at - requested_at)) FROM orders WHERE sale_id = 'latency'")) {
+                                + " max(extract(epoch FROM decided_at - requested_at)) FROM orders WHERE sale_id = '" + sale + "'")) {
             latency.next();
             Double[] percentiles = (Double[]) latency.getArray(1).getArray();
             System.out.printf(Locale.ROOT,
                     "(c) %d orders/s for %d s over 100 items: enqueue-to-decision p50 %.0f ms, p99 %.0f ms, max %.0f ms%n",
                     rate, RATE_SECONDS, percentiles[0] * 1000, percentiles[1] * 1000, latency.getDouble(2) * 1000);
+            return new Latency(rate, percentiles[0] * 1000, percentiles[1] * 1000, latency.getDouble(2) * 1000);
         }
+    }
+
+    /** Where the listener threads spent the drain: the wall-clock profile of a poll, from the processor's meters. */
+    private static void stages(ConfigurableApplicationContext processor) {
+        MeterRegistry meters = processor.getBean(MeterRegistry.class);
+        DistributionSummary batches = meters.get("spillway.processor.batch.size").summary();
+        StringBuilder line = new StringBuilder(String.format(Locale.ROOT,
+                "    %d polls, %.0f records per poll; per poll:", batches.count(), batches.mean()));
+        for (String stage : List.of("read", "decide", "publish")) {
+            Timer timer = meters.get("spillway.processor.poll.stage").tag("stage", stage).timer();
+            line.append(String.format(Locale.ROOT, " %s %.1f ms", stage, timer.mean(TimeUnit.MILLISECONDS)));
+        }
+        System.out.println(line);
     }
 
     private static ConfigurableApplicationContext processor(
@@ -240,8 +363,10 @@ public final class ProcessorBenchmark {
                 Map.entry("spring.kafka.consumer.max-poll-records", MAX_POLL),
                 Map.entry("spring.kafka.listener.concurrency", CONCURRENCY),
                 Map.entry("logging.level.root", "WARN"));
+        Map<String, String> all = new java.util.TreeMap<>(settings);
+        all.putAll(overrides());
         return new SpringApplicationBuilder(ProcessorApplication.class)
-                .run(settings.entrySet().stream()
+                .run(all.entrySet().stream()
                         .map(setting -> "--" + setting.getKey() + "=" + setting.getValue())
                         .toArray(String[]::new));
     }

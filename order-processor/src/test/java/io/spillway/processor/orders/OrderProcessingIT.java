@@ -20,7 +20,6 @@ import io.spillway.contract.SeatId;
 import io.spillway.contract.Sku;
 import io.spillway.contract.Topics;
 import io.spillway.processor.ProcessorApplication;
-import io.spillway.processor.reservation.ItemLedger;
 import io.spillway.testing.SharedInfrastructure;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -118,7 +117,7 @@ class OrderProcessingIT {
     DecisionStore store;
 
     @Autowired
-    ItemBatchDecider decider;
+    PollDecider decider;
 
     @Autowired
     DatabaseCircuit circuit;
@@ -454,22 +453,60 @@ class OrderProcessingIT {
     void aWriteAfterAnotherProcessorWroteTheSameRowsIsAConflictAndIsDecidedAgainFromFreshState() {
         ItemKey ga = stockSale("race", 4, Map.of("GA", 10));
         OrderRequested mine = order(ga, "me", 1);
-        ItemSnapshot snapshot = store.load(ga, List.of(mine));
-        ItemLedger ledger = snapshot.ledger();
-        ledger.decide(mine, Instant.now());
+        Map<ItemKey, List<OrderRequested>> poll = Map.of(ga, List.of(mine));
+        PollSnapshot snapshot = store.load(poll);
+        PollDecisions decided = PollDecider.decideOn(snapshot, poll, Instant.now());
         // Another processor takes a unit and gives "me" a first holding in between.
         jdbc.update("UPDATE items SET available = available - 1, version = version + 1 WHERE sale_id = 'race'");
         jdbc.update("INSERT INTO customer_holdings (sale_id, customer_id, quantity) VALUES ('race', 'me', 1)");
 
-        assertThatThrownBy(() -> transactions.executeWithoutResult(status -> store.write(snapshot, ledger)))
+        assertThatThrownBy(() -> transactions.executeWithoutResult(status -> store.write(snapshot, decided)))
                 .isInstanceOf(ConcurrentDecisionException.class);
         assertThat(count("SELECT count(*) FROM orders WHERE sale_id = 'race'")).isZero();
 
-        OrderDecision decision = decider.decide(ga, List.of(mine)).get(0);
+        OrderDecision decision = decider.decide(poll).get(0);
 
         assertThat(decision).isInstanceOf(OrderConfirmed.class);
         assertThat(count("SELECT available FROM items WHERE sale_id = 'race'")).isEqualTo(8);
         assertThat(count("SELECT quantity FROM customer_holdings WHERE sale_id = 'race'")).isEqualTo(2);
+    }
+
+    @Test
+    void onePollOverSeveralItemsOfASaleSharesTheBuyersLimitAndDecidesARepeatedOrderOnce() {
+        stockSale("poll", 2, Map.of("A", 5, "B", 5, "C", 5));
+        ItemKey a = new ItemKey(SaleId.of("poll"), Sku.of("A"));
+        ItemKey b = new ItemKey(SaleId.of("poll"), Sku.of("B"));
+        ItemKey c = new ItemKey(SaleId.of("poll"), Sku.of("C"));
+        OrderRequested first = order(a, "same", 1);
+        OrderRequested second = order(b, "same", 1);
+        OrderRequested third = order(c, "same", 1);
+        OrderRequested other = order(c, "other", 2);
+        // The same order id under another item: a bogus duplicate that must not be decided twice.
+        OrderRequested firstAgain = new OrderRequested(first.schemaVersion(), first.orderId(), first.customerId(),
+                first.saleId(), Sku.of("B"), 1, List.of(), first.requestedAt());
+        Map<ItemKey, List<OrderRequested>> poll = new java.util.LinkedHashMap<>();
+        poll.put(a, List.of(first));
+        poll.put(b, List.of(second, firstAgain));
+        poll.put(c, List.of(third, other));
+
+        List<OrderDecision> decided = decider.decide(poll);
+
+        assertThat(decided).hasSize(5);
+        assertThat(decided.get(0)).isInstanceOf(OrderConfirmed.class);
+        assertThat(decided.get(1)).isInstanceOf(OrderConfirmed.class);
+        assertThat(decided.get(2)).isEqualTo(decided.get(0));
+        assertThat(decided.get(3)).isInstanceOfSatisfying(OrderRejected.class,
+                rejected -> assertThat(rejected.reason()).isEqualTo(RejectionReason.LIMIT_EXCEEDED));
+        assertThat(decided.get(4)).isInstanceOf(OrderConfirmed.class);
+        assertThat(count("SELECT count(*) FROM orders WHERE sale_id = 'poll'")).isEqualTo(4);
+        assertThat(count("SELECT quantity FROM customer_holdings WHERE sale_id = 'poll' AND customer_id = 'same'"))
+                .isEqualTo(2);
+        assertThat(count("SELECT sum(available) FROM items WHERE sale_id = 'poll'")).isEqualTo(15 - 4);
+        assertThat(count("SELECT max(version) FROM items WHERE sale_id = 'poll'")).isEqualTo(1);
+
+        // The whole poll again: every decision replayed, nothing changes.
+        assertThat(decider.decide(poll)).isEqualTo(decided);
+        assertThat(count("SELECT sum(available) FROM items WHERE sale_id = 'poll'")).isEqualTo(15 - 4);
     }
 
     @Test

@@ -1,0 +1,180 @@
+package io.spillway.processor.orders;
+
+import io.spillway.contract.CustomerId;
+import io.spillway.contract.ItemKey;
+import io.spillway.contract.OrderDecision;
+import io.spillway.contract.OrderId;
+import io.spillway.contract.OrderRequested;
+import io.spillway.processor.orders.PollSnapshot.Holding;
+import io.spillway.processor.orders.PollSnapshot.Versioned;
+import io.spillway.processor.reservation.ItemLedger;
+import io.spillway.processor.reservation.ItemState;
+import io.spillway.processor.reservation.Seat;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.springframework.dao.ConcurrencyFailureException;
+import org.springframework.dao.DuplicateKeyException;
+import org.springframework.retry.support.RetryTemplate;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Decides every order of one poll in one database transaction: read the state of all the poll's items
+ * (sales, items, seats, the buyers' holdings, the orders already decided) with one query per table;
+ * let one {@link ItemLedger} per item decide that item's orders in partition order; write all the
+ * changes with one statement per table, among them one version-guarded {@code UPDATE} that covers
+ * every changed item.
+ *
+ * <p>Why one transaction for the whole poll rather than one per item: a transaction costs the same
+ * handful of round trips whether it decides one item or a thousand, and every order of a poll waits
+ * for the whole poll anyway (its offsets are committed together). Deciding items one transaction
+ * after another made a poll spread over many items as slow as that many transactions. Each item is
+ * still decided in partition order with one conditional update of its row per poll.
+ *
+ * <p>Items of one sale share the buyers' holdings: a later item of the poll sees what an earlier one
+ * raised, and each buyer's row is written once with the last value. An order that appears twice in
+ * the poll (even under two items) is decided once and replayed the second time.
+ *
+ * <p>When another processor wrote the same rows in between (two instances overlapping during a
+ * rebalance), a guarded write fails, the transaction rolls back and the whole poll is decided again
+ * from fresh state, a bounded number of times with jittered exponential back-off. Orders the other
+ * processor decided are then found in {@code orders} and replayed, not decided again.
+ */
+@Component
+class PollDecider {
+
+    private final DecisionStore store;
+    private final TransactionTemplate transactions;
+    private final RetryTemplate conflictRetry;
+    private final Clock clock;
+    private final DecisionMetrics metrics;
+
+    PollDecider(
+            DecisionStore store,
+            PlatformTransactionManager transactionManager,
+            ProcessorSettings settings,
+            Clock clock,
+            DecisionMetrics metrics) {
+        this.store = store;
+        this.transactions = new TransactionTemplate(transactionManager);
+        ProcessorSettings.Conflicts conflicts = settings.conflicts();
+        this.conflictRetry = RetryTemplate.builder()
+                .maxAttempts(conflicts.maxAttempts())
+                .exponentialBackoff(
+                        conflicts.initialBackoff().toMillis(),
+                        conflicts.multiplier(),
+                        conflicts.maxBackoff().toMillis(),
+                        true)
+                // Deadlocks and lock timeouts are ConcurrencyFailureExceptions: the same race, lost differently.
+                .retryOn(List.of(
+                        ConcurrentDecisionException.class,
+                        DuplicateKeyException.class,
+                        ConcurrencyFailureException.class))
+                .traversingCauses()
+                .build();
+        this.clock = clock;
+        this.metrics = metrics;
+    }
+
+    /**
+     * The decision on every request, item by item in the order given and, per item, in the order of its
+     * requests; duplicates and earlier orders are replayed.
+     */
+    List<OrderDecision> decide(Map<ItemKey, List<OrderRequested>> byItem) {
+        if (byItem.isEmpty()) {
+            return List.of();
+        }
+        // The database keeps microseconds; deciding on what it stores makes a replay equal the original.
+        Map<ItemKey, List<OrderRequested>> normalized = new LinkedHashMap<>();
+        byItem.forEach((item, requests) ->
+                normalized.put(item, requests.stream().map(PollDecider::toMicros).toList()));
+        PollDecisions outcome = conflictRetry.execute(context -> {
+            if (context.getRetryCount() > 0) {
+                metrics.conflictRetried();
+            }
+            return transactions.execute(status -> {
+                PollSnapshot snapshot = store.load(normalized);
+                PollDecisions decisions =
+                        decideOn(snapshot, normalized, clock.instant().truncatedTo(ChronoUnit.MICROS));
+                store.write(snapshot, decisions);
+                return decisions;
+            });
+        });
+        outcome.fresh().forEach(metrics::decided);
+        metrics.replayed(outcome.all().size() - outcome.fresh().size());
+        return outcome.all();
+    }
+
+    /** Lets one ledger per item decide against the snapshot; writes nothing. */
+    static PollDecisions decideOn(PollSnapshot snapshot, Map<ItemKey, List<OrderRequested>> byItem, Instant now) {
+        Map<OrderId, OrderDecision> known = new HashMap<>(snapshot.earlier());
+        Map<Holding, Integer> holdings = new HashMap<>();
+        snapshot.holdings().forEach((holding, read) -> holdings.put(holding, read.value()));
+        Map<Holding, Integer> raised = new LinkedHashMap<>();
+        Map<ItemKey, ItemLedger> ledgers = new LinkedHashMap<>();
+        List<OrderDecision> all = new ArrayList<>();
+        List<OrderDecision> fresh = new ArrayList<>();
+        byItem.forEach((item, requests) -> {
+            Map<CustomerId, Integer> buyers = new HashMap<>();
+            List<OrderDecision> earlier = new ArrayList<>();
+            for (OrderRequested request : requests) {
+                Integer holding = holdings.get(new Holding(item.saleId(), request.customerId()));
+                if (holding != null) {
+                    buyers.put(request.customerId(), holding);
+                }
+                OrderDecision before = known.get(request.orderId());
+                if (before != null) {
+                    earlier.add(before);
+                }
+            }
+            Versioned<ItemState> state = snapshot.items().get(item);
+            List<Seat> seats = snapshot.seats().getOrDefault(item, Map.of()).values().stream()
+                    .map(Versioned::value)
+                    .toList();
+            ItemLedger ledger = new ItemLedger(
+                    item,
+                    snapshot.sales().get(item.saleId()),
+                    state == null ? null : state.value(),
+                    seats,
+                    buyers,
+                    earlier);
+            for (OrderRequested request : requests) {
+                all.add(ledger.decide(request, now));
+            }
+            ledger.holdingsChanged().forEach((customer, quantity) -> {
+                Holding holding = new Holding(item.saleId(), customer);
+                holdings.put(holding, quantity);
+                raised.put(holding, quantity);
+            });
+            for (OrderDecision decision : ledger.newDecisions()) {
+                known.put(decision.orderId(), decision);
+                fresh.add(decision);
+            }
+            ledgers.put(item, ledger);
+        });
+        return new PollDecisions(all, fresh, ledgers, raised);
+    }
+
+    private static OrderRequested toMicros(OrderRequested request) {
+        Instant requestedAt = request.requestedAt().truncatedTo(ChronoUnit.MICROS);
+        if (requestedAt.equals(request.requestedAt())) {
+            return request;
+        }
+        return new OrderRequested(
+                request.schemaVersion(),
+                request.orderId(),
+                request.customerId(),
+                request.saleId(),
+                request.sku(),
+                request.quantity(),
+                request.seatIds(),
+                requestedAt);
+    }
+}
