@@ -3,13 +3,16 @@ package io.spillway.processor.orders;
 import io.spillway.contract.EventJson;
 import io.spillway.contract.ItemKey;
 import io.spillway.contract.OrderDecision;
+import io.spillway.contract.OrderId;
 import io.spillway.contract.OrderRequested;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.header.Headers;
 import org.springframework.kafka.annotation.KafkaListener;
 import org.springframework.stereotype.Component;
 
@@ -67,6 +70,7 @@ class OrderRequestListener {
         metrics.batch(records.size());
         Map<ItemKey, List<OrderRequested>> byItem = new LinkedHashMap<>();
         List<DeadLetter> unreadable = new ArrayList<>();
+        Map<OrderId, Headers> requestHeaders = new HashMap<>();
         for (ConsumerRecord<byte[], byte[]> record : records) {
             OrderRequested request;
             try {
@@ -86,12 +90,13 @@ class OrderRequestListener {
                 continue;
             }
             byItem.computeIfAbsent(request.itemKey(), item -> new ArrayList<>()).add(request);
+            requestHeaders.putIfAbsent(request.orderId(), record.headers());
         }
         List<OrderDecision> decisions = new ArrayList<>(records.size());
         // An item whose transaction fails (or finds the circuit open) fails the batch: nothing of it is
         // committed to Kafka, the items decided before it are replayed when the batch comes again.
         byItem.forEach((item, requests) -> decisions.addAll(database.call(() -> decider.decide(item, requests))));
-        publisher.publish(decisions, unreadable);
+        publisher.publish(decisions, requestHeaders, unreadable);
         unreadable.forEach(letter -> metrics.deadLettered(letter.kind()));
     }
 }
