@@ -5,7 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.spillway.testing.SharedInfrastructure;
+import io.spillway.testing.TopicRecords;
 import java.io.BufferedReader;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -28,12 +28,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.IntStream;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -204,29 +200,11 @@ class EndToEndIT {
 
     /** The trace id in the {@code traceparent} header of the first record on {@code topic} that names the order. */
     private static String traceIdOfRecordAbout(String topic, String orderId) {
-        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, SharedInfrastructure.kafkaBootstrapServers(),
-                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class,
-                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class))) {
-            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
-                    .map(info -> new TopicPartition(topic, info.partition()))
-                    .toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            AtomicReference<ConsumerRecord<String, String>> found = new AtomicReference<>();
-            await().atMost(Duration.ofSeconds(30)).until(() -> {
-                for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(200))) {
-                    if (record.value().contains(orderId)) {
-                        found.set(record);
-                        return true;
-                    }
-                }
-                return false;
-            });
-            Header traceparent = found.get().headers().lastHeader("traceparent");
-            assertThat(traceparent).as("traceparent on %s", topic).isNotNull();
-            return new String(traceparent.value(), StandardCharsets.UTF_8).split("-")[1];
-        }
+        ConsumerRecord<String, String> record =
+                TopicRecords.first(topic, candidate -> candidate.value().contains(orderId), Duration.ofSeconds(30));
+        Header traceparent = record.headers().lastHeader("traceparent");
+        assertThat(traceparent).as("traceparent on %s", topic).isNotNull();
+        return new String(traceparent.value(), StandardCharsets.UTF_8).split("-")[1];
     }
 
     private void createSale(String saleId) throws Exception {
