@@ -230,7 +230,7 @@ public final class MetricCatalog {
                 put(service, "jvm_gc_pause_seconds" + suffix, Set.of("action", "cause", "gc"));
             }
         }
-        if (pom.contains("<artifactId>spring-boot-starter-web</artifactId>")) {
+        if (pom.contains("<artifactId>spring-boot-starter-web</artifactId>") || pom.contains("<artifactId>spring-boot-starter-webflux</artifactId>")) {
             Set<String> tags = Set.of("method", "uri", "status", "outcome", "exception", "error");
             for (String suffix : List.of("_count", "_sum", "_max")) {
                 put(service, "http_server_requests_seconds" + suffix, tags);
