@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.spillway.testing.TopicRecords;
 import java.io.BufferedReader;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -27,6 +28,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.IntStream;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.header.Header;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -151,6 +154,57 @@ class EndToEndIT {
             assertThat(ga.get("soldOut").asBoolean()).isTrue();
             assertThat(item(sale, "VIP").get("available").asInt()).isEqualTo(SEATS.size() - soldSeats.size());
         });
+    }
+
+    /**
+     * One order followed across the services by its trace: the buyer's {@code traceparent} reaches the
+     * record on {@code orders.requested} and the decision on {@code orders.results}. And every series
+     * each service exports names the service ({@code application}), so dashboards select alike.
+     */
+    @Test
+    void anOrderCarriesTheBuyersTraceFromTheDoorToItsDecisionAndEveryMeterNamesItsService() throws Exception {
+        String saleId = "trace-" + UUID.randomUUID().toString().substring(0, 8);
+        createSale(saleId);
+        awaitTheDoorKnows(saleId);
+        String traceId = UUID.randomUUID().toString().replace("-", "");
+        String body = JSON.writeValueAsString(Map.of("saleId", saleId, "sku", "GA", "quantity", 1));
+        String idempotencyKey = UUID.randomUUID().toString();
+        AtomicReference<HttpResponse<String>> answer = new AtomicReference<>();
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(250)).until(() -> {
+            answer.set(http.send(HttpRequest.newBuilder(URI.create(spillway.ingestUrl() + "/api/v1/orders"))
+                            .header("Content-Type", "application/json")
+                            .header("Idempotency-Key", idempotencyKey)
+                            .header("X-Customer-Id", "traced-buyer")
+                            .header("traceparent", "00-" + traceId + "-b7ad6b7169203331-01")
+                            .POST(HttpRequest.BodyPublishers.ofString(body))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString()));
+            return answer.get().statusCode() != 503 && answer.get().statusCode() != 429;
+        });
+        assertThat(answer.get().statusCode()).as(answer.get().body()).isEqualTo(202);
+        String orderId = JSON.readTree(answer.get().body()).get("orderId").asText();
+
+        assertThat(traceIdOfRecordAbout(spillway.topics().requested(), orderId)).as("orders.requested").isEqualTo(traceId);
+        assertThat(traceIdOfRecordAbout(spillway.topics().results(), orderId)).as("orders.results").isEqualTo(traceId);
+
+        for (Map.Entry<String, String> service : spillway.serviceUrls().entrySet()) {
+            HttpResponse<String> scrape = http.send(
+                    HttpRequest.newBuilder(URI.create(service.getValue() + "/actuator/prometheus")).GET().build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(scrape.statusCode()).isEqualTo(200);
+            List<String> samples = scrape.body().lines().filter(line -> !line.startsWith("#") && !line.isBlank()).toList();
+            assertThat(samples).as(service.getKey()).isNotEmpty()
+                    .allSatisfy(line -> assertThat(line).contains("application=\"" + service.getKey() + "\""));
+        }
+    }
+
+    /** The trace id in the {@code traceparent} header of the first record on {@code topic} that names the order. */
+    private static String traceIdOfRecordAbout(String topic, String orderId) {
+        ConsumerRecord<String, String> record =
+                TopicRecords.first(topic, candidate -> candidate.value().contains(orderId), Duration.ofSeconds(30));
+        Header traceparent = record.headers().lastHeader("traceparent");
+        assertThat(traceparent).as("traceparent on %s", topic).isNotNull();
+        return new String(traceparent.value(), StandardCharsets.UTF_8).split("-")[1];
     }
 
     private void createSale(String saleId) throws Exception {

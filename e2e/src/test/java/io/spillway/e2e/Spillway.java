@@ -82,6 +82,16 @@ final class Spillway implements AutoCloseable {
         return url(inventory);
     }
 
+    Topics topics() {
+        return topics;
+    }
+
+    /** Every service's base URL by its {@code spring.application.name}. */
+    Map<String, String> serviceUrls() {
+        return Map.of("inventory-service", url(inventory), "order-processor", url(processor),
+                "ingest-api", url(ingest), "notifier", url(notifier));
+    }
+
     TestDatabase database() {
         return database;
     }

@@ -300,7 +300,7 @@ class SalesIT {
         assertThat(get("/actuator/health/liveness").statusCode()).isEqualTo(200);
         assertThat(get("/actuator/health/readiness").statusCode()).isEqualTo(200);
         get("/api/v1/sales/" + newSaleId());
-        assertThat(get("/actuator/prometheus").body()).contains("cache_gets_total{cache=\"sale-views\"");
+        assertThat(get("/actuator/prometheus").body()).contains("cache_gets_total{application=\"inventory-service\",cache=\"sale-views\"");
     }
 
     // --- helpers

@@ -210,6 +210,11 @@ final class ManifestConsistency {
         if (manifests.find("PodDisruptionBudget", name).isEmpty()) {
             problem("no PodDisruptionBudget %s", name);
         }
+        // On sale day logs are searched by an order's trace: one JSON object per line, with its traceId.
+        if (!"ecs".equals(env.get("LOGGING_STRUCTURED_FORMAT_CONSOLE"))) {
+            problem("Deployment %s logs are not JSON: LOGGING_STRUCTURED_FORMAT_CONSOLE is %s, not ecs",
+                    name, env.get("LOGGING_STRUCTURED_FORMAT_CONSOLE"));
+        }
         for (JsonNode variable : container.path("env")) {
             String var = variable.path("name").asText();
             if (!readBy(config, var)) {

@@ -76,6 +76,13 @@ class ManifestConsistencyTest {
     }
 
     @Test
+    void aServiceWithoutJsonLogsFails() {
+        assertThat(problemsAfter(m -> ((ArrayNode) processorContainer(m).withArray("env"))
+                .addObject().put("name", "LOGGING_STRUCTURED_FORMAT_CONSOLE").put("value", "")))
+                .anySatisfy(p -> assertThat(p).contains("Deployment order-processor logs are not JSON"));
+    }
+
+    @Test
     void aContainerPortOtherThanTheServicesFails() {
         assertThat(problemsAfter(m -> ((ObjectNode) processorContainer(m).at("/ports/0")).put("containerPort", 8080)))
                 .anySatisfy(p -> assertThat(p).contains("Deployment order-processor containerPort http is 8080, the code says 8083"));

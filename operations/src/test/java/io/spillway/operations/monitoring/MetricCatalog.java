@@ -76,8 +76,13 @@ public final class MetricCatalog {
             for (Path file : files.filter(f -> f.toString().endsWith(".java")).toList()) {
                 scanSource(service, file, Files.readString(file));
             }
-            frameworkMeters(service, Files.readString(RepositoryFiles.resolve(service).resolve("pom.xml")),
+            String pom = Files.readString(RepositoryFiles.resolve(service).resolve("pom.xml"));
+            frameworkMeters(service, pom,
                     Files.readString(RepositoryFiles.resolve(service).resolve("src/main/resources/application.yml")));
+            if (pom.contains("<artifactId>spillway-observability</artifactId>")) {
+                // management.metrics.tags.application, set for every meter by spillway-observability.
+                series.replaceAll((name, s) -> s.service().contains(service) ? withLabel(s, "application") : s);
+            }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -209,6 +214,12 @@ public final class MetricCatalog {
         });
     }
 
+    private static Series withLabel(Series series, String label) {
+        Set<String> labels = new TreeSet<>(series.labels());
+        labels.add(label);
+        return new Series(series.name(), series.service(), Set.copyOf(labels));
+    }
+
     /** Meters Spring Boot's auto-configuration and libraries register, by the dependency that brings them. */
     private void frameworkMeters(String service, String pom, String applicationYml) {
         if (pom.contains("<artifactId>spring-boot-starter-actuator</artifactId>")) {
@@ -219,12 +230,16 @@ public final class MetricCatalog {
                 put(service, "jvm_gc_pause_seconds" + suffix, Set.of("action", "cause", "gc"));
             }
         }
-        if (pom.contains("<artifactId>spring-boot-starter-web</artifactId>")) {
+        if (pom.contains("<artifactId>spring-boot-starter-web</artifactId>") || pom.contains("<artifactId>spring-boot-starter-webflux</artifactId>")) {
             Set<String> tags = Set.of("method", "uri", "status", "outcome", "exception", "error");
             for (String suffix : List.of("_count", "_sum", "_max")) {
                 put(service, "http_server_requests_seconds" + suffix, tags);
             }
-            if (applicationYml.contains("http.server.requests: true")) {
+            // spillway-observability publishes the histogram unless the service turns it off.
+            boolean histogram = pom.contains("<artifactId>spillway-observability</artifactId>")
+                    ? !applicationYml.contains("http.server.requests: false")
+                    : applicationYml.contains("http.server.requests: true");
+            if (histogram) {
                 put(service, "http_server_requests_seconds_bucket", tags);
             }
         }

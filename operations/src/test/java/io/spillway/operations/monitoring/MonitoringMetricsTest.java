@@ -108,7 +108,7 @@ class MonitoringMetricsTest {
         assertThat(catalog.series()).containsKeys(
                 "spillway_ingest_orders_accepted_total", "spillway_ingest_broker_ack_seconds_bucket",
                 "spillway_notifier_streams_open", "spillway_processor_decisions_total", "http_server_requests_seconds_count");
-        assertThat(catalog.series().get("spillway_processor_decisions_total").labels()).contains("outcome", "reason");
+        assertThat(catalog.series().get("spillway_processor_decisions_total").labels()).contains("outcome", "reason", "application");
     }
 
     @Test
@@ -136,13 +136,13 @@ class MonitoringMetricsTest {
         Map<String, String> broken = new LinkedHashMap<>();
         broken.put("sum(spillway_notifier_open_streams)", "misnamed gauge");
         broken.put("sum(rate(spillway_processor_decisions_total{result=\"confirmed\"}[1m]))", "misnamed label");
-        broken.put("histogram_quantile(0.99, sum by (le) (rate(http_server_requests_seconds_bucket[1m])))", "no histogram published");
+        broken.put("histogram_quantile(0.99, sum by (le) (rate(spillway_processor_lag_records_bucket[1m])))", "no histogram published");
         broken.put("sum(spillway_items_remaining)", "the wished-for stock gauge");
         assertThat(unknownSeries(catalog, broken, Set.of())).containsExactlyInAnyOrder(
                 "misnamed gauge: spillway_notifier_open_streams is not exported by any service",
                 "misnamed label: spillway_processor_decisions_total has no label result (the code gives "
                         + catalog.series().get("spillway_processor_decisions_total").labels() + ")",
-                "no histogram published: http_server_requests_seconds_bucket is not exported by any service",
+                "no histogram published: spillway_processor_lag_records_bucket is not exported by any service",
                 "the wished-for stock gauge: spillway_items_remaining is not exported by any service");
     }
 

@@ -3,13 +3,16 @@ package io.spillway.processor.orders;
 import io.spillway.contract.EventJson;
 import io.spillway.contract.ItemKey;
 import io.spillway.contract.OrderDecision;
+import io.spillway.contract.OrderId;
 import io.spillway.contract.OrderRequested;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.header.Headers;
 import org.springframework.kafka.annotation.KafkaListener;
 import org.springframework.stereotype.Component;
 
@@ -76,12 +79,16 @@ class OrderRequestListener {
                 .toList();
         Map<ItemKey, List<OrderRequested>> byItem = new LinkedHashMap<>();
         List<DeadLetter> unreadable = new ArrayList<>();
-        for (Object outcome : read) {
-            switch (outcome) {
-                case OrderRequested request ->
-                        byItem.computeIfAbsent(request.itemKey(), item -> new ArrayList<>()).add(request);
+        Map<OrderId, Headers> requestHeaders = new HashMap<>();
+        for (int i = 0; i < read.size(); i++) {
+            switch (read.get(i)) {
+                case OrderRequested request -> {
+                    byItem.computeIfAbsent(request.itemKey(), item -> new ArrayList<>()).add(request);
+                    // The trace the order came with, continued when its decision is published.
+                    requestHeaders.putIfAbsent(request.orderId(), records.get(i).headers());
+                }
                 case DeadLetter letter -> unreadable.add(letter);
-                default -> throw new IllegalStateException("unexpected " + outcome);
+                default -> throw new IllegalStateException("unexpected " + read.get(i));
             }
         }
         // One transaction for the whole poll. If it fails (or finds the circuit open) the batch fails:
@@ -89,7 +96,7 @@ class OrderRequestListener {
         long parsed = System.nanoTime();
         List<OrderDecision> decisions = byItem.isEmpty() ? List.of() : database.call(() -> decider.decide(byItem));
         long decided = System.nanoTime();
-        publisher.publish(decisions, unreadable);
+        publisher.publish(decisions, requestHeaders, unreadable);
         metrics.stages(parsed - start, decided - parsed, System.nanoTime() - decided);
         unreadable.forEach(letter -> metrics.deadLettered(letter.kind()));
     }

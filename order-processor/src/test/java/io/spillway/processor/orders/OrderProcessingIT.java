@@ -557,7 +557,7 @@ class OrderProcessingIT {
         // The lag is read from the broker every lag-interval: wait for a reading after the decisions.
         await().atMost(PATIENCE).until(() -> http.send(scrape, HttpResponse.BodyHandlers.ofString())
                 .body()
-                .contains("spillway_processor_lag_records{partition=\"" + partitionOf(ga) + "\",topic=\""
+                .contains("spillway_processor_lag_records{application=\"order-processor\",partition=\"" + partitionOf(ga) + "\",topic=\""
                         + TOPICS.requested() + "\"} 0.0"));
         HttpResponse<String> prometheus = http.send(scrape, HttpResponse.BodyHandlers.ofString());
         assertThat(readiness.statusCode()).isEqualTo(200);
@@ -567,8 +567,8 @@ class OrderProcessingIT {
                 .contains("spillway_processor_decision_latency_seconds_bucket")
                 .contains("spillway_processor_pauses_total")
                 .contains("spillway_processor_paused")
-                .contains("resilience4j_circuitbreaker_state{name=\"processor-database\"")
-                .containsPattern("spillway_processor_lag_records\\{partition=\"\\d+\",topic=\"" + java.util.regex.Pattern.quote(TOPICS.requested()) + "\"\\} 0.0");
+                .contains("resilience4j_circuitbreaker_state{application=\"order-processor\",name=\"processor-database\"")
+                .containsPattern("spillway_processor_lag_records\\{application=\"order-processor\",partition=\"\\d+\",topic=\"" + java.util.regex.Pattern.quote(TOPICS.requested()) + "\"\\} 0.0");
         assertThat(meters.get("spillway.processor.decision.latency").timer().count()).isPositive();
     }
 

@@ -156,7 +156,7 @@ class ProcessorFaultsIT {
         postgres[0].close();
         await().atMost(PATIENCE).until(() -> processor.metric("spillway_processor_paused") == 1.0);
         assertThat(processor.metric("spillway_processor_pauses_total")).isPositive();
-        assertThat(processor.metric("resilience4j_circuitbreaker_state{name=\"processor-database\",state=\"closed\"}"))
+        assertThat(processor.metric("resilience4j_circuitbreaker_state{application=\"order-processor\",name=\"processor-database\",state=\"closed\"}"))
                 .isZero();
         int decidedWhileDown = scenario.results.decidedCount(scenario.load.sent());
         // Orders keep arriving and wait in Kafka; nothing is answered while the database is away.
