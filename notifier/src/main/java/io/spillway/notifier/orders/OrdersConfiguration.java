@@ -4,10 +4,13 @@ import com.fasterxml.jackson.core.util.JsonRecyclerPools;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.spillway.contract.OrderTokens;
+import io.spillway.contract.Topics;
 import io.spillway.notifier.NotifierProperties;
 import io.spillway.notifier.queue.QueueModel;
 import io.spillway.notifier.status.OrderStatusStore;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.kafka.KafkaProperties;
+import org.springframework.boot.ssl.SslBundles;
 import org.springframework.boot.web.embedded.netty.NettyReactiveWebServerFactory;
 import org.springframework.boot.web.embedded.netty.NettyServerCustomizer;
 import org.springframework.context.annotation.Bean;
@@ -54,6 +57,13 @@ class OrdersConfiguration {
     @Bean
     OpenConnections openConnections(MeterRegistry meters) {
         return new OpenConnections(meters);
+    }
+
+    @Bean
+    DirectDecisions directDecisions(KafkaProperties kafka, SslBundles sslBundles, Topics topics,
+            NotifierProperties settings, Subscriptions subscriptions, MeterRegistry meters) {
+        return new DirectDecisions(topics.results(), kafka.buildConsumerProperties(sslBundles),
+                settings.applicationId() + "-direct-decisions", subscriptions, meters);
     }
 
     @Bean

@@ -42,13 +42,16 @@ final class Subscription {
     private final long timeoutNanos;
     private final Duration retry;
     private final long openedAt = System.nanoTime();
-    /** Steps asked for and not yet run; only the caller that raises it from 0 starts a run. */
+    /** Steps asked for and not yet run; a routine caller starts a run only when it raises it from 0, a decision always does. */
     private final AtomicInteger wanted = new AtomicInteger();
+    /** Held by the one run that does steps. */
+    private final java.util.concurrent.locks.ReentrantLock stepping = new java.util.concurrent.locks.ReentrantLock();
 
     // Guarded by this.
     private FluxSink<ServerSentEvent<String>> sink;
     private OrderStatus pushed;
     private long pushedTimestamp;
+    private String pushedPath;
     private boolean closed;
     private ScheduledFuture<?> timer;
 
@@ -94,16 +97,29 @@ final class Subscription {
         wakeIn(SUBSCRIBE_GRACE_NANOS);
     }
 
-    /** A new value of the order's row in the table; called on a Kafka Streams thread, never blocks. */
-    void offer(OrderStatus status, long recordTimestamp) {
+    /**
+     * A new value of the order: a change of the table's row (on a Kafka Streams thread) or a decision
+     * from the direct feed (on its poll thread). Never blocks. Whichever brings the decision first
+     * wins; the other then changes nothing (the first decision is final), so one terminal event.
+     *
+     * @param path {@link Subscriptions#DIRECT} or {@link Subscriptions#TABLE}: which one brought it
+     */
+    void offer(OrderStatus status, long recordTimestamp, String path) {
+        boolean decided;
         synchronized (this) {
             OrderStatus merged = OrderStatus.merge(pushed, status);
+            decided = merged != pushed && merged.isTerminal();
             if (merged != pushed) {
                 pushedTimestamp = recordTimestamp;
+                pushedPath = path;
             }
             pushed = merged;
         }
-        wake();
+        if (decided) {
+            wakeNow();
+        } else {
+            wake();
+        }
     }
 
     /** The client went away, the stream timed out or the application stops. */
@@ -136,25 +152,50 @@ final class Subscription {
         }
     }
 
+    /**
+     * Asks for a step at once, ahead of the routine steps (heartbeats, queued updates) of every
+     * other stream: a decision must not wait behind ten thousand heartbeats. A routine run may be
+     * queued already; this one does not wait for it, and whichever runs first does the work.
+     */
+    private void wakeNow() {
+        wanted.getAndIncrement();
+        if (!owner.runNow(this::steps)) {
+            finish();
+        }
+    }
+
+    /**
+     * Runs the steps asked for, one at a time: several runs may be queued (a routine one and an
+     * urgent one), only the one holding {@link #stepping} works, and it goes on until nothing more
+     * is asked. A request that arrives as a run lets go is seen by the check after it lets go.
+     */
     private void steps() {
-        int asked = wanted.get();
-        do {
-            if (!over) {
-                oneStep();
+        while (wanted.get() != 0 && stepping.tryLock()) {
+            try {
+                int asked;
+                while ((asked = wanted.get()) != 0) {
+                    if (!over) {
+                        oneStep();
+                    }
+                    wanted.addAndGet(-asked);
+                }
+            } finally {
+                stepping.unlock();
             }
-            asked = wanted.addAndGet(-asked);
-        } while (asked != 0);
+        }
     }
 
     private void oneStep() {
         FluxSink<ServerSentEvent<String>> connection;
         OrderStatus heard;
         long heardTimestamp;
+        String heardPath;
         boolean gone;
         synchronized (this) {
             connection = sink;
             heard = pushed;
             heardTimestamp = pushedTimestamp;
+            heardPath = pushedPath;
             gone = closed;
         }
         long now = System.nanoTime();
@@ -175,7 +216,7 @@ final class Subscription {
             return;
         }
         try {
-            long next = step(connection, heard, heardTimestamp, now);
+            long next = step(connection, heard, heardTimestamp, heardPath, now);
             if (next < 0) {
                 finish();
             } else {
@@ -191,7 +232,8 @@ final class Subscription {
     /**
      * Writes what is due; answers the nanoseconds until the next look, or -1 once the stream is over.
      */
-    private long step(FluxSink<ServerSentEvent<String>> connection, OrderStatus heard, long heardTimestamp, long now) {
+    private long step(FluxSink<ServerSentEvent<String>> connection, OrderStatus heard, long heardTimestamp, String heardPath,
+            long now) {
         long version = owner.views().queueVersion();
         boolean storeDue = lastStoreReadAt == 0 || now - lastStoreReadAt >= heartbeatNanos;
         if (heard == lastHeard && version == renderedVersion && !storeDue && lastQueued != null) {
@@ -202,8 +244,10 @@ final class Subscription {
             // The client has not read what it was sent: look again when it asks for more (or at the heartbeat).
             return heartbeatNanos;
         }
-        if (storeDue) {
-            // Now and then from the store too: a restored table announces nothing.
+        if (storeDue && (heard == null || !heard.isTerminal())) {
+            // Now and then from the store too: a restored table announces nothing. Not once the
+            // decision is known: nothing in the store can replace it, and the global store's lock
+            // is contended while the table is busy.
             known = OrderStatus.merge(owner.views().find(orderId).orElse(null), known);
             lastStoreReadAt = now;
         }
@@ -216,7 +260,7 @@ final class Subscription {
             send(connection, name, EventIds.terminal(view.updatedAt()), owner.json(view));
             if (heard != null && heard.isTerminal()) {
                 // The decision arrived while this stream was open: its delivery time is meaningful.
-                owner.delivered(heardTimestamp);
+                owner.delivered(heardTimestamp, heardPath);
             }
             return -1;
         }

@@ -41,14 +41,27 @@ import reactor.core.publisher.FluxSink;
  *
  * <p>Streams hold no thread: their steps run on a worker pool (as many threads as cores), their
  * timers on one scheduler thread, which also looks at the queue model once per
- * {@code queuedUpdateInterval} for the whole instance.
+ * {@code queuedUpdateInterval} for the whole instance. A step that brings a decision runs on a
+ * second, small pool of its own, so that it never waits behind the routine steps (ten thousand
+ * streams make a thousand heartbeat steps a second, each reading the store).
+ *
+ * <p>A decision reaches the streams by two paths: the direct feed ({@link DirectDecisions}, a plain
+ * consumer of {@code orders.results}: milliseconds) and the table's change (after two Kafka Streams
+ * hops: the path for late subscribers, GET and restarts). Each stream takes the first decision it
+ * hears and ignores the other, so it ends with one terminal event whichever path comes first.
  *
  * <p>Metrics: {@code spillway.notifier.streams.open} (gauge), {@code spillway.notifier.events.sent}
- * by {@code type} (queued, confirmed, rejected), and {@code spillway.notifier.delivery.latency}:
- * from the decision record's timestamp to the terminal event written on the socket, for streams
- * that were open when the decision arrived.
+ * by {@code type} (queued, confirmed, rejected), and {@code spillway.notifier.delivery.latency}
+ * by {@code path} (direct, table): from the decision record's timestamp to the terminal event
+ * written on the socket, for streams that were open when the decision arrived.
  */
 class Subscriptions implements OrderStatusListener, SmartLifecycle, DisposableBean {
+
+    /** The decision came from the direct feed of {@code orders.results}. */
+    static final String DIRECT = "direct";
+
+    /** The decision came from a change of the order-status table (the global store). */
+    static final String TABLE = "table";
 
     private final Map<OrderId, Set<Subscription>> byOrder = new ConcurrentHashMap<>();
     private final AtomicInteger open = new AtomicInteger();
@@ -56,6 +69,12 @@ class Subscriptions implements OrderStatusListener, SmartLifecycle, DisposableBe
     private final ExecutorService steps = Executors.newFixedThreadPool(
             Math.max(2, Runtime.getRuntime().availableProcessors()),
             Thread.ofPlatform().daemon().name("order-events-", 0).factory());
+    /**
+     * Runs the steps that bring a decision to a stream: a stream's terminal event must not queue
+     * behind the routine steps (heartbeats, queued updates) of every other stream.
+     */
+    private final ExecutorService decisions = Executors.newFixedThreadPool(
+            2, Thread.ofPlatform().daemon().name("order-events-decisions-", 0).factory());
     /** The streams' timers (next queued event, heartbeat) and the look at the queue model. */
     private final ScheduledThreadPoolExecutor timers;
     /** Only the timer thread reads and writes it. */
@@ -65,7 +84,7 @@ class Subscriptions implements OrderStatusListener, SmartLifecycle, DisposableBe
     private final NotifierProperties settings;
     private final Map<String, Counter> sent = new ConcurrentHashMap<>();
     private final MeterRegistry meters;
-    private final Timer delivery;
+    private final Map<String, Timer> delivery;
     private volatile boolean running;
 
     Subscriptions(OrderViews views, ObjectMapper json, NotifierProperties settings, MeterRegistry meters) {
@@ -76,11 +95,7 @@ class Subscriptions implements OrderStatusListener, SmartLifecycle, DisposableBe
         Gauge.builder("spillway.notifier.streams.open", open, AtomicInteger::get)
                 .description("Event streams open on this instance")
                 .register(meters);
-        delivery = Timer.builder("spillway.notifier.delivery.latency")
-                .description("From the decision record's timestamp to the terminal event written to the client")
-                .publishPercentiles(0.5, 0.99)
-                .publishPercentileHistogram()
-                .register(meters);
+        delivery = Map.of(DIRECT, deliveryTimer(meters, DIRECT), TABLE, deliveryTimer(meters, TABLE));
         for (String type : new String[] {"queued", "confirmed", "rejected"}) {
             counter(type);
         }
@@ -107,6 +122,16 @@ class Subscriptions implements OrderStatusListener, SmartLifecycle, DisposableBe
     boolean run(Runnable work) {
         try {
             steps.execute(work);
+            return true;
+        } catch (RejectedExecutionException stopping) {
+            return false;
+        }
+    }
+
+    /** Runs one stream's steps ahead of the routine ones (a decision arrived); false once the application stops. */
+    boolean runNow(Runnable work) {
+        try {
+            decisions.execute(work);
             return true;
         } catch (RejectedExecutionException stopping) {
             return false;
@@ -145,11 +170,35 @@ class Subscriptions implements OrderStatusListener, SmartLifecycle, DisposableBe
         return Flux.create(subscription::attach, FluxSink.OverflowStrategy.LATEST);
     }
 
+    private static Timer deliveryTimer(MeterRegistry meters, String path) {
+        return Timer.builder("spillway.notifier.delivery.latency")
+                .description("From the decision record's timestamp to the terminal event written to the client")
+                .tag("path", path)
+                .publishPercentiles(0.5, 0.99)
+                .publishPercentileHistogram()
+                .register(meters);
+    }
+
+    /** A change of the order-status table, on a Kafka Streams thread. */
     @Override
     public void changed(OrderStatus status, long recordTimestamp) {
+        offer(status, recordTimestamp, TABLE);
+    }
+
+    /** Whether any stream of this order is open here: the direct feed decodes only decisions someone waits for. */
+    boolean watches(OrderId orderId) {
+        return byOrder.containsKey(orderId);
+    }
+
+    /** A decision from the direct feed, on its poll thread; never blocks (a stream only takes note and wakes). */
+    void decided(OrderStatus decision, long recordTimestamp) {
+        offer(decision, recordTimestamp, DIRECT);
+    }
+
+    private void offer(OrderStatus status, long recordTimestamp, String path) {
         Set<Subscription> subscriptions = byOrder.get(status.orderId());
         if (subscriptions != null) {
-            subscriptions.forEach(subscription -> subscription.offer(status, recordTimestamp));
+            subscriptions.forEach(subscription -> subscription.offer(status, recordTimestamp, path));
         }
     }
 
@@ -187,8 +236,8 @@ class Subscriptions implements OrderStatusListener, SmartLifecycle, DisposableBe
     }
 
     /** A decision that arrived while the stream was open has been written to its client. */
-    void delivered(long decisionRecordTimestamp) {
-        delivery.record(Math.max(0, System.currentTimeMillis() - decisionRecordTimestamp), TimeUnit.MILLISECONDS);
+    void delivered(long decisionRecordTimestamp, String path) {
+        delivery.get(DIRECT.equals(path) ? DIRECT : TABLE).record(Math.max(0, System.currentTimeMillis() - decisionRecordTimestamp), TimeUnit.MILLISECONDS);
     }
 
     private Counter counter(String type) {
@@ -240,5 +289,6 @@ class Subscriptions implements OrderStatusListener, SmartLifecycle, DisposableBe
         stop();
         timers.shutdownNow();
         steps.shutdown();
+        decisions.shutdown();
     }
 }

@@ -13,6 +13,9 @@ public interface DecisionHops {
     /** This instance's global store holds the decision (after the status-topic hop). */
     String GLOBAL = "global";
 
+    /** The direct feed (a plain consumer of {@code orders.results} on this instance) polled the decision. */
+    String DIRECT = "direct";
+
     DecisionHops NONE = (hop, recordTimestamp) -> {};
 
     void reached(String hop, long recordTimestamp);

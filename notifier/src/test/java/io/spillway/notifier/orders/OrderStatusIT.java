@@ -179,6 +179,57 @@ class OrderStatusIT {
     }
 
     @Test
+    void aSubscriberWaitingBeforeTheDecisionGetsItFromTheDirectFeedWhileTheTableIsPaused() throws Exception {
+        OrderRequested order = request("direct", "VIP", List.of(SeatId.of("D-1")));
+        send(TOPICS.requested(), null, order.itemKey().toString(), order);
+        SseClient stream = subscribe(order.orderId(), null);
+        await().atMost(PATIENCE).until(() -> stream.events().stream()
+                .anyMatch(e -> e.name().equals("queued") && e.data().contains("\"saleId\":\"concert\"")));
+        double directBefore = deliveries("direct");
+        double tableBefore = deliveries("table");
+        org.apache.kafka.streams.KafkaStreams table = context
+                .getBean(org.springframework.kafka.config.StreamsBuilderFactoryBean.class).getKafkaStreams();
+        OrderConfirmed decision = OrderConfirmed.of(order, order.seatIds(), Instant.now());
+
+        // With the table's stream threads paused the decision cannot reach the table, the status
+        // topic or the global store: only the direct feed can bring it.
+        table.pause();
+        try {
+            send(TOPICS.results(), null, order.orderId().toString(), decision);
+
+            await().atMost(PATIENCE).until(stream::ended);
+            assertThat(stream.events()).filteredOn(e -> !e.name().equals("queued"))
+                    .singleElement()
+                    .satisfies(terminal -> {
+                        assertThat(terminal.name()).isEqualTo("confirmed");
+                        assertThat(terminal.data()).contains("\"seats\":[\"D-1\"]");
+                        assertThat(Long.parseLong(terminal.id()))
+                                .isEqualTo(EventIds.terminal(decision.decidedAt()));
+                    });
+            assertThat(deliveries("direct")).isEqualTo(directBefore + 1);
+            assertThat(deliveries("table")).isEqualTo(tableBefore);
+            // The table has not caught up: GET still answers from it.
+            assertThat(json.readTree(get(statusUri(order.orderId(), TOKENS.tokenFor(order.orderId())), null).body())
+                    .get("status").asText()).isEqualTo("QUEUED");
+        } finally {
+            table.resume();
+        }
+
+        // Once the table catches up, a late subscriber gets the same terminal event, and no stream a second one.
+        awaitStatus(order.orderId(), "CONFIRMED", body -> true);
+        SseClient late = subscribe(order.orderId(), null);
+        await().atMost(PATIENCE).until(late::ended);
+        assertThat(late.events()).extracting(SseClient.Event::id)
+                .containsExactly(Long.toString(EventIds.terminal(decision.decidedAt())));
+        assertThat(stream.events()).filteredOn(e -> !e.name().equals("queued")).hasSize(1);
+        assertThat(deliveries("table")).isEqualTo(tableBefore);
+    }
+
+    private double deliveries(String path) {
+        return meters.get("spillway.notifier.delivery.latency").tag("path", path).timer().count();
+    }
+
+    @Test
     void aSubscriberBeforeTheDecisionGetsExactlyOneTerminalEventAndTheStreamEnds() throws Exception {
         OrderRequested order = request("early-bird", "VIP", List.of(SeatId.of("A-1"), SeatId.of("A-2")));
         send(TOPICS.requested(), null, order.itemKey().toString(), order);
