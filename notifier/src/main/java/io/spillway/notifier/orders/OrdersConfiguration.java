@@ -13,6 +13,7 @@ import org.springframework.boot.autoconfigure.kafka.KafkaProperties;
 import org.springframework.boot.ssl.SslBundles;
 import org.springframework.boot.web.embedded.netty.NettyReactiveWebServerFactory;
 import org.springframework.boot.web.embedded.netty.NettyServerCustomizer;
+import org.springframework.http.client.ReactorResourceFactory;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.web.reactive.function.server.RouterFunction;
@@ -48,10 +49,24 @@ class OrdersConfiguration {
      * more per idle stream. Declared here, so Boot's own choice of server steps aside.
      */
     @Bean
-    NettyReactiveWebServerFactory nettyReactiveWebServerFactory(ObjectProvider<NettyServerCustomizer> customizers) {
+    NettyReactiveWebServerFactory nettyReactiveWebServerFactory(
+            ObjectProvider<NettyServerCustomizer> customizers, ReactorResourceFactory notifierNettyResources) {
         NettyReactiveWebServerFactory factory = new NettyReactiveWebServerFactory();
         factory.getServerCustomizers().addAll(customizers.orderedStream().toList());
+        factory.setResourceFactory(notifierNettyResources);
         return factory;
+    }
+
+    /**
+     * Event loops of the notifier's own, not Reactor Netty's global ones: any other Spring context in
+     * the same JVM with a {@code ReactorResourceFactory} (a WebClient's) disposes the global loops when
+     * it closes, which would stop this server with it.
+     */
+    @Bean
+    ReactorResourceFactory notifierNettyResources() {
+        ReactorResourceFactory resources = new ReactorResourceFactory();
+        resources.setUseGlobalResources(false);
+        return resources;
     }
 
     @Bean
