@@ -17,18 +17,20 @@ public final class SpillwayScaling {
 
     /**
      * Orders one processor replica decides per second, the figure the thresholds below were chosen
-     * with. ASSUMED, not measured: the processor benchmark (docs/benchmarks/) was being measured
-     * when this was written. Replace it with the benchmark's figure and rerun
-     * {@link SaleDaySimulation}; {@code SpillwayScalingTest} then says which thresholds to deploy.
+     * with: the processor benchmark's lowest spread figure in the lead's quiet-machine run of
+     * 2026-11-23 (docs/benchmarks/processor.md: 11,107/s against the fsync-off database, 15,831/s
+     * against a durable one), one process with four consumer threads on a 2-core machine that also ran
+     * the broker and PostgreSQL. Rerun {@link SaleDaySimulation} with a new figure;
+     * {@code SpillwayScalingTest} then says which thresholds to deploy.
      */
-    public static final double ASSUMED_PROCESSOR_ORDERS_PER_SECOND_PER_REPLICA = 2_500;
+    public static final double PROCESSOR_ORDERS_PER_SECOND_PER_REPLICA = 11_000;
     /** {@link SaleDaySimulation#chooseLagThreshold} for the throughput above. */
-    public static final long LAG_THRESHOLD = 10_000;
+    public static final long LAG_THRESHOLD = 50_000;
     /**
      * One second of one replica's work. With {@code minReplicaCount: 1} it does not gate scaling;
      * it makes the ScaledObject's Active condition mean "more than a second of backlog".
      */
-    public static final long ACTIVATION_LAG_THRESHOLD = 2_500;
+    public static final long ACTIVATION_LAG_THRESHOLD = 11_000;
     public static final int MIN_REPLICAS = 1;
     /** The partitions of orders.requested; more consumers than partitions would sit idle. */
     public static final int MAX_REPLICAS = 12;

@@ -103,7 +103,7 @@ class ManifestConsistencyTest {
     @Test
     void aLagThresholdTheSimulatorDidNotChooseFails() {
         assertThat(problemsAfter(m -> kafkaTrigger(m).put("lagThreshold", "100")))
-                .anySatisfy(p -> assertThat(p).contains("lagThreshold is 100, the code says 10000"));
+                .anySatisfy(p -> assertThat(p).contains("lagThreshold is 100, the code says 50000"));
     }
 
     @Test

