@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.spillway.operations.manifests.RepositoryFiles;
 import io.spillway.operations.manifests.Tools;
+import io.spillway.operations.scaling.SpillwayScaling;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -39,6 +40,15 @@ class PrometheusRulesTest {
             assertThat(tests).as("a promtool test of " + alert).contains("alertname: " + alert);
             assertThat(runbook).as("docs/operations.md on " + alert).contains("### " + alert);
         }
+    }
+
+    @Test
+    void theLagAlertFiresAboveOneDeployedLagThreshold() throws IOException {
+        // Below one lagThreshold the HPA is not meant to add a processor, so "no scale-up" is no news.
+        String rules = Files.readString(MONITORING.resolve("spillway-alerts.yml"));
+        String alert = rules.substring(rules.indexOf("- alert: SpillwayLagGrowingWithoutScaleUp"));
+        assertThat(alert.substring(0, alert.indexOf("for:")))
+                .contains("(spillway_processor_lag_records)) > " + SpillwayScaling.LAG_THRESHOLD + "\n");
     }
 
     @Test
