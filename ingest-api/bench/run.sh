@@ -30,6 +30,8 @@ SERVICE_OPTS=${SERVICE_OPTS:-"-Xms256m -Xmx256m -XX:+UseG1GC"}
 GENERATOR_OPTS=${GENERATOR_OPTS:-"-Xms64m -Xmx64m -XX:+UseSerialGC"}
 
 if [ "${BUILD:-1}" = 1 ]; then
+  # The modules it depends on, into the local repository: a fresh clone has none of them there.
+  JAVA_HOME=$JAVA_HOME mvn -B -q -pl ingest-api -am install -DskipTests >/dev/null
   JAVA_HOME=$JAVA_HOME mvn -B -q -pl ingest-api test-compile dependency:build-classpath \
     -Dmdep.includeScope=test -Dmdep.outputFile=target/bench.classpath >/dev/null
 fi

@@ -7,6 +7,8 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
 export JAVA_HOME
+# The modules it depends on, into the local repository: a fresh clone has none of them there.
+mvn -B -q -pl notifier -am install -DskipTests
 mvn -B -q -pl notifier test-compile dependency:build-classpath \
     -Dmdep.outputFile=target/bench-test.cp -Dmdep.includeScope=test
 mvn -B -q -pl notifier dependency:build-classpath \

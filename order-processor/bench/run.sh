@@ -15,6 +15,8 @@ if [[ -z "${JAVA_HOME:-}" ]] || ! "$JAVA_HOME/bin/java" -version 2>&1 | grep -qE
 fi
 export JAVA_HOME
 cd "$root"
+# The modules it depends on, into the local repository: a fresh clone has none of them there.
+mvn -B -q -pl order-processor -am install -DskipTests
 mvn -B -q -pl order-processor test-compile dependency:build-classpath \
   -Dmdep.includeScope=test -Dmdep.outputFile="$module/target/bench.classpath"
 exec "$JAVA_HOME/bin/java" -Xmx1g "$@" \

@@ -71,6 +71,8 @@ import org.springframework.kafka.listener.MessageListenerContainer;
 public final class ProcessorBenchmark {
 
     private static final int ORDERS = Integer.getInteger("bench.orders", 50_000);
+    /** Orders drained once, not counted, before the first measurement: the JIT's warm-up. */
+    private static final int WARMUP_ORDERS = Integer.getInteger("bench.warmup.orders", 20_000);
     private static final int BASELINE_SECONDS = Integer.getInteger("bench.baseline.seconds", 10);
     private static final Integer RATE_SETTING = Integer.getInteger("bench.rate");
     private static final int RATE_SECONDS = Integer.getInteger("bench.rate.seconds", 10);
@@ -98,6 +100,7 @@ public final class ProcessorBenchmark {
         if (Boolean.parseBoolean(System.getProperty("bench.fast", "true"))) {
             SharedInfrastructure.TestDatabase database = SharedInfrastructure.newDatabase();
             migrate(database);
+            warmUp(bootstrap, database);
             runs.add(measure("test PostgreSQL (" + durability(database) + ")", bootstrap, database));
         }
         if (Boolean.parseBoolean(System.getProperty("bench.durable", "true"))) {
@@ -123,6 +126,20 @@ public final class ProcessorBenchmark {
         summary(runs);
     }
 
+    /**
+     * One hot-item and one spread drain that are not counted, so that the first measured drain does not
+     * pay for class loading and compilation (it ran at a third of the same drain measured later).
+     */
+    private static void warmUp(String bootstrap, SharedInfrastructure.TestDatabase database) throws Exception {
+        if (WARMUP_ORDERS <= 0) {
+            return;
+        }
+        Result hot = drain(bootstrap, database, "warmup-hot", 1, WARMUP_ORDERS);
+        Result spread = drain(bootstrap, database, "warmup-spread", 1_000, WARMUP_ORDERS);
+        System.out.printf(Locale.ROOT, "warm-up, not counted: %.0f orders/s hot, %.0f orders/s spread (%d orders each)%n",
+                hot.perSecond(), spread.perSecond(), WARMUP_ORDERS);
+    }
+
     private record Figures(String database, double baseline, Result hot, Result spread, List<Latency> latencies) {}
 
     private record Latency(int rate, double p50, double p99, double max) {}
@@ -134,13 +151,15 @@ public final class ProcessorBenchmark {
         double baseline = baseline(database);
         System.out.printf(Locale.ROOT, "baseline: one conditional UPDATE per transaction: %.0f updates/s%n", baseline);
 
-        Result hot = drain(bootstrap, database, "hot", 1);
+        Result hot = drain(bootstrap, database, "hot", 1, ORDERS);
         System.out.printf(Locale.ROOT, "(a) one hot item:  %.0f decided orders/s = %.1fx baseline (%d orders in %.2f s)%n",
                 hot.perSecond(), hot.perSecond() / baseline, hot.orders(), hot.seconds());
 
-        Result spread = drain(bootstrap, database, "spread", 1_000);
+        Result spread = drain(bootstrap, database, "spread", 1_000, ORDERS);
         System.out.printf(Locale.ROOT, "(b) 1,000 items:   %.0f decided orders/s = %.1fx baseline (%d orders in %.2f s)%n",
                 spread.perSecond(), spread.perSecond() / baseline, spread.orders(), spread.seconds());
+
+        storage(database);
 
         // Below saturation: a quarter and half of what the spread drain reached, unless told otherwise.
         List<Latency> latencies = new ArrayList<>();
@@ -232,6 +251,32 @@ public final class ProcessorBenchmark {
         }
     }
 
+    /** The WAL's current write position in bytes. */
+    private static long walPosition(SharedInfrastructure.TestDatabase database) throws Exception {
+        try (Connection connection =
+                        DriverManager.getConnection(database.jdbcUrl(), database.username(), database.password());
+                Statement statement = connection.createStatement();
+                ResultSet row = statement.executeQuery("SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), '0/0')::bigint")) {
+            row.next();
+            return row.getLong(1);
+        }
+    }
+
+    /** Table and index bytes per row of the tables that grow with orders, for capacity planning. */
+    private static void storage(SharedInfrastructure.TestDatabase database) throws Exception {
+        try (Connection connection =
+                        DriverManager.getConnection(database.jdbcUrl(), database.username(), database.password());
+                Statement statement = connection.createStatement()) {
+            for (String table : List.of("orders", "customer_holdings")) {
+                try (ResultSet row = statement.executeQuery("SELECT pg_total_relation_size('" + table + "'), count(*) FROM " + table)) {
+                    row.next();
+                    System.out.printf(Locale.ROOT, "  storage: %s %.0f bytes per row with its indexes (%d rows)%n",
+                            table, (double) row.getLong(1) / row.getLong(2), row.getLong(2));
+                }
+            }
+        }
+    }
+
     private record Result(int orders, double seconds) {
         double perSecond() {
             return orders / seconds;
@@ -239,7 +284,8 @@ public final class ProcessorBenchmark {
     }
 
     /** Pre-loads the orders, starts a processor, waits until all are decided, times the drain. */
-    private static Result drain(String bootstrap, SharedInfrastructure.TestDatabase database, String sale, int items)
+    private static Result drain(String bootstrap, SharedInfrastructure.TestDatabase database, String sale, int items,
+            int orders)
             throws Exception {
         Topics topics = topics(bootstrap);
         List<String> skus = new ArrayList<>();
@@ -249,15 +295,15 @@ public final class ProcessorBenchmark {
         try (Connection connection =
                 DriverManager.getConnection(database.jdbcUrl(), database.username(), database.password())) {
             // Stock for every order: the full write path (item, holdings, order row) for each.
-            createSale(connection, sale, skus, ORDERS);
+            createSale(connection, sale, skus, orders);
         }
         try (KafkaProducer<String, OrderRequested> producer = producer(bootstrap)) {
             // In chunks: a shared, busy broker must not leave batches waiting until they expire.
             List<Future<?>> acks = new ArrayList<>();
-            for (int i = 0; i < ORDERS; i++) {
+            for (int i = 0; i < orders; i++) {
                 OrderRequested order = order(sale, skus.get(i % skus.size()), i);
                 acks.add(producer.send(new ProducerRecord<>(topics.requested(), order.itemKey().toString(), order)));
-                if (acks.size() == 5_000 || i == ORDERS - 1) {
+                if (acks.size() == 5_000 || i == orders - 1) {
                     for (Future<?> ack : acks) {
                         ack.get();
                     }
@@ -265,10 +311,14 @@ public final class ProcessorBenchmark {
                 }
             }
         }
+        long walBefore = walPosition(database);
         try (ConfigurableApplicationContext processor = processor(bootstrap, database, topics)) {
-            awaitDecided(database, sale, ORDERS);
+            awaitDecided(database, sale, orders);
             stages(processor);
         }
+        // For capacity planning (docs/operations.md): what deciding one order writes to PostgreSQL's WAL.
+        System.out.printf(Locale.ROOT, "  WAL written while draining %s: %.0f bytes per decided order%n",
+                sale, (double) (walPosition(database) - walBefore) / orders);
         try (Connection connection =
                         DriverManager.getConnection(database.jdbcUrl(), database.username(), database.password());
                 Statement statement = connection.createStatement();
