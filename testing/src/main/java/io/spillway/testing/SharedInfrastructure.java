@@ -9,7 +9,15 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.List;
+import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
 
 /**
  * The one Kafka broker and the one PostgreSQL server of a test run.
@@ -58,6 +66,28 @@ public final class SharedInfrastructure {
     /** The contract's topics with a suffix of their own, so that tests sharing the broker never meet. */
     public static Topics uniqueTopics() {
         return Topics.DEFAULTS.withSuffix("." + UUID.randomUUID().toString().substring(0, 8));
+    }
+
+    /**
+     * {@link #uniqueTopics()} with the order topics already created on the shared broker, for a test
+     * whose processors must find them before any service creates them.
+     */
+    public static Topics createdOrderTopics() {
+        Topics topics = uniqueTopics();
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafkaBootstrapServers()))) {
+            admin.createTopics(List.of(
+                            new NewTopic(topics.requested(), topics.partitions(), topics.replicationFactor()),
+                            new NewTopic(topics.results(), topics.partitions(), topics.replicationFactor()),
+                            new NewTopic(topics.dlq(), 1, topics.replicationFactor())))
+                    .all()
+                    .get(30, TimeUnit.SECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("cannot create the order topics " + topics, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while creating " + topics, e);
+        }
+        return topics;
     }
 
     /** {@code host:port} of the shared PostgreSQL server. */

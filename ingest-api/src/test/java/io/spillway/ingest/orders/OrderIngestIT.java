@@ -17,6 +17,7 @@ import io.spillway.contract.Topics;
 import io.spillway.ingest.CatalogFixture;
 import io.spillway.ingest.IngestApplication;
 import io.spillway.testing.SharedInfrastructure;
+import io.spillway.testing.TestProperties;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.net.URI;
@@ -91,12 +92,7 @@ class OrderIngestIT {
 
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {
-        registry.add("spring.kafka.bootstrap-servers", SharedInfrastructure::kafkaBootstrapServers);
-        registry.add("spillway.topics.requested", TOPICS::requested);
-        registry.add("spillway.topics.results", TOPICS::results);
-        registry.add("spillway.topics.dlq", TOPICS::dlq);
-        registry.add("spillway.topics.sales", TOPICS::sales);
-        registry.add("spillway.topics.availability", TOPICS::availability);
+        TestProperties.kafka(registry, TOPICS);
         registry.add("spillway.order-token.secret", () -> SECRET);
     }
 

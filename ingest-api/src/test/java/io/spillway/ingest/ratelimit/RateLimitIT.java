@@ -7,6 +7,7 @@ import io.spillway.contract.Topics;
 import io.spillway.ingest.CatalogFixture;
 import io.spillway.ingest.IngestApplication;
 import io.spillway.testing.SharedInfrastructure;
+import io.spillway.testing.TestProperties;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -42,12 +43,7 @@ class RateLimitIT {
 
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {
-        registry.add("spring.kafka.bootstrap-servers", SharedInfrastructure::kafkaBootstrapServers);
-        registry.add("spillway.topics.requested", TOPICS::requested);
-        registry.add("spillway.topics.results", TOPICS::results);
-        registry.add("spillway.topics.dlq", TOPICS::dlq);
-        registry.add("spillway.topics.sales", TOPICS::sales);
-        registry.add("spillway.topics.availability", TOPICS::availability);
+        TestProperties.kafka(registry, TOPICS);
     }
 
     @BeforeAll

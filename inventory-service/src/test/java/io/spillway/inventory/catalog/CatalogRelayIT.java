@@ -13,6 +13,7 @@ import io.spillway.contract.Sku;
 import io.spillway.contract.Topics;
 import io.spillway.testing.SharedInfrastructure;
 import io.spillway.testing.SharedInfrastructure.TestDatabase;
+import io.spillway.testing.TestProperties;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -62,15 +63,8 @@ class CatalogRelayIT {
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {
         TestDatabase database = SharedInfrastructure.newDatabase();
-        registry.add("spring.datasource.url", database::jdbcUrl);
-        registry.add("spring.datasource.username", database::username);
-        registry.add("spring.datasource.password", database::password);
-        registry.add("spring.kafka.bootstrap-servers", SharedInfrastructure::kafkaBootstrapServers);
-        registry.add("spillway.topics.requested", TOPICS::requested);
-        registry.add("spillway.topics.results", TOPICS::results);
-        registry.add("spillway.topics.dlq", TOPICS::dlq);
-        registry.add("spillway.topics.sales", TOPICS::sales);
-        registry.add("spillway.topics.availability", TOPICS::availability);
+        TestProperties.database(registry, database);
+        TestProperties.kafka(registry, TOPICS);
     }
 
     @LocalServerPort

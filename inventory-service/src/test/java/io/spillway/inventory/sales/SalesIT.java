@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.benmanes.caffeine.cache.Ticker;
 import io.spillway.testing.SharedInfrastructure;
 import io.spillway.testing.SharedInfrastructure.TestDatabase;
+import io.spillway.testing.TestProperties;
 import jakarta.persistence.EntityManagerFactory;
 import java.io.IOException;
 import java.net.URI;
@@ -62,9 +63,7 @@ class SalesIT {
     @DynamicPropertySource
     static void database(DynamicPropertyRegistry registry) {
         TestDatabase database = SharedInfrastructure.newDatabase();
-        registry.add("spring.datasource.url", database::jdbcUrl);
-        registry.add("spring.datasource.username", database::username);
-        registry.add("spring.datasource.password", database::password);
+        TestProperties.database(registry, database);
     }
 
     /** A clock that tests can stop, so that "one load per burst" does not depend on how fast this machine is. */

@@ -21,6 +21,7 @@ import io.spillway.contract.Sku;
 import io.spillway.contract.Topics;
 import io.spillway.notifier.NotifierApplication;
 import io.spillway.testing.SharedInfrastructure;
+import io.spillway.testing.TestProperties;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -83,10 +84,7 @@ class OrderStatusIT {
 
     @DynamicPropertySource
     static void infrastructure(DynamicPropertyRegistry registry) throws IOException {
-        registry.add("spring.kafka.bootstrap-servers", SharedInfrastructure::kafkaBootstrapServers);
-        registry.add("spillway.topics.requested", TOPICS::requested);
-        registry.add("spillway.topics.results", TOPICS::results);
-        registry.add("spillway.topics.dlq", TOPICS::dlq);
+        TestProperties.kafka(registry, TOPICS);
         registry.add("spillway.topics.partitions", () -> 2);
         registry.add("spillway.order-token.secret", () -> SECRET);
         registry.add("spillway.notifier.application-id", () -> "notifier-it-" + UUID.randomUUID());

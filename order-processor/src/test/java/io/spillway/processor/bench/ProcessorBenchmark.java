@@ -28,9 +28,6 @@ import java.util.UUID;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -287,7 +284,7 @@ public final class ProcessorBenchmark {
     private static Result drain(String bootstrap, SharedInfrastructure.TestDatabase database, String sale, int items,
             int orders)
             throws Exception {
-        Topics topics = topics(bootstrap);
+        Topics topics = SharedInfrastructure.createdOrderTopics();
         List<String> skus = new ArrayList<>();
         for (int i = 0; i < items; i++) {
             skus.add(items == 1 ? "HOT" : "I-" + i);
@@ -333,7 +330,7 @@ public final class ProcessorBenchmark {
     /** Orders at a constant rate (open loop: requestedAt is when the order was due) into a running processor. */
     private static Latency latency(String bootstrap, SharedInfrastructure.TestDatabase database, int rate)
             throws Exception {
-        Topics topics = topics(bootstrap);
+        Topics topics = SharedInfrastructure.createdOrderTopics();
         List<String> skus = new ArrayList<>();
         for (int i = 0; i < 100; i++) {
             skus.add("L-" + i);
@@ -439,19 +436,6 @@ public final class ProcessorBenchmark {
             }
         }
         throw new IllegalStateException("not all " + expected + " orders of " + sale + " were decided in 5 minutes");
-    }
-
-    private static Topics topics(String bootstrap) throws Exception {
-        Topics topics = SharedInfrastructure.uniqueTopics();
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
-            admin.createTopics(List.of(
-                            new NewTopic(topics.requested(), topics.partitions(), topics.replicationFactor()),
-                            new NewTopic(topics.results(), topics.partitions(), topics.replicationFactor()),
-                            new NewTopic(topics.dlq(), 1, topics.replicationFactor())))
-                    .all()
-                    .get(30, TimeUnit.SECONDS);
-        }
-        return topics;
     }
 
     private static KafkaProducer<String, OrderRequested> producer(String bootstrap) {

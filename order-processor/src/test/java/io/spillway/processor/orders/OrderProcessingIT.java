@@ -21,6 +21,7 @@ import io.spillway.contract.Sku;
 import io.spillway.contract.Topics;
 import io.spillway.processor.ProcessorApplication;
 import io.spillway.testing.SharedInfrastructure;
+import io.spillway.testing.TestProperties;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -91,13 +92,8 @@ class OrderProcessingIT {
 
     @DynamicPropertySource
     static void infrastructure(DynamicPropertyRegistry registry) {
-        registry.add("spring.kafka.bootstrap-servers", SharedInfrastructure::kafkaBootstrapServers);
-        registry.add("spring.datasource.url", DATABASE::jdbcUrl);
-        registry.add("spring.datasource.username", DATABASE::username);
-        registry.add("spring.datasource.password", DATABASE::password);
-        registry.add("spillway.topics.requested", TOPICS::requested);
-        registry.add("spillway.topics.results", TOPICS::results);
-        registry.add("spillway.topics.dlq", TOPICS::dlq);
+        TestProperties.kafka(registry, TOPICS);
+        TestProperties.database(registry, DATABASE);
         registry.add("spring.kafka.consumer.group-id", () -> GROUP);
         // Several consumers in the group, so that items are decided on different threads at once.
         registry.add("spring.kafka.listener.concurrency", () -> "3");

@@ -49,7 +49,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import javax.sql.DataSource;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -177,16 +176,8 @@ class ProcessorFaultsIT {
     private Scenario scenario(
             SharedInfrastructure.TestDatabase database, String saleId, int limit, int hotStock, boolean seats)
             throws Exception {
-        Topics topics = SharedInfrastructure.uniqueTopics();
+        Topics topics = SharedInfrastructure.createdOrderTopics();
         String bootstrap = SharedInfrastructure.kafkaBootstrapServers();
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
-            admin.createTopics(List.of(
-                            new NewTopic(topics.requested(), topics.partitions(), topics.replicationFactor()),
-                            new NewTopic(topics.results(), topics.partitions(), topics.replicationFactor()),
-                            new NewTopic(topics.dlq(), 1, topics.replicationFactor())))
-                    .all()
-                    .get(30, TimeUnit.SECONDS);
-        }
         DriverManagerDataSource dataSource =
                 new DriverManagerDataSource(database.jdbcUrl(), database.username(), database.password());
         Flyway.configure()
