@@ -69,6 +69,12 @@ class DecisionPublisher {
                 return deadLetters.send(letter.toRecord(topics.dlq()));
             }));
         }
+        // Everything of the poll is handed over: send the last, partly filled batches now rather than
+        // after linger.ms, which would otherwise be added to every poll (the thread waits for the acks).
+        results.flush();
+        if (!unreadable.isEmpty()) {
+            deadLetters.flush();
+        }
         try {
             CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new))
                     .get(settings.publishTimeout().toMillis(), TimeUnit.MILLISECONDS);
