@@ -252,6 +252,22 @@ public final class NotifierBenchmark {
                 metricValue("spillway_notifier_delivery_latency_seconds_count", "path=\"table\""),
                 bucketQuantile("spillway_notifier_delivery_latency_seconds", "path=\"table\"", 0.5) * 1000,
                 bucketQuantile("spillway_notifier_delivery_latency_seconds", "path=\"table\"", 0.99) * 1000));
+        // How fast the order-status table (GET, late subscribers) works off the same decisions: the
+        // time until the global store of this instance has all of them, from the first decision sent.
+        String globalCount = "spillway_notifier_decision_hop_latency_seconds_count";
+        try {
+            await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(250))
+                    .until(() -> metricValue(globalCount, "hop=\"global\"") >= total);
+            double tableSeconds = (System.nanoTime() - start) / 1e9;
+            System.out.printf("RESULT order-status table: %d decisions in every store %.1f s after the first was sent"
+                    + " = %.0f decisions/s (offered %.0f/s)%n", total, tableSeconds, total / tableSeconds, achieved);
+            summary.add(String.format("order-status table (GET, late subscribers): all %d decisions in the global store"
+                    + " %.1f s after the first was sent = %.0f decisions/s against %.0f/s offered; no target",
+                    total, tableSeconds, total / tableSeconds, achieved));
+        } catch (ConditionTimeoutException slow) {
+            summary.add(String.format("order-status table: only %.0f of %d decisions in the global store after 3 minutes",
+                    metricValue(globalCount, "hop=\"global\""), total));
+        }
         System.out.println("notifier's own hop latencies (decision record timestamp -> stage, seconds):");
         System.out.println("  " + metric("spillway_notifier_decision_hop_latency_seconds"));
         System.out.println("  " + metric("spillway_notifier_delivery_latency_seconds"));
