@@ -35,7 +35,7 @@ import org.apache.kafka.common.serialization.Serializer;
  * changelog or status topic from before restores as it is.
  *
  * <p>Limits: an older notifier cannot read the binary form (it skips such records), so instances are
- * not rolled one by one across this change (docs/notifier.md, Upgrading). Strings longer than 65,535
+ * not rolled one by one across this change (docs/notifier.md, "The rows"). Strings longer than 65,535
  * bytes are refused; the contract's identifiers are far shorter.
  */
 final class OrderStatusSerde implements Serde<OrderStatus>, Serializer<OrderStatus>, Deserializer<OrderStatus> {
