@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
@@ -120,18 +121,17 @@ class Subscriptions implements OrderStatusListener, SmartLifecycle, DisposableBe
 
     /** Runs one stream's steps on the worker pool; false once the application stops. */
     boolean run(Runnable work) {
-        try {
-            steps.execute(work);
-            return true;
-        } catch (RejectedExecutionException stopping) {
-            return false;
-        }
+        return submit(steps, work);
     }
 
     /** Runs one stream's steps ahead of the routine ones (a decision arrived); false once the application stops. */
     boolean runNow(Runnable work) {
+        return submit(decisions, work);
+    }
+
+    private static boolean submit(Executor pool, Runnable work) {
         try {
-            decisions.execute(work);
+            pool.execute(work);
             return true;
         } catch (RejectedExecutionException stopping) {
             return false;
