@@ -2,9 +2,9 @@ package io.spillway.ingest.orders;
 
 import io.spillway.ingest.metrics.IngestMetrics;
 import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import org.springframework.context.annotation.Profile;
-import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RestController;
 
@@ -29,8 +29,8 @@ class BareOrderController {
     }
 
     @PostMapping(PATH)
-    ResponseEntity<byte[]> place(HttpServletRequest request) throws IOException {
+    void place(HttpServletRequest request, HttpServletResponse response) throws IOException {
         PlaceOrder order = OrderController.read(request);
-        return OrderController.accepted(order, intake.accept(order, request.getRemoteAddr(), false), metrics);
+        OrderController.accepted(order, intake.accept(order, request.getRemoteAddr(), false), metrics, response);
     }
 }

@@ -5,11 +5,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.spillway.ingest.metrics.IngestMetrics;
 import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.net.URI;
 import java.util.Collections;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
-import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RestController;
 
@@ -25,6 +25,9 @@ class OrderController {
      * The 202 body is written as bytes of known length rather than through Spring's JSON converter,
      * which flushes before the length is known: Tomcat then answers chunked, in two writes to the
      * socket per order (the profile's largest single item). One shared, never reconfigured mapper.
+     * It goes straight to the servlet response, not through a {@code ResponseEntity}: Spring MVC's
+     * return-value handling (content negotiation, header merging, converter lookup) took about a
+     * tenth of a request's CPU for an answer whose type and length are already fixed.
      */
     private static final ObjectMapper BODY = JsonMapper.builder().build();
 
@@ -37,9 +40,9 @@ class OrderController {
     }
 
     @PostMapping(OrderAccepted.ORDERS_PATH)
-    ResponseEntity<byte[]> place(HttpServletRequest request) throws IOException {
+    void place(HttpServletRequest request, HttpServletResponse response) throws IOException {
         PlaceOrder order = read(request);
-        return accepted(order, intake.accept(order, request.getRemoteAddr(), true), metrics);
+        accepted(order, intake.accept(order, request.getRemoteAddr(), true), metrics, response);
     }
 
     /** Reads a request the way the door does; shared with the benchmark's bare endpoint. */
@@ -53,7 +56,10 @@ class OrderController {
                 body);
     }
 
-    static ResponseEntity<byte[]> accepted(PlaceOrder order, OrderIntake.Accepted accepted, IngestMetrics metrics) {
+    /** Writes the 202 answer; shared with the benchmark's bare endpoint. */
+    static void accepted(
+            PlaceOrder order, OrderIntake.Accepted accepted, IngestMetrics metrics, HttpServletResponse response)
+            throws IOException {
         metrics.accepted();
         byte[] body;
         try {
@@ -61,15 +67,16 @@ class OrderController {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("a 202 body of plain strings always serializes", e);
         }
+        response.setStatus(HttpServletResponse.SC_ACCEPTED);
+        response.setHeader(HttpHeaders.LOCATION, OrderAccepted.location(order.orderId()));
         // The order is in Kafka by now: a client's Accept header must not turn that into a 406, so
         // the type is set rather than negotiated.
-        ResponseEntity.BodyBuilder response = ResponseEntity.accepted()
-                .location(URI.create(OrderAccepted.location(order.orderId())))
-                .contentType(MediaType.APPLICATION_JSON);
+        response.setContentType(MediaType.APPLICATION_JSON_VALUE);
         if (accepted.rate().policyHeader() != null) {
-            response.header("RateLimit-Policy", accepted.rate().policyHeader());
-            response.header("RateLimit", accepted.rate().rateLimitHeader());
+            response.setHeader("RateLimit-Policy", accepted.rate().policyHeader());
+            response.setHeader("RateLimit", accepted.rate().rateLimitHeader());
         }
-        return response.contentLength(body.length).body(body);
+        response.setContentLength(body.length);
+        response.getOutputStream().write(body);
     }
 }
