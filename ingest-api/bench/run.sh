@@ -5,7 +5,7 @@
 #   flock /work/bench.lock ingest-api/bench/run.sh
 # Knobs (environment): DURATION (20 s per measured run), WARMUP (10 s per endpoint at RATE_LATENCY
 # first, for the JIT; each measured run then has a 2 s lead-in that is not counted), RATE_SATURATION
-# (30000), RATE_LATENCY (5000), CONNECTIONS (256), PROFILE (1: 10 s of JFR on the service and on the
+# (30000), RATE_LATENCY (5000), RATE_COST (2000: both endpoints keep up, for CPU per order), CONNECTIONS (256), PROFILE (1: 10 s of JFR on the service and on the
 # generator at saturation, printed at the end), SERVICE_OPTS, GENERATOR_OPTS, BUILD (1: compile first;
 # 0 reuses target/, e.g. to keep the build out of a benchmark lock).
 # (Not SECONDS: that is bash's own clock and is always set.)
@@ -17,6 +17,7 @@ DURATION=${DURATION:-20}
 WARMUP=${WARMUP:-10}
 LEAD_IN=2
 RATE_LATENCY=${RATE_LATENCY:-5000}
+RATE_COST=${RATE_COST:-2000}
 RATE_SATURATION=${RATE_SATURATION:-30000}
 CONNECTIONS=${CONNECTIONS:-256}
 PROFILE=${PROFILE:-1}
@@ -93,6 +94,24 @@ load /api/v1/orders "$RATE_LATENCY" "$DURATION" "$LEAD_IN" | tee -a "$WORK/resul
 load_line() { grep "url=$1 offered=$2/s" "$WORK/results" | tail -1; }
 field() { sed -n "s/.* $1=\([0-9.]*\).*/\1/p" <<<"$2"; }
 
+# CPU per order at a rate both endpoints sustain: the work an order costs the service and the
+# broker, which is what sets capacity when they share the cores, and which the noise of an
+# overloaded run (how the scheduler shares out the excess) does not move as much as a rate.
+cost() { # cost NAME PATH
+  local service_before broker_before line answered tck
+  tck=$(getconf CLK_TCK)
+  service_before=$(cpu_ticks "$INGEST"); broker_before=$(cpu_ticks "$BROKER")
+  line=$(load "$2" "$RATE_COST" "$DURATION" 0)
+  answered=$(field completed "$line")
+  echo "cost endpoint=$1 rate=$RATE_COST/s orders=$answered statuses=$(sed -n 's/.*statuses=\([^ ]*\).*/\1/p' <<<"$line")" \
+    "service_us_per_order=$(( ($(cpu_ticks "$INGEST") - service_before) * 1000000 / tck / answered ))" \
+    "broker_us_per_order=$(( ($(cpu_ticks "$BROKER") - broker_before) * 1000000 / tck / answered ))" | tee -a "$WORK/results"
+}
+echo "== CPU per order at ${RATE_COST}/s, ${DURATION} s per endpoint"
+cost bare /bench/bare/orders
+cost real /api/v1/orders
+cost_field() { grep "endpoint=$1 " "$WORK/results" | grep '^cost' | sed -n "s/.* $2=\([0-9]*\).*/\1/p"; }
+
 if [ "$PROFILE" = 1 ]; then
   # CPU-time samples (JDK 25) count time spent in native code and system calls too, which the
   # classic execution samples miss; per-thread CPU shows what the JVM itself (GC, JIT) takes.
@@ -128,6 +147,12 @@ printf '%-44s %12s %14s %10s  %s\n' "p99 at ${RATE_LATENCY}/s, ms (<= 20)" "$p99
   "$(verdict "$p99 <= 20 && $lat_rate >= 0.98 * $RATE_LATENCY")"
 printf '%-44s %12s %14s %10s  %s\n' "p50 / p99.9 at ${RATE_LATENCY}/s, ms" "$(field p50 "$lat") / $(field p99.9 "$lat")" \
   "bare $(field p50 "$barelat") / $(field p99.9 "$barelat")" "-" "-"
+bare_cost=$(cost_field bare service_us_per_order); real_cost=$(cost_field real service_us_per_order)
+real_broker=$(cost_field real broker_us_per_order)
+printf '%-44s %12s %14s %10s  %s\n' "service CPU per order at ${RATE_COST}/s, us" "$real_cost" "bare $bare_cost" \
+  "$(awk "BEGIN {printf \"%.2f\", $real_cost / $bare_cost}")" "-"
+printf '%-44s %12s %14s %10s  %s\n' "  + broker CPU per order, us" "$real_broker" "-" "-" \
+  "$(awk "BEGIN {printf \"real/bare incl. broker %.2f\", ($real_cost + $real_broker) / $bare_cost}")"
 printf '%-44s %12s %14s %10s  %s\n' "heap used at saturation, MB (<= 256)" "$heap" "bare $(grep "endpoint=bare" "$WORK/results" | sed -n 's/.*heap_used_mb=\([0-9]*\).*/\1/p')" "-" "$(verdict "$heap <= 256")"
 printf '%-44s %12s %14s %10s  %s\n' "RSS at saturation, MB" "$rss" "-" "-" "-"
 curl -s "http://127.0.0.1:$HTTP_PORT/actuator/prometheus" >"$WORK/metrics" || true
