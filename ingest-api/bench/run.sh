@@ -5,8 +5,10 @@
 #   flock /work/bench.lock ingest-api/bench/run.sh
 # Knobs (environment): DURATION (20 s per measured run), WARMUP (10 s per endpoint at RATE_LATENCY
 # first, for the JIT; each measured run then has a 2 s lead-in that is not counted), RATE_SATURATION
-# (30000), RATE_LATENCY (5000), RATE_COST (2000: both endpoints keep up, for CPU per order), CONNECTIONS (256), PROFILE (1: 10 s of JFR on the service and on the
-# generator at saturation, printed at the end), SERVICE_OPTS, GENERATOR_OPTS, BUILD (1: compile first;
+# (30000), RATE_LATENCY (5000), RATE_COST (2000: both endpoints keep up, for CPU per order),
+# WARM_BROKER (30000 single-record produce requests before anything is measured; 0: none),
+# CONNECTIONS (256), PROFILE (1: 10 s of JFR on the service and on the generator at saturation,
+# printed at the end), SERVICE_OPTS, GENERATOR_OPTS, BUILD (1: compile first;
 # 0 reuses target/, e.g. to keep the build out of a benchmark lock).
 # (Not SECONDS: that is bash's own clock and is always set.)
 set -euo pipefail
@@ -21,6 +23,7 @@ RATE_COST=${RATE_COST:-2000}
 RATE_SATURATION=${RATE_SATURATION:-30000}
 CONNECTIONS=${CONNECTIONS:-256}
 PROFILE=${PROFILE:-1}
+WARM_BROKER=${WARM_BROKER:-30000}
 PROFILE_DIR=${PROFILE_DIR:-/tmp/ingest-bench-profile}
 WORK=$(mktemp -d /tmp/ingest-bench.XXXXXX)
 BROKER_PORT=${BROKER_PORT:-19092}
@@ -48,6 +51,11 @@ BROKER=$!
 pids+=($BROKER)
 until grep -q "ready" "$WORK/broker.log"; do sleep 0.5; done
 "$JAVA" -cp "$CP" io.spillway.ingest.bench.PublishSale "127.0.0.1:$BROKER_PORT" >/dev/null 2>"$WORK/publish.err"
+# A broker that has been running has its per-request code compiled; a fresh one does not, and the
+# door's batched load sends too few requests to get it there (WarmBroker says why and by how much).
+if [ "$WARM_BROKER" -gt 0 ]; then
+  "$JAVA" -cp "$CP" io.spillway.ingest.bench.WarmBroker "127.0.0.1:$BROKER_PORT" "$WARM_BROKER" 2>"$WORK/warm.err"
+fi
 
 # Rate limits on, with address and global buckets above the offered load (one client address
 # sends everything here); customers are spread over 300,000 ids by the generator.
@@ -64,10 +72,18 @@ pids+=($INGEST)
 until curl -sf "http://127.0.0.1:$HTTP_PORT/actuator/health/readiness" >/dev/null; do sleep 0.5; done
 
 # load PATH RATE SECONDS [LEAD_IN] [extra JVM options]: one generator line on stdout.
+# The machine's CPU ticks as /proc/stat counts them: "steal total". Steal is time the hypervisor
+# gave this virtual machine's cores to someone else; seen here at 0-35 % of a run, and a run with
+# much of it measures the neighbours, not Spillway. Every load line ends with the run's steal.
+cpu_stat() { awk '/^cpu / {print $9, $2 + $3 + $4 + $5 + $6 + $7 + $8 + $9}' /proc/stat; }
 load() {
+  local before after line
+  before=$(cpu_stat)
   # shellcheck disable=SC2086
-  "$JAVA" $GENERATOR_OPTS ${5:-} -cp "$CP" io.spillway.ingest.bench.LoadGenerator "http://127.0.0.1:$HTTP_PORT$1" \
-    "$2" "$3" "$CONNECTIONS" bench GA "${4:-0}" 2>>"$WORK/load.err"
+  line=$("$JAVA" $GENERATOR_OPTS ${5:-} -cp "$CP" io.spillway.ingest.bench.LoadGenerator "http://127.0.0.1:$HTTP_PORT$1" \
+    "$2" "$3" "$CONNECTIONS" bench GA "${4:-0}" 2>>"$WORK/load.err")
+  after=$(cpu_stat)
+  echo "$line steal=$(echo "$before $after" | awk '{printf "%.0f%%", 100 * ($3 - $1) / ($4 - $2)}')"
 }
 memory() {
   local heap rss
@@ -105,7 +121,8 @@ cost() { # cost NAME PATH
   answered=$(field completed "$line")
   echo "cost endpoint=$1 rate=$RATE_COST/s orders=$answered statuses=$(sed -n 's/.*statuses=\([^ ]*\).*/\1/p' <<<"$line")" \
     "service_us_per_order=$(( ($(cpu_ticks "$INGEST") - service_before) * 1000000 / tck / answered ))" \
-    "broker_us_per_order=$(( ($(cpu_ticks "$BROKER") - broker_before) * 1000000 / tck / answered ))" | tee -a "$WORK/results"
+    "broker_us_per_order=$(( ($(cpu_ticks "$BROKER") - broker_before) * 1000000 / tck / answered ))" \
+    "steal=$(sed -n 's/.* steal=\([0-9]*%\).*/\1/p' <<<"$line")" | tee -a "$WORK/results"
 }
 echo "== CPU per order at ${RATE_COST}/s, ${DURATION} s per endpoint"
 cost bare /bench/bare/orders
@@ -153,6 +170,10 @@ printf '%-44s %12s %14s %10s  %s\n' "service CPU per order at ${RATE_COST}/s, us
   "$(awk "BEGIN {printf \"%.2f\", $real_cost / $bare_cost}")" "-"
 printf '%-44s %12s %14s %10s  %s\n' "  + broker CPU per order, us" "$real_broker" "-" "-" \
   "$(awk "BEGIN {printf \"real/bare incl. broker %.2f\", ($real_cost + $real_broker) / $bare_cost}")"
+steal_of() { sed -n 's/.* steal=\([0-9]*%\).*/\1/p' <<<"$1"; }
+printf '%-44s %12s %14s %10s  %s\n' "CPU stolen by the hypervisor, real / bare" \
+  "sat $(steal_of "$real") / $(steal_of "$bare")" "lat $(steal_of "$lat") / $(steal_of "$barelat")" "-" \
+  "cost $(grep '^cost endpoint=real' "$WORK/results" | sed -n 's/.* steal=\([0-9]*%\).*/\1/p') / $(grep '^cost endpoint=bare' "$WORK/results" | sed -n 's/.* steal=\([0-9]*%\).*/\1/p')"
 printf '%-44s %12s %14s %10s  %s\n' "heap used at saturation, MB (<= 256)" "$heap" "bare $(grep "endpoint=bare" "$WORK/results" | sed -n 's/.*heap_used_mb=\([0-9]*\).*/\1/p')" "-" "$(verdict "$heap <= 256")"
 printf '%-44s %12s %14s %10s  %s\n' "RSS at saturation, MB" "$rss" "-" "-" "-"
 curl -s "http://127.0.0.1:$HTTP_PORT/actuator/prometheus" >"$WORK/metrics" || true
