@@ -54,7 +54,9 @@ until grep -q "ready" "$WORK/broker.log"; do sleep 0.5; done
 # A broker that has been running has its per-request code compiled; a fresh one does not, and the
 # door's batched load sends too few requests to get it there (WarmBroker says why and by how much).
 if [ "$WARM_BROKER" -gt 0 ]; then
-  "$JAVA" -cp "$CP" io.spillway.ingest.bench.WarmBroker "127.0.0.1:$BROKER_PORT" "$WARM_BROKER" 2>"$WORK/warm.err"
+  # Its Kafka clients log to standard output; only its own line is kept.
+  "$JAVA" -cp "$CP" io.spillway.ingest.bench.WarmBroker "127.0.0.1:$BROKER_PORT" "$WARM_BROKER" 2>"$WORK/warm.err" |
+    grep '^broker warmed'
 fi
 
 # Rate limits on, with address and global buckets above the offered load (one client address
