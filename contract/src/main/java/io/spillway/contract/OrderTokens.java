@@ -33,7 +33,7 @@ public final class OrderTokens {
         try {
             Mac mac = Mac.getInstance(ALGORITHM);
             mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), ALGORITHM));
-            mac.clone();
+            mac.clone(); // a provider whose HMAC cannot be cloned fails here, at start-up, not per token
             this.prototype = mac;
         } catch (NoSuchAlgorithmException | InvalidKeyException | CloneNotSupportedException e) {
             throw new IllegalStateException(ALGORITHM + " (cloneable) is required of the Java platform", e);
