@@ -28,45 +28,29 @@ OTHER_CP=$(classpath "$OTHER" | sed -E \
   -e "s#[^:]*/io/spillway/spillway-local-stack/[^:]*\.jar#$OTHER/infra/local/target/classes#g")
 WORK=$(mktemp -d /tmp/ingest-compare.XXXXXX)
 BROKER_PORT=19292
+# shellcheck source=ingest-api/bench/common.sh
+source ingest-api/bench/common.sh
 pids=()
 cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$WORK"; }
 trap cleanup EXIT
 
-"$JAVA" -Xmx512m -cp "$THIS_CP" io.spillway.localstack.KafkaBroker --dir "$WORK/kafka" --port "$BROKER_PORT" \
-  --controller-port $((BROKER_PORT + 1)) >"$WORK/broker.log" 2>&1 &
-BROKER=$!
-pids+=("$BROKER")
-until grep -q "ready" "$WORK/broker.log"; do sleep 0.5; done
-"$JAVA" -cp "$THIS_CP" io.spillway.ingest.bench.PublishSale "127.0.0.1:$BROKER_PORT" >/dev/null 2>&1
-"$JAVA" -cp "$THIS_CP" io.spillway.ingest.bench.WarmBroker "127.0.0.1:$BROKER_PORT" "$WARM_BROKER" 2>/dev/null | grep '^broker warmed'
+start_broker "$THIS_CP" "$BROKER_PORT"
+SERVICE_OPTS=(-Xms256m -Xmx256m -XX:+UseG1GC)
+OTHER_PID=$(start_service "$OTHER_CP" 18180 "$BROKER_PORT" "${SERVICE_OPTS[@]}"); pids+=("$OTHER_PID")
+THIS_PID=$(start_service "$THIS_CP" 18190 "$BROKER_PORT" "${SERVICE_OPTS[@]}"); pids+=("$THIS_PID")
+await_ready 18180
+await_ready 18190
 
-service() { # service PORT CLASSPATH: starts one build, prints its pid
-  "$JAVA" -Xms256m -Xmx256m -XX:+UseG1GC -cp "$2" io.spillway.ingest.IngestApplication --spring.profiles.active=bench \
-    --server.port="$1" --spring.kafka.bootstrap-servers="127.0.0.1:$BROKER_PORT" \
-    --spillway.order-token.secret=benchmark-secret-of-at-least-32-bytes \
-    --spillway.ingest.rate-limit.address.requests=10000000 --spillway.ingest.rate-limit.global.requests=10000000 \
-    --logging.level.root=WARN >"$WORK/ingest-$1.log" 2>&1 &
-  echo $!
-}
-OTHER_PID=$(service 18180 "$OTHER_CP"); pids+=("$OTHER_PID")
-THIS_PID=$(service 18190 "$THIS_CP"); pids+=("$THIS_PID")
-for port in 18180 18190; do
-  until curl -sf "http://127.0.0.1:$port/actuator/health/readiness" >/dev/null; do sleep 0.5; done
-done
-
-ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
-cpu_stat() { awk '/^cpu / {print $9, $2 + $3 + $4 + $5 + $6 + $7 + $8 + $9}' /proc/stat; }
 run() { # run NAME PORT PID PATH RATE SECONDS: one line of CPU per order
-  local service_before broker_before stat_before line answered tck
-  tck=$(getconf CLK_TCK)
-  service_before=$(ticks "$3"); broker_before=$(ticks "$BROKER"); stat_before=$(cpu_stat)
+  local service_before broker_before stat_before line answered
+  service_before=$(cpu_ticks "$3"); broker_before=$(cpu_ticks "$BROKER"); stat_before=$(cpu_stat)
   line=$("$JAVA" -Xms64m -Xmx64m -XX:+UseSerialGC -cp "$THIS_CP" io.spillway.ingest.bench.LoadGenerator \
     "http://127.0.0.1:$2$4" "$5" "$6" 256 bench GA 0 2>/dev/null)
   answered=$(sed -n 's/.* completed=\([0-9]*\).*/\1/p' <<<"$line")
   echo "$1 $4 rate=$5/s orders=$answered" \
-    "service_us_per_order=$(( ($(ticks "$3") - service_before) * 1000000 / tck / answered ))" \
-    "broker_us_per_order=$(( ($(ticks "$BROKER") - broker_before) * 1000000 / tck / answered ))" \
-    "steal=$(echo "$stat_before $(cpu_stat)" | awk '{printf "%.0f%%", 100 * ($3 - $1) / ($4 - $2)}')" \
+    "service_us_per_order=$(microseconds_per $(($(cpu_ticks "$3") - service_before)) "$answered")" \
+    "broker_us_per_order=$(microseconds_per $(($(cpu_ticks "$BROKER") - broker_before)) "$answered")" \
+    "steal=$(steal_since "$stat_before")" \
     "p99=$(sed -n 's/.* p99=\([0-9.]*ms\).*/\1/p' <<<"$line")"
 }
 echo "== JIT warm-up, not counted: 15 s per endpoint and build at 4000/s"

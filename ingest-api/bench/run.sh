@@ -41,51 +41,27 @@ if [ "${BUILD:-1}" = 1 ]; then
 fi
 CP="ingest-api/target/classes:ingest-api/target/test-classes:$(cat ingest-api/target/bench.classpath)"
 
+# shellcheck source=ingest-api/bench/common.sh
+source ingest-api/bench/common.sh
 pids=()
 cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$WORK"; }
 trap cleanup EXIT
 
-"$JAVA" -Xmx512m -cp "$CP" io.spillway.localstack.KafkaBroker --dir "$WORK/kafka" --port "$BROKER_PORT" \
-  --controller-port $((BROKER_PORT + 1)) >"$WORK/broker.log" 2>&1 &
-BROKER=$!
-pids+=($BROKER)
-until grep -q "ready" "$WORK/broker.log"; do sleep 0.5; done
-"$JAVA" -cp "$CP" io.spillway.ingest.bench.PublishSale "127.0.0.1:$BROKER_PORT" >/dev/null 2>"$WORK/publish.err"
-# A broker that has been running has its per-request code compiled; a fresh one does not, and the
-# door's batched load sends too few requests to get it there (WarmBroker says why and by how much).
-if [ "$WARM_BROKER" -gt 0 ]; then
-  # Its Kafka clients log to standard output; only its own line is kept.
-  "$JAVA" -cp "$CP" io.spillway.ingest.bench.WarmBroker "127.0.0.1:$BROKER_PORT" "$WARM_BROKER" 2>"$WORK/warm.err" |
-    grep '^broker warmed'
-fi
-
-# Rate limits on, with address and global buckets above the offered load (one client address
-# sends everything here); customers are spread over 300,000 ids by the generator.
+start_broker "$CP" "$BROKER_PORT"
 # shellcheck disable=SC2086
-"$JAVA" $SERVICE_OPTS -cp "$CP" io.spillway.ingest.IngestApplication \
-  --spring.profiles.active=bench --server.port="$HTTP_PORT" \
-  --spring.kafka.bootstrap-servers="127.0.0.1:$BROKER_PORT" \
-  --spillway.order-token.secret=benchmark-secret-of-at-least-32-bytes \
-  --spillway.ingest.rate-limit.address.requests=10000000 \
-  --spillway.ingest.rate-limit.global.requests=10000000 \
-  --logging.level.root=WARN >"$WORK/ingest.log" 2>&1 &
-INGEST=$!
-pids+=($INGEST)
-until curl -sf "http://127.0.0.1:$HTTP_PORT/actuator/health/readiness" >/dev/null; do sleep 0.5; done
+INGEST=$(start_service "$CP" "$HTTP_PORT" "$BROKER_PORT" $SERVICE_OPTS)
+pids+=("$INGEST")
+await_ready "$HTTP_PORT"
 
-# load PATH RATE SECONDS [LEAD_IN] [extra JVM options]: one generator line on stdout.
-# The machine's CPU ticks as /proc/stat counts them: "steal total". Steal is time the hypervisor
-# gave this virtual machine's cores to someone else; seen here at 0-35 % of a run, and a run with
-# much of it measures the neighbours, not Spillway. Every load line ends with the run's steal.
-cpu_stat() { awk '/^cpu / {print $9, $2 + $3 + $4 + $5 + $6 + $7 + $8 + $9}' /proc/stat; }
+# load PATH RATE SECONDS [LEAD_IN] [extra JVM options]: one generator line on stdout, ending with
+# the CPU the hypervisor stole during it.
 load() {
-  local before after line
+  local before line
   before=$(cpu_stat)
   # shellcheck disable=SC2086
   line=$("$JAVA" $GENERATOR_OPTS ${5:-} -cp "$CP" io.spillway.ingest.bench.LoadGenerator "http://127.0.0.1:$HTTP_PORT$1" \
     "$2" "$3" "$CONNECTIONS" bench GA "${4:-0}" 2>>"$WORK/load.err")
-  after=$(cpu_stat)
-  echo "$line steal=$(echo "$before $after" | awk '{printf "%.0f%%", 100 * ($3 - $1) / ($4 - $2)}')"
+  echo "$line steal=$(steal_since "$before")"
 }
 memory() {
   local heap rss
@@ -95,7 +71,6 @@ memory() {
 }
 # Sampled 3 s before the end of the measured part of a saturation run.
 sample_memory() { sleep $((LEAD_IN + DURATION - 3)); memory "$1"; }
-cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 
 echo "== machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg); generator, broker and service on it"
 echo "== warm-up (JIT): ${WARMUP} s per endpoint at ${RATE_LATENCY}/s, not counted"
@@ -111,20 +86,20 @@ load /bench/bare/orders "$RATE_LATENCY" "$DURATION" "$LEAD_IN" | tee -a "$WORK/r
 load /api/v1/orders "$RATE_LATENCY" "$DURATION" "$LEAD_IN" | tee -a "$WORK/results"
 load_line() { grep "url=$1 offered=$2/s" "$WORK/results" | tail -1; }
 field() { sed -n "s/.* $1=\([0-9.]*\).*/\1/p" <<<"$2"; }
+steal_of() { sed -n 's/.* steal=\([0-9]*%\).*/\1/p' <<<"$1"; }
 
 # CPU per order at a rate both endpoints sustain: the work an order costs the service and the
 # broker, which is what sets capacity when they share the cores, and which the noise of an
 # overloaded run (how the scheduler shares out the excess) does not move as much as a rate.
 cost() { # cost NAME PATH
-  local service_before broker_before line answered tck
-  tck=$(getconf CLK_TCK)
+  local service_before broker_before line answered
   service_before=$(cpu_ticks "$INGEST"); broker_before=$(cpu_ticks "$BROKER")
   line=$(load "$2" "$RATE_COST" "$DURATION" 0)
   answered=$(field completed "$line")
   echo "cost endpoint=$1 rate=$RATE_COST/s orders=$answered statuses=$(sed -n 's/.*statuses=\([^ ]*\).*/\1/p' <<<"$line")" \
-    "service_us_per_order=$(( ($(cpu_ticks "$INGEST") - service_before) * 1000000 / tck / answered ))" \
-    "broker_us_per_order=$(( ($(cpu_ticks "$BROKER") - broker_before) * 1000000 / tck / answered ))" \
-    "steal=$(sed -n 's/.* steal=\([0-9]*%\).*/\1/p' <<<"$line")" | tee -a "$WORK/results"
+    "service_us_per_order=$(microseconds_per $(($(cpu_ticks "$INGEST") - service_before)) "$answered")" \
+    "broker_us_per_order=$(microseconds_per $(($(cpu_ticks "$BROKER") - broker_before)) "$answered")" \
+    "steal=$(steal_of "$line")" | tee -a "$WORK/results"
 }
 echo "== CPU per order at ${RATE_COST}/s, ${DURATION} s per endpoint"
 cost bare /bench/bare/orders
@@ -172,10 +147,9 @@ printf '%-44s %12s %14s %10s  %s\n' "service CPU per order at ${RATE_COST}/s, us
   "$(awk "BEGIN {printf \"%.2f\", $real_cost / $bare_cost}")" "-"
 printf '%-44s %12s %14s %10s  %s\n' "  + broker CPU per order, us" "$real_broker" "-" "-" \
   "$(awk "BEGIN {printf \"real/bare incl. broker %.2f\", ($real_cost + $real_broker) / $bare_cost}")"
-steal_of() { sed -n 's/.* steal=\([0-9]*%\).*/\1/p' <<<"$1"; }
 printf '%-44s %12s %14s %10s  %s\n' "CPU stolen by the hypervisor, real / bare" \
   "sat $(steal_of "$real") / $(steal_of "$bare")" "lat $(steal_of "$lat") / $(steal_of "$barelat")" "-" \
-  "cost $(grep '^cost endpoint=real' "$WORK/results" | sed -n 's/.* steal=\([0-9]*%\).*/\1/p') / $(grep '^cost endpoint=bare' "$WORK/results" | sed -n 's/.* steal=\([0-9]*%\).*/\1/p')"
+  "cost $(steal_of "$(grep '^cost endpoint=real' "$WORK/results")") / $(steal_of "$(grep '^cost endpoint=bare' "$WORK/results")")"
 printf '%-44s %12s %14s %10s  %s\n' "heap used at saturation, MB (<= 256)" "$heap" "bare $(grep "endpoint=bare" "$WORK/results" | sed -n 's/.*heap_used_mb=\([0-9]*\).*/\1/p')" "-" "$(verdict "$heap <= 256")"
 printf '%-44s %12s %14s %10s  %s\n' "RSS at saturation, MB" "$rss" "-" "-" "-"
 curl -s "http://127.0.0.1:$HTTP_PORT/actuator/prometheus" >"$WORK/metrics" || true
