@@ -26,6 +26,8 @@ class DecisionMetrics {
     private final Timer readStage;
     private final Timer decideStage;
     private final Timer publishStage;
+    private final Counter republished;
+    private final Counter publishFailures;
 
     DecisionMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -47,10 +49,17 @@ class DecisionMetrics {
         this.readStage = stage(registry, "read");
         this.decideStage = stage(registry, "decide");
         this.publishStage = stage(registry, "publish");
+        this.republished = Counter.builder("spillway.processor.republished")
+                .description("Decisions and dead letters sent again because the broker refused them the first time")
+                .register(registry);
+        this.publishFailures = Counter.builder("spillway.processor.publish.failures")
+                .description("Polls whose decisions the broker did not take, even sent again; the poll is retried")
+                .register(registry);
     }
 
     // Where a poll's time goes on the listener thread: reading the records, the database transaction,
-    // publishing and waiting for the broker. The rest of the cycle is the offset commit and the poll.
+    // publishing (waiting for the previous poll's acknowledgements, handing this poll's to the
+    // producer). The rest of the cycle is the offset commit and the poll.
     private static Timer stage(MeterRegistry registry, String stage) {
         return Timer.builder("spillway.processor.poll.stage")
                 .description("Time per polled batch spent in one stage of the listener")
@@ -75,6 +84,14 @@ class DecisionMetrics {
         // Both instants come from wall clocks (ingest's and this host's): skew makes this approximate.
         Duration waited = Duration.between(decision.requestedAt(), decision.decidedAt());
         latency.record(waited.isNegative() ? Duration.ZERO : waited);
+    }
+
+    void republished(int count) {
+        republished.increment(count);
+    }
+
+    void publishFailed() {
+        publishFailures.increment();
     }
 
     void replayed(int count) {

@@ -14,6 +14,7 @@ import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Headers;
 import org.springframework.kafka.annotation.KafkaListener;
+import org.springframework.kafka.support.Acknowledgment;
 import org.springframework.stereotype.Component;
 
 /**
@@ -21,20 +22,26 @@ import org.springframework.stereotype.Component;
  * {@code orders.results}, or the record itself on {@code orders.dlq} when it cannot be read.
  *
  * <p>Exactly once without a distributed transaction. The order of events for a batch is: decide and
- * commit the decisions of all its items to PostgreSQL in one transaction ({@link PollDecider}); publish every decision and wait for the broker's
- * acknowledgements; return, after which the container commits the batch's offsets. A crash anywhere
- * before the offset commit makes the broker deliver the batch again; the orders decided before the
- * crash are then found in the {@code orders} table and their stored decisions are published again
- * unchanged instead of being decided a second time. So the database and the published decision can
- * never diverge, and the only visible effect of a crash is that a decision may be published twice,
- * identically, which {@code orders.results}' readers must (and can) ignore.
+ * commit the decisions of all its items to PostgreSQL in one transaction ({@link PollDecider}); hand
+ * every decision to the producer; release the batch's offsets for commit only once the broker has
+ * acknowledged all of them ({@link PublicationPipeline}). A crash anywhere before the offset commit
+ * makes the broker deliver the batch again; the orders decided before the crash are then found in the
+ * {@code orders} table and their stored decisions are published again unchanged instead of being
+ * decided a second time. So the database and the published decision can never diverge, and the only
+ * visible effect of a crash is that a decision may be published twice, identically, which
+ * {@code orders.results}' readers must (and can) ignore.
+ *
+ * <p>Pipelined: while the broker acknowledges poll <i>n</i>'s decisions, poll <i>n</i>+1 is read
+ * and decided; its decisions are handed over only after poll <i>n</i>'s are all acknowledged, so
+ * offsets are committed in poll order and at most two polls are in memory per consumer.
  *
  * <p>Shutdown and rebalance: a batch is always finished or failed as a whole, never half-committed.
- * The container stops only between batches (it waits for the one in hand), and offsets are committed
- * only after a batch returned. A batch whose partitions were revoked meanwhile (possible only while the
- * error handler holds a failing batch and polls) is finished anyway: if the new owner decides the same
- * orders at the same time, the version-guarded writes let exactly one transaction win and the other
- * replays its stored decisions, so both publish the same answer.
+ * The container stops only between batches (it waits for the one in hand), and the poll still in
+ * flight is completed before partitions are given up. A batch whose partitions were revoked
+ * meanwhile (possible only while the error handler holds a failing batch and polls) is finished
+ * anyway: if the new owner decides the same orders at the same time, the version-guarded writes let
+ * exactly one transaction win and the other replays its stored decisions, so both publish the same
+ * answer.
  *
  * <p>Limits: ordering is kept per item (records of one item share a partition and are decided in the
  * batch's order); a batch is one transaction on the listener's thread, so parallelism comes from the
@@ -51,13 +58,19 @@ class OrderRequestListener {
 
     private final PollDecider decider;
     private final DecisionPublisher publisher;
+    private final PublicationPipeline pipeline;
     private final DatabaseCircuit database;
     private final DecisionMetrics metrics;
 
     OrderRequestListener(
-            PollDecider decider, DecisionPublisher publisher, DatabaseCircuit database, DecisionMetrics metrics) {
+            PollDecider decider,
+            DecisionPublisher publisher,
+            PublicationPipeline pipeline,
+            DatabaseCircuit database,
+            DecisionMetrics metrics) {
         this.decider = decider;
         this.publisher = publisher;
+        this.pipeline = pipeline;
         this.database = database;
         this.metrics = metrics;
     }
@@ -69,7 +82,8 @@ class OrderRequestListener {
             groupId = "${spring.kafka.consumer.group-id:${SPILLWAY_PROCESSOR_GROUP:order-processor}}",
             topics = "#{@topics.requested()}",
             batch = "true")
-    void onBatch(List<ConsumerRecord<byte[], byte[]>> records) {
+    void onBatch(List<ConsumerRecord<byte[], byte[]>> records, Acknowledgment ack) {
+        pipeline.begin(records);
         metrics.batch(records.size());
         long start = System.nanoTime();
         // Reading JSON is the listener's largest CPU cost; a large poll is read on all cores while the
@@ -96,7 +110,10 @@ class OrderRequestListener {
         long parsed = System.nanoTime();
         List<OrderDecision> decisions = byItem.isEmpty() ? List.of() : database.call(() -> decider.decide(byItem));
         long decided = System.nanoTime();
-        publisher.publish(decisions, requestHeaders, unreadable);
+        // The previous poll's decisions went out while this one was decided; they must all be with the
+        // broker before this poll's are handed over, so that offsets are released in poll order.
+        pipeline.settlePrevious();
+        pipeline.hold(publisher.publish(decisions, requestHeaders, unreadable, pipeline.commit(ack)));
         metrics.stages(parsed - start, decided - parsed, System.nanoTime() - decided);
         unreadable.forEach(letter -> metrics.deadLettered(letter.kind()));
     }

@@ -16,13 +16,16 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param publishTimeout how long to wait for the broker to acknowledge a batch's decisions before
  *     failing the batch
  * @param lagInterval how often the lag per partition is read from the broker
+ * @param overlapPublish whether a poll is decided while the broker still acknowledges the previous
+ *     poll's decisions ({@link PublicationPipeline}); off, each poll waits for its own
  */
 @ConfigurationProperties("spillway.processor")
 record ProcessorSettings(
         @DefaultValue Conflicts conflicts,
         @DefaultValue Failures failures,
         @DefaultValue("30s") Duration publishTimeout,
-        @DefaultValue("5s") Duration lagInterval) {
+        @DefaultValue("5s") Duration lagInterval,
+        @DefaultValue("true") boolean overlapPublish) {
 
     public record Conflicts(
             @DefaultValue("6") int maxAttempts,

@@ -33,8 +33,8 @@ import org.springframework.util.backoff.ExponentialBackOff;
  * The processor's Kafka clients and failure policy. Tunables (bootstrap servers, group id,
  * {@code max.poll.records}, concurrency, linger) come from {@code spring.kafka.*}; the settings the
  * exactly-once argument rests on are fixed here, where configuration cannot undo them: manual offset
- * commits after the whole batch, raw bytes so that any record can be dead-lettered as received, and
- * an idempotent producer acknowledged by all in-sync replicas.
+ * commits once a batch's decisions are acknowledged, raw bytes so that any record can be
+ * dead-lettered as received, and an idempotent producer acknowledged by all in-sync replicas.
  */
 @Configuration(proxyBeanMethods = false)
 class ProcessorWiring {
@@ -63,12 +63,16 @@ class ProcessorWiring {
             ConcurrentKafkaListenerContainerFactoryConfigurer configurer,
             ConsumerFactory<byte[], byte[]> orderRequestConsumerFactory,
             DefaultErrorHandler orderBatchErrorHandler,
+            PublicationPipeline publicationPipeline,
             ProcessorSettings settings) {
         ConcurrentKafkaListenerContainerFactory factory = new ConcurrentKafkaListenerContainerFactory<>();
         configurer.configure(factory, (ConsumerFactory) orderRequestConsumerFactory);
         factory.setBatchListener(true);
-        // Offsets are committed once the listener returned, i.e. after the decisions are acknowledged.
-        factory.getContainerProperties().setAckMode(AckMode.BATCH);
+        // A batch's offsets are committed once the broker acknowledged all its decisions, which may be
+        // after the listener returned (PublicationPipeline), never before.
+        factory.getContainerProperties().setAckMode(AckMode.MANUAL);
+        // The poll in flight is completed before partitions are given up.
+        factory.getContainerProperties().setConsumerRebalanceListener(publicationPipeline);
         factory.setCommonErrorHandler(orderBatchErrorHandler);
         // On shutdown the batch in hand is finished, not cut short: long enough for its publication.
         factory.getContainerProperties().setStopImmediate(false);
@@ -92,6 +96,9 @@ class ProcessorWiring {
         DefaultErrorHandler handler = new DefaultErrorHandler(backOff);
         // Every exception is worth another attempt; the defaults would skip some (e.g. ClassCastException).
         handler.setClassifications(Map.of(), true);
+        // A retried batch releases its own offsets once its decisions are acknowledged; the container
+        // must not commit them when the retry returns, which may be before that.
+        handler.setAckAfterHandle(false);
         handler.setRetryListeners(new RetryListener() {
             @Override
             public void failedDelivery(ConsumerRecord<?, ?> record, Exception failure, int attempt) {

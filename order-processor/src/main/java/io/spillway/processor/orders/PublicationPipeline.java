@@ -1,0 +1,191 @@
+package io.spillway.processor.orders;
+
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.TopicPartition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.event.EventListener;
+import org.springframework.kafka.event.ListenerContainerIdleEvent;
+import org.springframework.kafka.listener.ConsumerAwareRebalanceListener;
+import org.springframework.kafka.support.Acknowledgment;
+import org.springframework.stereotype.Component;
+
+/**
+ * Lets a consumer decide poll <i>n</i>+1 while the broker is still acknowledging the decisions of poll
+ * <i>n</i>, and commits every poll's offsets only after the broker has all of its decisions, in poll
+ * order.
+ *
+ * <p>Per consumer (each listener thread has its own line), at most one poll is in flight besides the
+ * one in hand: before a poll's decisions are handed to the producer, the previous poll's are
+ * {@linkplain Publication#complete completed} (waited for, refused ones sent again). So the records
+ * in memory stay bounded by two polls, and a poll's offsets are never released before its
+ * predecessor's. Releasing them queues them in the container, which commits them at its next turn
+ * ({@code AckMode.MANUAL}).
+ *
+ * <p>Why this keeps exactly once: a poll's decisions are in PostgreSQL before it is published, and
+ * its offsets are committed only after the broker took them. Whatever fails in between (the broker
+ * refusing, a crash, a rebalance) leaves those offsets uncommitted, and the orders, read again, are
+ * answered with their stored decisions.
+ *
+ * <p>Rebalance and shutdown: before partitions are given up (also when the consumer closes), the
+ * poll in flight is completed and its offsets committed with the container's pending commits. If the
+ * broker still refuses it, it is abandoned: partitions this consumer keeps are sought back to its
+ * first offsets, and the batch in hand (one the error handler is retrying) is finished without
+ * releasing its offsets, which would otherwise move the commit past the abandoned poll.
+ *
+ * <p>Liveness: a poll whose decisions the broker refused is sent again when the next poll is handed
+ * over, or, when no further poll comes, when the container reports itself idle
+ * ({@code spring.kafka.listener.idle-event-interval}), on the consumer's thread.
+ *
+ * <p>With {@code spillway.processor.overlap-publish=false} each poll is completed before the
+ * listener returns, as before this pipeline existed.
+ */
+@Component
+class PublicationPipeline implements ConsumerAwareRebalanceListener {
+
+    private static final Logger LOG = LoggerFactory.getLogger(PublicationPipeline.class);
+
+    private final ProcessorSettings settings;
+    private final DecisionMetrics metrics;
+    // Touched only on the consumer's own thread: the listener and the rebalance callbacks run there.
+    private final ThreadLocal<Line> lines = ThreadLocal.withInitial(Line::new);
+
+    PublicationPipeline(ProcessorSettings settings, DecisionMetrics metrics) {
+        this.settings = settings;
+        this.metrics = metrics;
+    }
+
+    /** One consumer's state. */
+    private static final class Line {
+        /** Handed to the producer, offsets not yet released; null when none. */
+        Publication inFlight;
+        /** The first offset of every partition of the poll in flight. */
+        Map<TopicPartition, Long> inFlightOffsets = Map.of();
+        /** The first record of the batch the listener holds and has not handed over yet. */
+        ConsumerRecord<?, ?> inHand;
+        /** The first offset of every partition of the batch in hand. */
+        Map<TopicPartition, Long> inHandOffsets = Map.of();
+        /** The first record of a batch that was in hand when a poll before it was abandoned. */
+        ConsumerRecord<?, ?> stale;
+    }
+
+    /** The listener starts on a batch (a new poll, or the error handler's retry of the one in hand). */
+    void begin(List<? extends ConsumerRecord<?, ?>> records) {
+        Line line = lines.get();
+        line.inHand = records.getFirst();
+        Map<TopicPartition, Long> first = new LinkedHashMap<>();
+        for (ConsumerRecord<?, ?> record : records) {
+            first.putIfAbsent(new TopicPartition(record.topic(), record.partition()), record.offset());
+        }
+        line.inHandOffsets = first;
+        if (line.stale != null && line.stale != line.inHand) {
+            line.stale = null;
+        }
+    }
+
+    /**
+     * Returns once the broker has every record of the previous poll, whose offsets are then released.
+     *
+     * @throws KafkaException if it does not; the previous poll stays in flight
+     */
+    void settlePrevious() {
+        Line line = lines.get();
+        if (line.inFlight != null) {
+            complete(line.inFlight);
+            line.inFlight = null;
+        }
+    }
+
+    /** How the batch in hand releases its offsets: through {@code ack}, unless the batch is stale. */
+    Runnable commit(Acknowledgment ack) {
+        Line line = lines.get();
+        if (line.stale != null && line.stale == line.inHand) {
+            return () -> LOG.info("a batch decided before an abandoned publication is not committed; it is read again");
+        }
+        return ack::acknowledge;
+    }
+
+    /** Takes the batch's publication; it is completed later ({@link #settlePrevious}) or now. */
+    void hold(Publication publication) {
+        Line line = lines.get();
+        line.inHand = null;
+        if (settings.overlapPublish()) {
+            publication.acknowledgeWhenDelivered();
+            line.inFlight = publication;
+            line.inFlightOffsets = line.inHandOffsets;
+        } else {
+            complete(publication);
+        }
+    }
+
+    private void complete(Publication publication) {
+        try {
+            int resent = publication.complete(settings.publishTimeout());
+            if (resent > 0) {
+                metrics.republished(resent);
+            }
+        } catch (RuntimeException e) {
+            metrics.publishFailed();
+            throw e;
+        }
+    }
+
+    /** No poll came for a while: finish the one in flight, so that a refused one is sent again. */
+    @EventListener
+    void onIdle(ListenerContainerIdleEvent idle) {
+        if (lines.get().inFlight == null) {
+            return;
+        }
+        try {
+            settlePrevious();
+        } catch (KafkaException e) {
+            LOG.warn("the broker still refuses the decisions of {}'s last poll; trying again when next idle",
+                    idle.getListenerId(), e);
+        }
+    }
+
+    @Override
+    public void onPartitionsRevokedBeforeCommit(Consumer<?, ?> consumer, Collection<TopicPartition> partitions) {
+        Line line = lines.get();
+        Publication inFlight = line.inFlight;
+        if (inFlight == null) {
+            return;
+        }
+        Map<TopicPartition, Long> offsets = line.inFlightOffsets;
+        line.inFlight = null;
+        try {
+            // Its offsets are released now and committed by the container right after this callback.
+            complete(inFlight);
+        } catch (RuntimeException e) {
+            abandon(consumer, partitions, offsets, line, e);
+        }
+    }
+
+    private static void abandon(
+            Consumer<?, ?> consumer,
+            Collection<TopicPartition> revoked,
+            Map<TopicPartition, Long> firstOffsets,
+            Line line,
+            RuntimeException cause) {
+        Set<TopicPartition> kept = new HashSet<>(consumer.assignment());
+        kept.removeAll(revoked);
+        Map<TopicPartition, Long> rewound = new LinkedHashMap<>();
+        firstOffsets.forEach((partition, offset) -> {
+            if (kept.contains(partition)) {
+                consumer.seek(partition, offset);
+                rewound.put(partition, offset);
+            }
+        });
+        line.stale = line.inHand;
+        LOG.warn("partitions {} revoked while the broker refused a batch's decisions; its offsets stay uncommitted "
+                + "and its orders will be read again (kept partitions sought back: {})", revoked, rewound, cause);
+    }
+}
