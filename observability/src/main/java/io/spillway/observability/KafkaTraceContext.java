@@ -4,6 +4,7 @@ import io.micrometer.tracing.Span;
 import io.micrometer.tracing.Tracer;
 import io.micrometer.tracing.propagation.Propagator;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.function.Supplier;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
@@ -15,6 +16,12 @@ import org.apache.kafka.common.header.Headers;
  * {@code KafkaTemplate}) belongs to the record's trace, and a record without the header starts a new one.
  */
 public final class KafkaTraceContext {
+
+    /** The W3C trace context headers, copied as they are by {@link #copyUnsampledTrace}. */
+    private static final List<String> TRACE_HEADERS = List.of("traceparent", "tracestate", "baggage");
+
+    /** {@code 00-<32 hex trace id>-<16 hex parent id>-<2 hex flags>}. */
+    private static final int TRACEPARENT_LENGTH = 55;
 
     private static final Propagator.Getter<Headers> HEADERS = (headers, key) -> {
         Header header = headers.lastHeader(key);
@@ -40,6 +47,42 @@ public final class KafkaTraceContext {
         } finally {
             span.end();
         }
+    }
+
+    /**
+     * Copies the record's trace headers to {@code to} if they carry a W3C trace that is not sampled,
+     * and answers whether it did. Work caused by such a record need not make spans of its own: Spring
+     * Boot's sampler is parent-based, so a child of an unsampled span is not recorded either, and the
+     * copied headers continue the same trace, unsampled, as a child span's would. A sampled trace, a
+     * record without one, or a header this cannot read answers {@code false}: use
+     * {@link #continueTrace} then.
+     */
+    public static boolean copyUnsampledTrace(Headers from, Headers to) {
+        Header traceparent = from.lastHeader("traceparent");
+        if (traceparent == null || !unsampled(traceparent.value())) {
+            return false;
+        }
+        for (String name : TRACE_HEADERS) {
+            Header header = from.lastHeader(name);
+            if (header != null) {
+                to.add(name, header.value());
+            }
+        }
+        return true;
+    }
+
+    // Version 00 only: a later version may lay the flags out otherwise, and is traced in full.
+    private static boolean unsampled(byte[] traceparent) {
+        if (traceparent.length != TRACEPARENT_LENGTH
+                || traceparent[0] != '0'
+                || traceparent[1] != '0'
+                || traceparent[2] != '-'
+                || traceparent[35] != '-'
+                || traceparent[52] != '-') {
+            return false;
+        }
+        int flags = Character.digit(traceparent[54], 16);
+        return flags >= 0 && Character.digit(traceparent[53], 16) >= 0 && (flags & 1) == 0;
     }
 
     /** As {@link #continueTrace(Headers, String, Supplier)}, for work without a result. */

@@ -25,6 +25,7 @@ class DecisionMetrics {
     private final Timer latency;
     private final Timer readStage;
     private final Timer decideStage;
+    private final Timer settleStage;
     private final Timer publishStage;
     private final Counter republished;
     private final Counter publishFailures;
@@ -48,6 +49,7 @@ class DecisionMetrics {
                 .register(registry);
         this.readStage = stage(registry, "read");
         this.decideStage = stage(registry, "decide");
+        this.settleStage = stage(registry, "settle");
         this.publishStage = stage(registry, "publish");
         this.republished = Counter.builder("spillway.processor.republished")
                 .description("Decisions and dead letters sent again because the broker refused them the first time")
@@ -58,8 +60,9 @@ class DecisionMetrics {
     }
 
     // Where a poll's time goes on the listener thread: reading the records, the database transaction,
-    // publishing (waiting for the previous poll's acknowledgements, handing this poll's to the
-    // producer). The rest of the cycle is the offset commit and the poll.
+    // settling the previous poll (waiting for its acknowledgements, sending refused records again),
+    // handing this poll's decisions to the producer (with overlap-publish off, also waiting for their
+    // acknowledgements). The rest of the cycle is the offset commit and the poll.
     private static Timer stage(MeterRegistry registry, String stage) {
         return Timer.builder("spillway.processor.poll.stage")
                 .description("Time per polled batch spent in one stage of the listener")
@@ -67,9 +70,10 @@ class DecisionMetrics {
                 .register(registry);
     }
 
-    void stages(long readNanos, long decideNanos, long publishNanos) {
+    void stages(long readNanos, long decideNanos, long settleNanos, long publishNanos) {
         readStage.record(readNanos, TimeUnit.NANOSECONDS);
         decideStage.record(decideNanos, TimeUnit.NANOSECONDS);
+        settleStage.record(settleNanos, TimeUnit.NANOSECONDS);
         publishStage.record(publishNanos, TimeUnit.NANOSECONDS);
     }
 

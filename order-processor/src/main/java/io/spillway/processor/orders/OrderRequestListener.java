@@ -113,8 +113,9 @@ class OrderRequestListener {
         // The previous poll's decisions went out while this one was decided; they must all be with the
         // broker before this poll's are handed over, so that offsets are released in poll order.
         pipeline.settlePrevious();
+        long settled = System.nanoTime();
         pipeline.hold(publisher.publish(decisions, requestHeaders, unreadable, pipeline.commit(ack)));
-        metrics.stages(parsed - start, decided - parsed, System.nanoTime() - decided);
+        metrics.stages(parsed - start, decided - parsed, settled - decided, System.nanoTime() - settled);
         unreadable.forEach(letter -> metrics.deadLettered(letter.kind()));
     }
 

@@ -12,6 +12,7 @@ import io.spillway.contract.Sku;
 import io.spillway.contract.Topics;
 import io.spillway.processor.ProcessorApplication;
 import io.spillway.testing.SharedInfrastructure;
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -26,6 +27,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.Future;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -75,6 +77,8 @@ public final class ProcessorBenchmark {
     private static final int RATE_SECONDS = Integer.getInteger("bench.rate.seconds", 10);
     private static final String MAX_POLL = System.getProperty("bench.max-poll-records", "2000");
     private static final String CONCURRENCY = System.getProperty("bench.concurrency", "4");
+    /** The share of orders whose trace is sampled at the door. */
+    private static final double SAMPLED = Double.parseDouble(System.getProperty("bench.trace.sampled", "0.1"));
 
     private ProcessorBenchmark() {}
 
@@ -299,7 +303,7 @@ public final class ProcessorBenchmark {
             List<Future<?>> acks = new ArrayList<>();
             for (int i = 0; i < orders; i++) {
                 OrderRequested order = order(sale, skus.get(i % skus.size()), i);
-                acks.add(producer.send(new ProducerRecord<>(topics.requested(), order.itemKey().toString(), order)));
+                acks.add(producer.send(fromTheDoor(topics, order)));
                 if (acks.size() == 5_000 || i == orders - 1) {
                     for (Future<?> ack : acks) {
                         ack.get();
@@ -325,6 +329,21 @@ public final class ProcessorBenchmark {
             span.next();
             return new Result(span.getInt(1), span.getDouble(2));
         }
+    }
+
+    /**
+     * The order's record as ingest-api sends it: keyed by item, with the {@code traceparent} of the
+     * request's trace, sampled at {@link #SAMPLED} (Spring Boot's default
+     * {@code management.tracing.sampling.probability}, and production's).
+     */
+    private static ProducerRecord<String, OrderRequested> fromTheDoor(Topics topics, OrderRequested order) {
+        ProducerRecord<String, OrderRequested> record =
+                new ProducerRecord<>(topics.requested(), order.itemKey().toString(), order);
+        ThreadLocalRandom random = ThreadLocalRandom.current();
+        String traceparent = String.format(Locale.ROOT, "00-%016x%016x-%016x-%s", random.nextLong(),
+                random.nextLong(), random.nextLong(), random.nextDouble() < SAMPLED ? "01" : "00");
+        record.headers().add("traceparent", traceparent.getBytes(StandardCharsets.UTF_8));
+        return record;
     }
 
     /** Orders at a constant rate (open loop: requestedAt is when the order was due) into a running processor. */
@@ -361,7 +380,7 @@ public final class ProcessorBenchmark {
                 OrderRequested order = OrderRequested.of(new OrderId(UUID.randomUUID()), CustomerId.of("c-" + i),
                         SaleId.of(sale), Sku.of(skus.get(i % skus.size())), 1, List.of(),
                         wallStart.plusNanos(due - start));
-                producer.send(new ProducerRecord<>(topics.requested(), order.itemKey().toString(), order));
+                producer.send(fromTheDoor(topics, order));
             }
             producer.flush();
             awaitDecided(database, sale, total);
@@ -387,7 +406,7 @@ public final class ProcessorBenchmark {
         DistributionSummary batches = meters.get("spillway.processor.batch.size").summary();
         StringBuilder line = new StringBuilder(String.format(Locale.ROOT,
                 "    %d polls, %.0f records per poll; per poll:", batches.count(), batches.mean()));
-        for (String stage : List.of("read", "decide", "publish")) {
+        for (String stage : List.of("read", "decide", "settle", "publish")) {
             Timer timer = meters.get("spillway.processor.poll.stage").tag("stage", stage).timer();
             line.append(String.format(Locale.ROOT, " %s %.1f ms", stage, timer.mean(TimeUnit.MILLISECONDS)));
         }

@@ -240,6 +240,26 @@ class OrderProcessingIT {
     }
 
     @Test
+    void aDecisionCarriesTheUnsampledTraceOfItsOrderUnchanged() throws Exception {
+        // Most orders come from the door with a trace that is not sampled: the decision continues it
+        // with the same headers instead of spans that would not be recorded.
+        ItemKey ga = stockSale("traced", 4, Map.of("GA", 5));
+        OrderRequested order = order(ga, "traced", 1);
+        String traceparent = "00-" + UUID.randomUUID().toString().replace("-", "") + "-b7ad6b7169203331-00";
+        ProducerRecord<String, OrderRequested> record = new ProducerRecord<>(TOPICS.requested(), ga.toString(), order);
+        record.headers().add("traceparent", traceparent.getBytes(StandardCharsets.UTF_8));
+        requests.send(record).get();
+
+        awaitDecisions(List.of(order));
+
+        ConsumerRecord<byte[], byte[]> decision = results.rawRecords().stream()
+                .filter(published -> order.orderId().toString().equals(new String(published.key(), StandardCharsets.UTF_8)))
+                .findFirst()
+                .orElseThrow();
+        assertThat(header(decision, "traceparent")).isEqualTo(traceparent);
+    }
+
+    @Test
     void aDecisionCommittedBeforeACrashIsPublishedAsStoredNotDecidedAgain() throws Exception {
         // As left by a processor killed after its database commit and before its publish: the stored
         // decision says SOLD_OUT although stock is plentiful now.
