@@ -192,6 +192,8 @@ public final class ProcessorBenchmark {
                         latency.rate(), 100.0 * latency.rate() / spread, latency.p50(), latency.p99(), latency.max(),
                         verdict(latency.p99() <= 250));
             }
+            System.out.printf(Locale.ROOT, "  CPU per decided order: (a) %s%n                         (b) %s%n",
+                    run.hot().cpu(), run.spread().cpu());
             System.out.printf(Locale.ROOT, "  per replica (one processor process, concurrency %s): %,.0f orders/s spread over many items,"
                     + " %,.0f orders/s for one hot item%n", CONCURRENCY, spread, hot);
         }
@@ -278,9 +280,93 @@ public final class ProcessorBenchmark {
         }
     }
 
-    private record Result(int orders, double seconds) {
+    /**
+     * A drain: how many orders, over how long, and the CPU the machine spent on them (µs of CPU per
+     * decided order, all processes, and the part of it this JVM spent: processor, broker, driver).
+     */
+    private record Result(int orders, double seconds, double machineCpuMicros, double jvmCpuMicros, double steal) {
         double perSecond() {
             return orders / seconds;
+        }
+
+        String cpu() {
+            return String.format(Locale.ROOT, "CPU %.0f us per decided order (this JVM: processor and broker %.0f us;"
+                    + " other processes, mostly PostgreSQL, %.0f us; %.0f%% of the machine's time stolen)",
+                    machineCpuMicros, jvmCpuMicros, machineCpuMicros - jvmCpuMicros, steal * 100);
+        }
+    }
+
+    /**
+     * The machine's busy CPU time (all processes, from {@code /proc/stat}) and this JVM's, sampled every
+     * 50 ms, so that the CPU spent between two instants (the first and the last decision of a drain,
+     * without the processor's start-up) can be read off afterwards. Steal is counted apart: it is time
+     * the hypervisor gave to someone else.
+     */
+    private static final class CpuSampler implements AutoCloseable {
+
+        private record Sample(long epochMicros, long busyTicks, long stealTicks, long totalTicks, long jvmNanos) {}
+
+        private static final double MICROS_PER_TICK = 10_000; // USER_HZ = 100
+
+        private final List<Sample> samples = java.util.Collections.synchronizedList(new ArrayList<>());
+        private final Thread thread;
+        private volatile boolean running = true;
+
+        CpuSampler() {
+            sample();
+            thread = Thread.ofPlatform().daemon().name("cpu-sampler").start(() -> {
+                while (running) {
+                    LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
+                    sample();
+                }
+            });
+        }
+
+        private void sample() {
+            try {
+                String[] cpu = java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/stat")).getFirst().trim().split("\\s+");
+                long user = Long.parseLong(cpu[1]), nice = Long.parseLong(cpu[2]), system = Long.parseLong(cpu[3]);
+                long idle = Long.parseLong(cpu[4]), iowait = Long.parseLong(cpu[5]), irq = Long.parseLong(cpu[6]);
+                long softirq = Long.parseLong(cpu[7]), steal = Long.parseLong(cpu[8]);
+                long jvm = ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+                        .getOperatingSystemMXBean()).getProcessCpuTime();
+                Instant now = Instant.now();
+                samples.add(new Sample(now.getEpochSecond() * 1_000_000 + now.getNano() / 1_000,
+                        user + nice + system + irq + softirq, steal,
+                        user + nice + system + idle + iowait + irq + softirq + steal, jvm));
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
+
+        /** CPU per order between two instants: machine µs, JVM µs, steal share. */
+        double[] between(double fromEpochSeconds, double toEpochSeconds, int orders) {
+            Sample from = at((long) (fromEpochSeconds * 1e6));
+            Sample to = at((long) (toEpochSeconds * 1e6));
+            double machine = (to.busyTicks() - from.busyTicks()) * MICROS_PER_TICK / orders;
+            double jvm = (to.jvmNanos() - from.jvmNanos()) / 1e3 / orders;
+            long total = to.totalTicks() - from.totalTicks();
+            double steal = total == 0 ? 0 : (to.stealTicks() - from.stealTicks()) / (double) total;
+            return new double[] {machine, jvm, steal};
+        }
+
+        /** The last sample at or before the instant (the first one if none is). */
+        private Sample at(long epochMicros) {
+            synchronized (samples) {
+                Sample found = samples.getFirst();
+                for (Sample sample : samples) {
+                    if (sample.epochMicros() <= epochMicros) {
+                        found = sample;
+                    }
+                }
+                return found;
+            }
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            running = false;
+            thread.join();
         }
     }
 
@@ -313,7 +399,8 @@ public final class ProcessorBenchmark {
             }
         }
         long walBefore = walPosition(database);
-        try (ConfigurableApplicationContext processor = processor(bootstrap, database, topics)) {
+        CpuSampler cpu = new CpuSampler();
+        try (cpu; ConfigurableApplicationContext processor = processor(bootstrap, database, topics)) {
             awaitDecided(database, sale, orders);
             stages(processor);
         }
@@ -324,10 +411,14 @@ public final class ProcessorBenchmark {
                         DriverManager.getConnection(database.jdbcUrl(), database.username(), database.password());
                 Statement statement = connection.createStatement();
                 ResultSet span = statement.executeQuery(
-                        "SELECT count(*), extract(epoch FROM max(decided_at) - min(decided_at)) FROM orders"
-                                + " WHERE sale_id = '" + sale + "'")) {
+                        "SELECT count(*), extract(epoch FROM min(decided_at)), extract(epoch FROM max(decided_at))"
+                                + " FROM orders WHERE sale_id = '" + sale + "'")) {
             span.next();
-            return new Result(span.getInt(1), span.getDouble(2));
+            int decided = span.getInt(1);
+            double[] perOrder = cpu.between(span.getDouble(2), span.getDouble(3), decided);
+            Result result = new Result(decided, span.getDouble(3) - span.getDouble(2), perOrder[0], perOrder[1], perOrder[2]);
+            System.out.println("  " + result.cpu());
+            return result;
         }
     }
 
