@@ -81,8 +81,24 @@ public final class KafkaTraceContext {
                 || traceparent[52] != '-') {
             return false;
         }
-        int flags = Character.digit(traceparent[54], 16);
-        return flags >= 0 && Character.digit(traceparent[53], 16) >= 0 && (flags & 1) == 0;
+        return id(traceparent, 3, 35) && id(traceparent, 36, 52) && hex(traceparent[53]) && hex(traceparent[54])
+                && (Character.digit(traceparent[54], 16) & 1) == 0;
+    }
+
+    /** Lowercase hex and not all zeros, as W3C requires of the trace id and the parent id. */
+    private static boolean id(byte[] value, int from, int to) {
+        boolean nonZero = false;
+        for (int i = from; i < to; i++) {
+            if (!hex(value[i])) {
+                return false;
+            }
+            nonZero |= value[i] != '0';
+        }
+        return nonZero;
+    }
+
+    private static boolean hex(byte c) {
+        return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
     }
 
     /** As {@link #continueTrace(Headers, String, Supplier)}, for work without a result. */

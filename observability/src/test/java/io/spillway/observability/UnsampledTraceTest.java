@@ -55,6 +55,10 @@ class UnsampledTraceTest {
             "00-" + TRACE + "-00f067aa0ba902b7-zz",
             "00_" + TRACE + "-00f067aa0ba902b7-00",
             "00-" + TRACE + "-00f067aa0ba902b7-00-extra",
+            "00-" + TRACE.toUpperCase() + "-00f067aa0ba902b7-00",
+            "00-00000000000000000000000000000000-00f067aa0ba902b7-00",
+            "00-" + TRACE + "-0000000000000000-00",
+            "00-" + TRACE + "-00f067aa0ba902b7-0A",
         }) {
             Headers from = traceparent == null ? new RecordHeaders() : headers("traceparent", traceparent);
             Headers to = new RecordHeaders();

@@ -75,17 +75,7 @@ class DecisionPublisher {
                 return deadLetters.send(letter.toRecord(topics.dlq()));
             }));
         }
-        boolean anyDeadLetter = !unreadable.isEmpty();
-        return Publication.start(sends, () -> flush(anyDeadLetter), commit);
-    }
-
-    // Sends the last, partly filled batches now rather than after linger.ms, and returns when every
-    // record sent so far has completed.
-    private void flush(boolean deadLettersToo) {
-        results.flush();
-        if (deadLettersToo) {
-            deadLetters.flush();
-        }
+        return Publication.start(sends, commit);
     }
 
     private CompletableFuture<?> send(OrderDecision decision) {

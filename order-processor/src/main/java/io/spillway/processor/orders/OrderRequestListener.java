@@ -83,7 +83,6 @@ class OrderRequestListener {
             topics = "#{@topics.requested()}",
             batch = "true")
     void onBatch(List<ConsumerRecord<byte[], byte[]>> records, Acknowledgment ack) {
-        pipeline.begin(records);
         metrics.batch(records.size());
         long start = System.nanoTime();
         // Reading JSON is the listener's largest CPU cost; a large poll is read on all cores while the
@@ -114,7 +113,7 @@ class OrderRequestListener {
         // broker before this poll's are handed over, so that offsets are released in poll order.
         pipeline.settlePrevious();
         long settled = System.nanoTime();
-        pipeline.hold(publisher.publish(decisions, requestHeaders, unreadable, pipeline.commit(ack)));
+        pipeline.hold(publisher.publish(decisions, requestHeaders, unreadable, ack::acknowledge));
         metrics.stages(parsed - start, decided - parsed, settled - decided, System.nanoTime() - settled);
         unreadable.forEach(letter -> metrics.deadLettered(letter.kind()));
     }

@@ -28,7 +28,6 @@ final class Publication {
 
     private final List<Supplier<CompletableFuture<?>>> sends;
     private final List<CompletableFuture<?>> outcomes;
-    private final Runnable flush;
     private final Runnable commit;
     private final AtomicBoolean released = new AtomicBoolean();
 
@@ -36,31 +35,23 @@ final class Publication {
      * Sends every record now.
      *
      * @param sends one action per record, each starting a send and returning its outcome
-     * @param flush sends whatever the producers still hold and returns once every record sent so far
-     *     completed, successfully or not
      * @param commit releases the poll's offsets for the next commit
      */
-    static Publication start(List<Supplier<CompletableFuture<?>>> sends, Runnable flush, Runnable commit) {
+    static Publication start(List<Supplier<CompletableFuture<?>>> sends, Runnable commit) {
         List<CompletableFuture<?>> outcomes = new ArrayList<>(sends.size());
         for (Supplier<CompletableFuture<?>> send : sends) {
             outcomes.add(send.get());
         }
-        return new Publication(sends, outcomes, flush, commit);
+        return new Publication(sends, outcomes, commit);
     }
 
     private Publication(
             List<Supplier<CompletableFuture<?>>> sends,
             List<CompletableFuture<?>> outcomes,
-            Runnable flush,
             Runnable commit) {
         this.sends = sends;
         this.outcomes = outcomes;
-        this.flush = flush;
         this.commit = commit;
-    }
-
-    int size() {
-        return sends.size();
     }
 
     /** Releases the offsets from the producer's thread once every send succeeded; never if one failed. */
@@ -77,13 +68,11 @@ final class Publication {
      *     {@code timeout}; the publication stays incomplete and may be completed later
      */
     int complete(Duration timeout) {
+        // No producer flush: it waits without a bound (up to delivery.timeout.ms, and for every
+        // thread's records), where this wait must end at the deadline. The cost is linger.ms for the
+        // last, partly filled batch, which matters only when each poll waits for its own.
         long deadline = System.nanoTime() + timeout.toNanos();
-        CompletableFuture<Void> all = all(outcomes);
-        if (!all.isDone()) {
-            // Do not let the last, partly filled batches wait out linger.ms while this thread waits.
-            flush.run();
-        }
-        await(all, deadline, false);
+        await(all(outcomes), deadline, false);
         int resent = 0;
         for (int i = 0; i < outcomes.size(); i++) {
             if (outcomes.get(i).isCompletedExceptionally()) {
@@ -92,7 +81,6 @@ final class Publication {
             }
         }
         if (resent > 0) {
-            flush.run();
             await(all(outcomes), deadline, true);
         }
         release();

@@ -1,13 +1,7 @@
 package io.spillway.processor.orders;
 
 import java.util.Collection;
-import java.util.HashSet;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.Set;
 import org.apache.kafka.clients.consumer.Consumer;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
@@ -15,7 +9,6 @@ import org.slf4j.LoggerFactory;
 import org.springframework.context.event.EventListener;
 import org.springframework.kafka.event.ListenerContainerIdleEvent;
 import org.springframework.kafka.listener.ConsumerAwareRebalanceListener;
-import org.springframework.kafka.support.Acknowledgment;
 import org.springframework.stereotype.Component;
 
 /**
@@ -37,9 +30,9 @@ import org.springframework.stereotype.Component;
  *
  * <p>Rebalance and shutdown: before partitions are given up (also when the consumer closes), the
  * poll in flight is completed and its offsets committed with the container's pending commits. If the
- * broker still refuses it, it is abandoned: partitions this consumer keeps are sought back to its
- * first offsets, and the batch in hand (one the error handler is retrying) is finished without
- * releasing its offsets, which would otherwise move the commit past the abandoned poll.
+ * broker still refuses it, it stays in flight: nothing after it is released before it is complete,
+ * so no commit passes it, whatever the error handler seeks meanwhile; its orders, uncommitted, are
+ * replayed by whoever reads them next.
  *
  * <p>Liveness: a poll whose decisions the broker refused is sent again when the next poll is handed
  * over, or, when no further poll comes, when the container reports itself idle
@@ -67,28 +60,6 @@ class PublicationPipeline implements ConsumerAwareRebalanceListener {
     private static final class Line {
         /** Handed to the producer, offsets not yet released; null when none. */
         Publication inFlight;
-        /** The first offset of every partition of the poll in flight. */
-        Map<TopicPartition, Long> inFlightOffsets = Map.of();
-        /** The first record of the batch the listener holds and has not handed over yet. */
-        ConsumerRecord<?, ?> inHand;
-        /** The first offset of every partition of the batch in hand. */
-        Map<TopicPartition, Long> inHandOffsets = Map.of();
-        /** The first record of a batch that was in hand when a poll before it was abandoned. */
-        ConsumerRecord<?, ?> stale;
-    }
-
-    /** The listener starts on a batch (a new poll, or the error handler's retry of the one in hand). */
-    void begin(List<? extends ConsumerRecord<?, ?>> records) {
-        Line line = lines.get();
-        line.inHand = records.getFirst();
-        Map<TopicPartition, Long> first = new LinkedHashMap<>();
-        for (ConsumerRecord<?, ?> record : records) {
-            first.putIfAbsent(new TopicPartition(record.topic(), record.partition()), record.offset());
-        }
-        line.inHandOffsets = first;
-        if (line.stale != null && line.stale != line.inHand) {
-            line.stale = null;
-        }
     }
 
     /**
@@ -104,23 +75,11 @@ class PublicationPipeline implements ConsumerAwareRebalanceListener {
         }
     }
 
-    /** How the batch in hand releases its offsets: through {@code ack}, unless the batch is stale. */
-    Runnable commit(Acknowledgment ack) {
-        Line line = lines.get();
-        if (line.stale != null && line.stale == line.inHand) {
-            return () -> LOG.info("a batch decided before an abandoned publication is not committed; it is read again");
-        }
-        return ack::acknowledge;
-    }
-
     /** Takes the batch's publication; it is completed later ({@link #settlePrevious}) or now. */
     void hold(Publication publication) {
-        Line line = lines.get();
-        line.inHand = null;
         if (settings.overlapPublish()) {
             publication.acknowledgeWhenDelivered();
-            line.inFlight = publication;
-            line.inFlightOffsets = line.inHandOffsets;
+            lines.get().inFlight = publication;
         } else {
             complete(publication);
         }
@@ -146,7 +105,7 @@ class PublicationPipeline implements ConsumerAwareRebalanceListener {
         }
         try {
             settlePrevious();
-        } catch (KafkaException e) {
+        } catch (RuntimeException e) {
             LOG.warn("the broker still refuses the decisions of {}'s last poll; trying again when next idle",
                     idle.getListenerId(), e);
         }
@@ -155,37 +114,19 @@ class PublicationPipeline implements ConsumerAwareRebalanceListener {
     @Override
     public void onPartitionsRevokedBeforeCommit(Consumer<?, ?> consumer, Collection<TopicPartition> partitions) {
         Line line = lines.get();
-        Publication inFlight = line.inFlight;
-        if (inFlight == null) {
+        if (line.inFlight == null) {
             return;
         }
-        Map<TopicPartition, Long> offsets = line.inFlightOffsets;
-        line.inFlight = null;
         try {
             // Its offsets are released now and committed by the container right after this callback.
-            complete(inFlight);
+            settlePrevious();
         } catch (RuntimeException e) {
-            abandon(consumer, partitions, offsets, line, e);
+            // Kept in flight, not dropped: no later poll of this consumer is released before it, so
+            // no commit can pass it. Whoever owns its partitions next reads its orders again and
+            // replays them; if this consumer completes it later, its late commit covers only
+            // decisions the broker has.
+            LOG.warn("partitions {} revoked while the broker refused a poll's decisions; the poll stays in flight,"
+                    + " uncommitted", partitions, e);
         }
-    }
-
-    private static void abandon(
-            Consumer<?, ?> consumer,
-            Collection<TopicPartition> revoked,
-            Map<TopicPartition, Long> firstOffsets,
-            Line line,
-            RuntimeException cause) {
-        Set<TopicPartition> kept = new HashSet<>(consumer.assignment());
-        kept.removeAll(revoked);
-        Map<TopicPartition, Long> rewound = new LinkedHashMap<>();
-        firstOffsets.forEach((partition, offset) -> {
-            if (kept.contains(partition)) {
-                consumer.seek(partition, offset);
-                rewound.put(partition, offset);
-            }
-        });
-        line.stale = line.inHand;
-        LOG.warn("partitions {} revoked while the broker refused a batch's decisions; its offsets stay uncommitted "
-                + "and its orders will be read again (kept partitions sought back: {})", revoked, rewound, cause);
     }
 }
