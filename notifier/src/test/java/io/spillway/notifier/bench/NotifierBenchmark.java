@@ -209,10 +209,7 @@ public final class NotifierBenchmark {
         long warmupStart = System.nanoTime();
         for (int i = 0; i < warmup; i++) {
             waitUntil(warmupStart + (long) (i * 1e9 / rate));
-            OrderRequested order = request("warm-up-" + i);
-            long now = System.currentTimeMillis();
-            producer.send(new ProducerRecord<>(topics.results(), null, now, order.orderId().toString(),
-                    OrderConfirmed.of(order, List.of(), Instant.ofEpochMilli(now))));
+            confirm(request("warm-up-" + i));
         }
         KafkaFloor floor = new KafkaFloor(topics.results());
         long start = System.nanoTime();
@@ -226,10 +223,7 @@ public final class NotifierBenchmark {
             } else {
                 order = request("unwatched-" + i);
             }
-            long now = System.currentTimeMillis();
-            decidedAt.put(order.orderId(), now);
-            producer.send(new ProducerRecord<>(topics.results(), null, now, order.orderId().toString(),
-                    OrderConfirmed.of(order, List.of(), Instant.ofEpochMilli(now))));
+            decidedAt.put(order.orderId(), confirm(order));
         }
         producer.flush();
         double achieved = total / ((System.nanoTime() - start) / 1e9);
@@ -294,6 +288,14 @@ public final class NotifierBenchmark {
         for (Socket socket : sockets) {
             socket.close();
         }
+    }
+
+    /** Publishes the order's confirmation as the processor would; answers its record timestamp. */
+    private long confirm(OrderRequested order) {
+        long now = System.currentTimeMillis();
+        producer.send(new ProducerRecord<>(topics.results(), null, now, order.orderId().toString(),
+                OrderConfirmed.of(order, List.of(), Instant.ofEpochMilli(now))));
+        return now;
     }
 
     private void etaAccuracy(int drainRate) throws Exception {

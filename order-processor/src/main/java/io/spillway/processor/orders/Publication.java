@@ -28,6 +28,10 @@ final class Publication {
 
     private final List<Supplier<CompletableFuture<?>>> sends;
     private final List<CompletableFuture<?>> outcomes;
+    /** Done when every first send is; the offsets are released from the producer's thread on it. */
+    private final CompletableFuture<Void> firstSends;
+    /** Done when every send of {@link #outcomes} is: the first ones, then those sent again. */
+    private CompletableFuture<Void> latest;
     private final Runnable commit;
     private final AtomicBoolean released = new AtomicBoolean();
 
@@ -51,12 +55,14 @@ final class Publication {
             Runnable commit) {
         this.sends = sends;
         this.outcomes = outcomes;
+        this.firstSends = all(outcomes);
+        this.latest = firstSends;
         this.commit = commit;
     }
 
     /** Releases the offsets from the producer's thread once every send succeeded; never if one failed. */
     void acknowledgeWhenDelivered() {
-        all(outcomes).thenRun(this::release);
+        firstSends.thenRun(this::release);
     }
 
     /**
@@ -72,7 +78,7 @@ final class Publication {
         // thread's records), where this wait must end at the deadline. The cost is linger.ms for the
         // last, partly filled batch, which matters only when each poll waits for its own.
         long deadline = System.nanoTime() + timeout.toNanos();
-        await(all(outcomes), deadline, false);
+        await(latest, deadline, false);
         int resent = 0;
         for (int i = 0; i < outcomes.size(); i++) {
             if (outcomes.get(i).isCompletedExceptionally()) {
@@ -81,7 +87,8 @@ final class Publication {
             }
         }
         if (resent > 0) {
-            await(all(outcomes), deadline, true);
+            latest = all(outcomes);
+            await(latest, deadline, true);
         }
         release();
         return resent;

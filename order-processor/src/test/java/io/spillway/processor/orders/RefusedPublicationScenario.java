@@ -65,7 +65,7 @@ import org.springframework.test.context.DynamicPropertyRegistry;
  * <p>What must hold, whether decisions are published while the next poll is decided
  * ({@link PublicationPipeline}) or not: no offset is committed for an order whose decision the
  * broker has not taken, and every decision goes out once the broker takes them again, without a
- * restart. Each concrete class brings its own topics, database and group.
+ * restart. Each concrete class gets topics, a database and a group of its own.
  */
 @AutoConfigureObservability(tracing = false)
 @SpringBootTest(classes = ProcessorApplication.class, webEnvironment = SpringBootTest.WebEnvironment.NONE)
@@ -80,14 +80,11 @@ abstract class RefusedPublicationScenario {
     private KafkaConsumer<byte[], byte[]> results;
     private final Map<OrderId, List<OrderDecision>> published = new HashMap<>();
 
-    static void infrastructure(
-            DynamicPropertyRegistry registry,
-            Topics topics,
-            SharedInfrastructure.TestDatabase database,
-            String group,
-            boolean overlapPublish) {
-        TestProperties.kafka(registry, topics);
-        TestProperties.database(registry, database);
+    /** Topics, a database and a group of the subclass's own, and the processor's settings for the scenario. */
+    static void infrastructure(DynamicPropertyRegistry registry, boolean overlapPublish) {
+        TestProperties.kafka(registry, SharedInfrastructure.createdOrderTopics());
+        TestProperties.database(registry, SharedInfrastructure.newDatabase());
+        String group = "order-processor-" + UUID.randomUUID();
         registry.add("spring.kafka.consumer.group-id", () -> group);
         registry.add("spring.kafka.listener.concurrency", () -> "2");
         // Small polls, so that a run of orders is several polls, each published while the next is decided.
