@@ -2,8 +2,8 @@ package io.spillway.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.spillway.localstack.Ports;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,7 +32,7 @@ class LauncherIT {
         environment.put("SPILLWAY_HOME", home.toString());
         environment.put("SPILLWAY_SKIP_BUILD", "1");
         for (String port : List.of("KAFKA", "KAFKA_CONTROLLER", "POSTGRES", "INGEST", "NOTIFIER", "INVENTORY", "PROCESSOR")) {
-            environment.put("SPILLWAY_" + port + "_PORT", String.valueOf(freePort()));
+            environment.put("SPILLWAY_" + port + "_PORT", String.valueOf(Ports.free()));
         }
         try {
             Run demo = run(environment, 420, "demo", "--buyers", "300", "--stock", "100", "--seats", "20");
@@ -93,12 +93,6 @@ class LauncherIT {
                     + timeoutSeconds + " s:\n" + Files.readString(output, StandardCharsets.UTF_8));
         }
         return new Run(process.exitValue(), Files.readString(output, StandardCharsets.UTF_8));
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
     }
 
     private record Run(int exitCode, String output) {}

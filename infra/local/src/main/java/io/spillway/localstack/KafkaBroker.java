@@ -3,7 +3,6 @@ package io.spillway.localstack;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -38,8 +37,8 @@ public final class KafkaBroker implements AutoCloseable {
 
     /** Starts a broker on {@code port} (0: any free port) keeping its data in {@code directory}. */
     public static KafkaBroker start(Path directory, int port, int controllerPort) throws Exception {
-        int brokerPort = port == 0 ? freePort() : port;
-        int quorumPort = controllerPort == 0 ? freePort() : controllerPort;
+        int brokerPort = port == 0 ? Ports.free() : port;
+        int quorumPort = controllerPort == 0 ? Ports.free() : controllerPort;
         Path logDir = directory.resolve("data");
         Files.createDirectories(logDir);
         Properties properties = new Properties();
@@ -104,13 +103,6 @@ public final class KafkaBroker implements AutoCloseable {
     public void close() {
         server.shutdown();
         server.awaitShutdown();
-    }
-
-    static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            socket.setReuseAddress(true);
-            return socket.getLocalPort();
-        }
     }
 
     /** {@code KafkaBroker --dir DIR [--port 9092] [--controller-port 9093]}: runs until SIGTERM. */

@@ -31,7 +31,7 @@ public final class PostgresServer implements AutoCloseable {
                 .setDataDirectory(directory.resolve("data"))
                 .setOverrideWorkingDirectory(directory.resolve("binaries").toFile())
                 .setCleanDataDirectory(false)
-                .setPort(port == 0 ? KafkaBroker.freePort() : port)
+                .setPort(port == 0 ? Ports.free() : port)
                 .setPGStartupWait(Duration.ofSeconds(60))
                 .setServerConfig("max_connections", "300")
                 .setServerConfig("listen_addresses", "127.0.0.1")

@@ -7,8 +7,8 @@ import io.spillway.contract.Topics;
 import io.spillway.ingest.CatalogFixture;
 import io.spillway.ingest.IngestApplication;
 import io.spillway.localstack.KafkaBroker;
+import io.spillway.localstack.Ports;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -66,8 +66,8 @@ class BrokerRestartIT {
     @BeforeAll
     static void startBroker() throws Exception {
         directory = Files.createTempDirectory("ingest-broker-restart");
-        brokerPort = freePort();
-        controllerPort = freePort();
+        brokerPort = Ports.free();
+        controllerPort = Ports.free();
         broker = KafkaBroker.start(directory, brokerPort, controllerPort);
         CatalogFixture.createTopics(broker.bootstrapServers(), TOPICS);
         CatalogFixture.publish(broker.bootstrapServers(), TOPICS,
@@ -122,11 +122,5 @@ class BrokerRestartIT {
                         .timeout(Duration.ofSeconds(10))
                         .build(),
                 BodyHandlers.ofString());
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
     }
 }

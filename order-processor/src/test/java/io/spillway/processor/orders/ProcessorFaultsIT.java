@@ -16,10 +16,10 @@ import io.spillway.contract.SaleId;
 import io.spillway.contract.SeatId;
 import io.spillway.contract.Sku;
 import io.spillway.contract.Topics;
+import io.spillway.localstack.Ports;
 import io.spillway.localstack.PostgresServer;
 import io.spillway.testing.SharedInfrastructure;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -138,7 +138,7 @@ class ProcessorFaultsIT {
     @Test
     void postgresStoppedAndStartedUnderLoadPausesConsumptionAndRejectsNothing() throws Exception {
         Path directory = Files.createTempDirectory("processor-fault-postgres");
-        int pgPort = freePort();
+        int pgPort = Ports.free();
         PostgresServer[] postgres = {PostgresServer.start(directory, pgPort)};
         closeables.add(() -> postgres[0].close());
         postgres[0].ensureDatabase("faults", "faults", "faults");
@@ -208,17 +208,11 @@ class ProcessorFaultsIT {
         args.put("spring.kafka.consumer.heartbeat-interval", "1s");
         args.put("spillway.processor.lag-interval", "500ms");
         args.put("resilience4j.circuitbreaker.instances.processor-database.wait-duration-in-open-state", "1s");
-        args.put("server.port", Integer.toString(freePort()));
+        args.put("server.port", Integer.toString(Ports.free()));
         args.putAll(extra);
         ProcessorProcess process = ProcessorProcess.start(name, args);
         processes.add(process);
         return process;
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
     }
 
     /** One processor JVM started from the module's executable jar. */
