@@ -12,6 +12,7 @@ import io.spillway.contract.OrderTokens;
 import io.spillway.contract.SaleId;
 import io.spillway.contract.Sku;
 import io.spillway.contract.Topics;
+import io.spillway.testing.CpuTimes;
 import io.spillway.testing.SharedInfrastructure;
 import java.io.IOException;
 import java.io.InputStream;
@@ -212,6 +213,9 @@ public final class NotifierBenchmark {
             confirm(request("warm-up-" + i));
         }
         KafkaFloor floor = new KafkaFloor(topics.results());
+        // The driver's JVM also runs the broker (unless $SPILLWAY_TEST_KAFKA names one), the clients and the plain consumer.
+        Map<String, Long> processes = Map.of("notifier", notifier.pid(), "driver", ProcessHandle.current().pid());
+        CpuTimes.Reading cpuBefore = CpuTimes.Reading.now(processes);
         long start = System.nanoTime();
         int nextWatched = 0;
         for (int i = 0; i < total; i++) {
@@ -227,6 +231,8 @@ public final class NotifierBenchmark {
         }
         producer.flush();
         double achieved = total / ((System.nanoTime() - start) / 1e9);
+        String cpu = CpuTimes.between(cpuBefore, CpuTimes.Reading.now(processes));
+        System.out.println("CPU over the measured window: " + cpu);
         try {
             await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
                     .until(() -> terminalAt.size() >= watchedDecisions);
@@ -256,6 +262,7 @@ public final class NotifierBenchmark {
                 p99 / (double) Math.max(1, percentile(floorLatencies, 0.99)),
                 p99 >= 0 && p99 <= 200 && latencies.length == watchedDecisions && rate >= 5000 && streams >= 10_000 ? "PASS"
                         : p99 >= 0 && p99 <= 200 && latencies.length == watchedDecisions ? "PASS at this load (below the target's load)" : "FAIL"));
+        summary.add("  CPU over the measured window: " + cpu);
         summary.add(String.format("  the notifier's own view (decision record timestamp -> event handed to the connection):"
                         + " %.0f delivered by the direct feed (p50 <= %.0f ms, p99 <= %.0f ms, histogram bucket bounds),"
                         + " %.0f by the order-status table (p50 <= %.0f ms, p99 <= %.0f ms)",
