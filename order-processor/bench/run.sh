@@ -2,7 +2,7 @@
 # Processor benchmark: decided orders/s for one hot item and for 1,000 items, next to a baseline of one
 # conditional UPDATE per transaction on the same database, and p99 enqueue-to-decision below saturation;
 # all of it on the test PostgreSQL (fsync=off) and again on a durable one (fsync=on, synchronous_commit=on).
-# Usage: order-processor/bench/run.sh [-Dbench.orders=50000 -Dbench.rate=2000 -Dbench.concurrency=4 ...]
+# Usage: order-processor/bench/run.sh [-Dbench.orders=50000 -Dbench.rate=2000 -Dbench.concurrency=N ...]
 # Uses SPILLWAY_TEST_KAFKA / SPILLWAY_TEST_POSTGRES when set, else starts a broker and a PostgreSQL of its own.
 # Run it under the machine's benchmark lock when others share it: flock /work/bench.lock order-processor/bench/run.sh
 set -euo pipefail

@@ -82,7 +82,14 @@ public final class ProcessorBenchmark {
      */
     private static final int RATE_WARMUP_SECONDS = Integer.getInteger("bench.rate.warmup.seconds", 20);
     private static final String MAX_POLL = System.getProperty("bench.max-poll-records", "2000");
-    private static final String CONCURRENCY = System.getProperty("bench.concurrency", "4");
+    /**
+     * Consumers per processor; unset, the processor's own default (application.yml), i.e. what ships.
+     * On these two cores, with the broker and PostgreSQL beside it, one consumer decided the spread
+     * drain faster and with a shorter tail than four (docs/benchmarks/processor.md, 2026-12-02 evening).
+     */
+    private static final String CONCURRENCY_SETTING = System.getProperty("bench.concurrency");
+    /** The concurrency the processors of this run used, as their environment resolved it. */
+    private static volatile String concurrency = CONCURRENCY_SETTING;
     /** The share of orders whose trace is sampled at the door. */
     private static final double SAMPLED = Double.parseDouble(System.getProperty("bench.trace.sampled", "0.1"));
 
@@ -102,7 +109,8 @@ public final class ProcessorBenchmark {
     private static void run() throws Exception {
         String bootstrap = SharedInfrastructure.kafkaBootstrapServers();
         System.out.printf(Locale.ROOT, "orders=%d max-poll-records=%s concurrency=%s cores=%d overrides=%s%n", ORDERS,
-                MAX_POLL, CONCURRENCY, Runtime.getRuntime().availableProcessors(), overrides());
+                MAX_POLL, CONCURRENCY_SETTING == null ? "as shipped" : CONCURRENCY_SETTING,
+                Runtime.getRuntime().availableProcessors(), overrides());
         List<Figures> runs = new ArrayList<>();
         if (Boolean.parseBoolean(System.getProperty("bench.fast", "true"))) {
             SharedInfrastructure.TestDatabase database = SharedInfrastructure.newDatabase();
@@ -201,7 +209,7 @@ public final class ProcessorBenchmark {
             System.out.printf(Locale.ROOT, "  CPU per decided order: (a) %s%n                         (b) %s%n",
                     run.hot().cpu(), run.spread().cpu());
             System.out.printf(Locale.ROOT, "  per replica (one processor process, concurrency %s): %,.0f orders/s spread over many items,"
-                    + " %,.0f orders/s for one hot item%n", CONCURRENCY, spread, hot);
+                    + " %,.0f orders/s for one hot item%n", concurrency, spread, hot);
         }
         System.out.println("(2-core machine shared by the broker, PostgreSQL, the processor and the load generator)");
     }
@@ -548,14 +556,18 @@ public final class ProcessorBenchmark {
                 Map.entry("spillway.topics.dlq", topics.dlq()),
                 Map.entry("spring.kafka.consumer.group-id", "bench-" + UUID.randomUUID()),
                 Map.entry("spring.kafka.consumer.max-poll-records", MAX_POLL),
-                Map.entry("spring.kafka.listener.concurrency", CONCURRENCY),
                 Map.entry("logging.level.root", "WARN"));
         Map<String, String> all = new java.util.TreeMap<>(settings);
+        if (CONCURRENCY_SETTING != null) {
+            all.put("spring.kafka.listener.concurrency", CONCURRENCY_SETTING);
+        }
         all.putAll(overrides());
-        return new SpringApplicationBuilder(ProcessorApplication.class)
+        ConfigurableApplicationContext processor = new SpringApplicationBuilder(ProcessorApplication.class)
                 .run(all.entrySet().stream()
                         .map(setting -> "--" + setting.getKey() + "=" + setting.getValue())
                         .toArray(String[]::new));
+        concurrency = processor.getEnvironment().getProperty("spring.kafka.listener.concurrency", "1");
+        return processor;
     }
 
     private static void awaitDecided(SharedInfrastructure.TestDatabase database, String sale, int expected)
