@@ -11,6 +11,7 @@ import io.spillway.contract.SaleId;
 import io.spillway.contract.Sku;
 import io.spillway.contract.Topics;
 import io.spillway.processor.ProcessorApplication;
+import io.spillway.testing.CpuTimes;
 import io.spillway.testing.SharedInfrastructure;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
@@ -344,20 +345,12 @@ public final class ProcessorBenchmark {
         }
 
         private void sample() {
-            try {
-                String[] cpu = java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/stat")).getFirst().trim().split("\\s+");
-                long user = Long.parseLong(cpu[1]), nice = Long.parseLong(cpu[2]), system = Long.parseLong(cpu[3]);
-                long idle = Long.parseLong(cpu[4]), iowait = Long.parseLong(cpu[5]), irq = Long.parseLong(cpu[6]);
-                long softirq = Long.parseLong(cpu[7]), steal = Long.parseLong(cpu[8]);
-                long jvm = ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
-                        .getOperatingSystemMXBean()).getProcessCpuTime();
-                Instant now = Instant.now();
-                samples.add(new Sample(now.getEpochSecond() * 1_000_000 + now.getNano() / 1_000,
-                        user + nice + system + irq + softirq, steal,
-                        user + nice + system + idle + iowait + irq + softirq + steal, jvm));
-            } catch (java.io.IOException e) {
-                throw new java.io.UncheckedIOException(e);
-            }
+            CpuTimes.Reading machine = CpuTimes.Reading.now(Map.of());
+            long jvm = ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+                    .getOperatingSystemMXBean()).getProcessCpuTime();
+            Instant now = Instant.now();
+            samples.add(new Sample(now.getEpochSecond() * 1_000_000 + now.getNano() / 1_000,
+                    machine.busy(), machine.steal(), machine.total(), jvm));
         }
 
         /** CPU per order between two instants: machine µs, JVM µs, steal share. */
