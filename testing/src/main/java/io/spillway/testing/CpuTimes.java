@@ -4,8 +4,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * The machine's and some processes' CPU time, from {@code /proc}, so that a benchmark can say where
@@ -19,7 +19,7 @@ public final class CpuTimes {
 
     private CpuTimes() {}
 
-    /** Busy, stolen and total ticks of the whole machine, and each named process's own ticks. */
+    /** Busy, stolen and total ticks of the whole machine, and each named process's own ticks (by name). */
     public record Reading(long nanoTime, long busy, long steal, long total, Map<String, Long> processes) {
 
         /** Reads {@code /proc/stat} and each process's {@code /proc/<pid>/stat} now. */
@@ -28,7 +28,7 @@ public final class CpuTimes {
             long user = Long.parseLong(cpu[1]), nice = Long.parseLong(cpu[2]), system = Long.parseLong(cpu[3]);
             long idle = Long.parseLong(cpu[4]), iowait = Long.parseLong(cpu[5]), irq = Long.parseLong(cpu[6]);
             long softirq = Long.parseLong(cpu[7]), steal = Long.parseLong(cpu[8]);
-            Map<String, Long> processes = new LinkedHashMap<>();
+            Map<String, Long> processes = new TreeMap<>();
             pids.forEach((name, pid) -> processes.put(name, processTicks(pid)));
             return new Reading(System.nanoTime(), user + nice + system + irq + softirq, steal,
                     user + nice + system + idle + iowait + irq + softirq + steal, processes);
@@ -42,18 +42,31 @@ public final class CpuTimes {
      */
     public static String between(Reading from, Reading to) {
         double seconds = (to.nanoTime() - from.nanoTime()) / 1e9;
-        long total = to.total() - from.total();
         StringBuilder line = new StringBuilder(String.format("machine %.2f cores (steal %.0f %%)",
-                (to.busy() - from.busy()) / TICKS_PER_SECOND / seconds,
-                total == 0 ? 0 : 100.0 * (to.steal() - from.steal()) / total));
+                busySeconds(from, to) / seconds, 100 * stealShare(from, to)));
         String separator = ": ";
-        for (Map.Entry<String, Long> process : to.processes().entrySet()) {
-            long before = from.processes().getOrDefault(process.getKey(), process.getValue());
-            line.append(separator).append(String.format("%s %.2f", process.getKey(),
-                    (process.getValue() - before) / TICKS_PER_SECOND / seconds));
+        for (String process : to.processes().keySet()) {
+            line.append(separator).append(String.format("%s %.2f", process, processSeconds(from, to, process) / seconds));
             separator = ", ";
         }
         return line.toString();
+    }
+
+    /** CPU seconds the whole machine spent between the two readings. */
+    public static double busySeconds(Reading from, Reading to) {
+        return (to.busy() - from.busy()) / TICKS_PER_SECOND;
+    }
+
+    /** CPU seconds the named process spent between the two readings. */
+    public static double processSeconds(Reading from, Reading to, String process) {
+        long after = to.processes().get(process);
+        return (after - from.processes().getOrDefault(process, after)) / TICKS_PER_SECOND;
+    }
+
+    /** The share of the machine's time the hypervisor took between the two readings. */
+    public static double stealShare(Reading from, Reading to) {
+        long total = to.total() - from.total();
+        return total == 0 ? 0 : (to.steal() - from.steal()) / (double) total;
     }
 
     /** utime + stime of the process (fields 14 and 15 of {@code /proc/<pid>/stat}). */

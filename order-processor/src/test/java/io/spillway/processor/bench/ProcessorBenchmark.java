@@ -326,9 +326,9 @@ public final class ProcessorBenchmark {
      */
     private static final class CpuSampler implements AutoCloseable {
 
-        private record Sample(long epochMicros, long busyTicks, long stealTicks, long totalTicks, long jvmNanos) {}
+        private record Sample(long epochMicros, CpuTimes.Reading cpu) {}
 
-        private static final double MICROS_PER_TICK = 10_000; // USER_HZ = 100
+        private static final Map<String, Long> THIS_JVM = Map.of("jvm", ProcessHandle.current().pid());
 
         private final List<Sample> samples = java.util.Collections.synchronizedList(new ArrayList<>());
         private final Thread thread;
@@ -345,23 +345,17 @@ public final class ProcessorBenchmark {
         }
 
         private void sample() {
-            CpuTimes.Reading machine = CpuTimes.Reading.now(Map.of());
-            long jvm = ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
-                    .getOperatingSystemMXBean()).getProcessCpuTime();
             Instant now = Instant.now();
             samples.add(new Sample(now.getEpochSecond() * 1_000_000 + now.getNano() / 1_000,
-                    machine.busy(), machine.steal(), machine.total(), jvm));
+                    CpuTimes.Reading.now(THIS_JVM)));
         }
 
         /** CPU per order between two instants: machine µs, JVM µs, steal share. */
         double[] between(double fromEpochSeconds, double toEpochSeconds, int orders) {
-            Sample from = at((long) (fromEpochSeconds * 1e6));
-            Sample to = at((long) (toEpochSeconds * 1e6));
-            double machine = (to.busyTicks() - from.busyTicks()) * MICROS_PER_TICK / orders;
-            double jvm = (to.jvmNanos() - from.jvmNanos()) / 1e3 / orders;
-            long total = to.totalTicks() - from.totalTicks();
-            double steal = total == 0 ? 0 : (to.stealTicks() - from.stealTicks()) / (double) total;
-            return new double[] {machine, jvm, steal};
+            CpuTimes.Reading from = at((long) (fromEpochSeconds * 1e6)).cpu();
+            CpuTimes.Reading to = at((long) (toEpochSeconds * 1e6)).cpu();
+            return new double[] {CpuTimes.busySeconds(from, to) * 1e6 / orders,
+                    CpuTimes.processSeconds(from, to, "jvm") * 1e6 / orders, CpuTimes.stealShare(from, to)};
         }
 
         /** The last sample at or before the instant (the first one if none is). */
