@@ -1,11 +1,12 @@
 package io.spillway.notifier.status;
 
 import io.spillway.contract.EventSerde;
+import io.spillway.contract.OrderDecision;
 import io.spillway.contract.OrderRequested;
 import io.spillway.contract.Topics;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.utils.Bytes;
-import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.common.utils.Utils;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.Grouped;
@@ -23,8 +24,10 @@ import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.processor.api.RecordMetadata;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.Stores;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Consumer;
 import org.apache.kafka.common.config.TopicConfig;
 
@@ -80,20 +83,30 @@ public final class OrderStatusTopology {
                 // The request's partition and offset are its place in the line; only the record context knows them.
                 .process(QueuedWithPlaceInLine::new, Named.as("queued-with-place-in-line"));
 
-        KStream<String, OrderStatus> decided = builder
+        KStream<String, OrderDecision> decisions = builder
                 // The processor's final word on each order; anything unreadable is skipped by the handler.
                 .stream(topics.results(), Consumed.with(Serdes.String(), EventSerde.decisions()).withName("decisions"))
                 // A tombstone says nothing about an order.
-                .filter((orderId, decision) -> decision != null, Named.as("drop-empty-decisions"))
-                // Keyed by the value's order id, so the table does not depend on how the processor chose the key.
-                .map((key, decision) -> KeyValue.pair(decision.orderId().toString(), OrderStatus.decided(decision)),
-                        Named.as("decided-by-order"));
+                .filter((orderId, decision) -> decision != null, Named.as("drop-empty-decisions"));
+        int partitions = topics.partitions();
+        // As the contract has it (keyed by order id, default partitioner), a decision already sits where the
+        // repartition would send its order: it reaches the table directly, without a produce and a fetch.
+        KStream<String, OrderStatus> decidedInPlace = decisions
+                .processValues(() -> new DecidedInPlace(partitions), Named.as("decided-in-place"));
+        // Any other key or partition: keyed by the value's order id, so the table does not depend on how the
+        // processor chose the key.
+        KStream<String, OrderStatus> decidedElsewhere = decisions
+                .process(() -> new DecidedElsewhere(partitions), Named.as("decided-elsewhere"));
 
         queued
                 // One order's request and decision reach the table through one stream of updates.
-                .merge(decided, Named.as("order-updates"))
+                .merge(decidedElsewhere, Named.as("order-updates"))
                 // Brings an order's request and decision to the same task, whatever the source partitions.
-                .repartition(Repartitioned.with(Serdes.String(), statusSerde).withName("updates-by-order"))
+                .repartition(Repartitioned.with(Serdes.String(), statusSerde).withName("updates-by-order")
+                        // Fixed, so that DecidedInPlace knows where an order id goes.
+                        .withNumberOfPartitions(partitions))
+                // Read by the same task as the repartitioned updates of the same order ids.
+                .merge(decidedInPlace, Named.as("decisions-in-place"))
                 // Already keyed and partitioned by order: grouping needs no second repartition.
                 .groupByKey(Grouped.with("status-by-order", Serdes.String(), statusSerde))
                 // The first decision is final; a late or repeated request and a repeated decision change nothing.
@@ -189,6 +202,59 @@ public final class OrderStatusTopology {
             }
             listener.changed(merged, record.timestamp());
         }
+    }
+
+    /**
+     * Whether a decision record already sits in the partition the repartition would send its order
+     * id to: keyed by that id (as the contract has it) and partitioned as Kafka's default
+     * partitioner does, over {@code partitions}. Then the task that reads it is the one that reads
+     * the order's repartitioned request, and the record can go to the table as it is.
+     */
+    static boolean inPlace(String key, OrderDecision decision, int partition, int partitions) {
+        return key != null
+                && key.equals(decision.orderId().toString())
+                // DefaultStreamPartitioner: murmur2 of the serialized key, as the producer's default partitioner.
+                && Utils.toPositive(Utils.murmur2(key.getBytes(StandardCharsets.UTF_8))) % partitions == partition;
+    }
+
+    /** Passes on, as statuses, the decisions that are in place; drops the others (DecidedElsewhere takes them). */
+    private static final class DecidedInPlace extends ContextualFixedKeyProcessor<String, OrderDecision, OrderStatus> {
+
+        private final int partitions;
+
+        DecidedInPlace(int partitions) {
+            this.partitions = partitions;
+        }
+
+        @Override
+        public void process(FixedKeyRecord<String, OrderDecision> record) {
+            if (inPlace(record.key(), record.value(), partition(context().recordMetadata()), partitions)) {
+                context().forward(record.withValue(OrderStatus.decided(record.value())));
+            }
+        }
+    }
+
+    /** Passes on, keyed by order id, the decisions that are not in place; drops the others. */
+    private static final class DecidedElsewhere extends ContextualProcessor<String, OrderDecision, String, OrderStatus> {
+
+        private final int partitions;
+
+        DecidedElsewhere(int partitions) {
+            this.partitions = partitions;
+        }
+
+        @Override
+        public void process(Record<String, OrderDecision> record) {
+            if (!inPlace(record.key(), record.value(), partition(context().recordMetadata()), partitions)) {
+                context().forward(record.withKey(record.value().orderId().toString())
+                        .withValue(OrderStatus.decided(record.value())));
+            }
+        }
+    }
+
+    /** The source partition; always present for records read from a source topic, which is the only way here. */
+    private static int partition(Optional<RecordMetadata> source) {
+        return source.orElseThrow().partition();
     }
 
     /** Turns a request into a QUEUED status keyed by order id, remembering where the request sits. */

@@ -25,6 +25,7 @@ import java.util.Properties;
 import java.util.UUID;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.common.utils.Utils;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
@@ -166,6 +167,47 @@ class OrderStatusTopologyTest {
     }
 
     @Test
+    void aDecisionInPlaceSkipsTheRepartitionAndOneElsewhereTakesIt() {
+        // The test driver reads every input record from partition 0.
+        OrderRequested inPlace = requestWhere(true);
+        OrderRequested elsewhere = requestWhere(false);
+        String repartition = "notifier-topology-test-updates-by-order-repartition";
+
+        decisions.pipeInput(inPlace.orderId().toString(), confirmed(inPlace));
+        assertThat(table.get(inPlace.orderId().toString()).state()).isEqualTo(OrderState.CONFIRMED);
+        assertThat(driver.producedTopicNames()).doesNotContain(repartition);
+
+        decisions.pipeInput(elsewhere.orderId().toString(), confirmed(elsewhere));
+        assertThat(table.get(elsewhere.orderId().toString()).state()).isEqualTo(OrderState.CONFIRMED);
+        assertThat(driver.producedTopicNames()).contains(repartition);
+
+        // Either way the decision met the same table as the requests, which always cross the repartition.
+        requests.pipeInput(inPlace.itemKey().toString(), inPlace);
+        requests.pipeInput(elsewhere.itemKey().toString(), elsewhere);
+        assertThat(table.get(inPlace.orderId().toString()).state()).isEqualTo(OrderState.CONFIRMED);
+        assertThat(table.get(elsewhere.orderId().toString()).state()).isEqualTo(OrderState.CONFIRMED);
+        assertThat(owned).extracting(OrderStatus::orderId, OrderStatus::state).containsExactly(
+                tuple(inPlace.orderId(), OrderState.CONFIRMED),
+                tuple(elsewhere.orderId(), OrderState.CONFIRMED),
+                tuple(inPlace.orderId(), OrderState.CONFIRMED),
+                tuple(elsewhere.orderId(), OrderState.CONFIRMED));
+    }
+
+    @Test
+    void aDecisionIsInPlaceOnlyUnderItsOwnOrderIdInTheDefaultPartitionersPartition() {
+        OrderRequested order = request("buyer", "GA");
+        OrderDecision decision = confirmed(order);
+        String key = order.orderId().toString();
+        int partition = Utils.toPositive(Utils.murmur2(key.getBytes(StandardCharsets.UTF_8))) % 12;
+
+        assertThat(OrderStatusTopology.inPlace(key, decision, partition, 12)).isTrue();
+        assertThat(OrderStatusTopology.inPlace(key, decision, (partition + 1) % 12, 12)).isFalse();
+        assertThat(OrderStatusTopology.inPlace(null, decision, partition, 12)).isFalse();
+        assertThat(OrderStatusTopology.inPlace(order.itemKey().toString(), decision, partition, 12)).isFalse();
+        assertThat(OrderStatusTopology.inPlace(key, decision, 0, 1)).isTrue();
+    }
+
+    @Test
     void unreadableRecordsAreSkippedAndTheTableKeepsFlowing() {
         TestInputTopic<String, byte[]> rawRequests =
                 driver.createInputTopic(TOPICS.requested(), new StringSerializer(), new ByteArraySerializer());
@@ -194,6 +236,17 @@ class OrderStatusTopologyTest {
                 OrderId.derive(CustomerId.of(customer), UUID.randomUUID().toString()),
                 CustomerId.of(customer), SaleId.of("concert"), Sku.of(sku),
                 seatIds.isEmpty() ? 2 : seatIds.size(), seatIds, REQUESTED_AT);
+    }
+
+    /** An order whose decision, keyed by its id, is in place in partition 0 (or is not). */
+    private static OrderRequested requestWhere(boolean inPlace) {
+        for (int attempt = 0; attempt < 10_000; attempt++) {
+            OrderRequested order = request("buyer", "GA");
+            if (OrderStatusTopology.inPlace(order.orderId().toString(), confirmed(order), 0, TOPICS.partitions()) == inPlace) {
+                return order;
+            }
+        }
+        throw new AssertionError("no order id is " + (inPlace ? "" : "not ") + "in place in partition 0");
     }
 
     private static OrderConfirmed confirmed(OrderRequested request) {
