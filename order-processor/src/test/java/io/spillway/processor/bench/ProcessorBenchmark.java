@@ -23,6 +23,7 @@ import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -72,7 +73,7 @@ public final class ProcessorBenchmark {
 
     private static final int ORDERS = Integer.getInteger("bench.orders", 50_000);
     /** Orders drained once, not counted, before the first measurement: the JIT's warm-up. */
-    private static final int WARMUP_ORDERS = Integer.getInteger("bench.warmup.orders", 20_000);
+    private static final int WARMUP_ORDERS = Integer.getInteger("bench.warmup.orders", 100_000);
     private static final int BASELINE_SECONDS = Integer.getInteger("bench.baseline.seconds", 10);
     private static final Integer RATE_SETTING = Integer.getInteger("bench.rate");
     private static final int RATE_SECONDS = Integer.getInteger("bench.rate.seconds", 10);
@@ -113,10 +114,14 @@ public final class ProcessorBenchmark {
                 MAX_POLL, CONCURRENCY_SETTING == null ? "as shipped" : CONCURRENCY_SETTING,
                 Runtime.getRuntime().availableProcessors(), overrides());
         List<Figures> runs = new ArrayList<>();
+        // Before either database is measured, into a database of its own: its orders would otherwise make
+        // the measured database's tables and indexes larger than the other one's, which starts empty.
+        SharedInfrastructure.TestDatabase warmUpDatabase = SharedInfrastructure.newDatabase();
+        migrate(warmUpDatabase);
+        warmUp(bootstrap, warmUpDatabase);
         if (Boolean.parseBoolean(System.getProperty("bench.fast", "true"))) {
             SharedInfrastructure.TestDatabase database = SharedInfrastructure.newDatabase();
             migrate(database);
-            warmUp(bootstrap, database);
             runs.add(measure("test PostgreSQL (" + durability(database) + ")", bootstrap, database));
         }
         if (Boolean.parseBoolean(System.getProperty("bench.durable", "true"))) {
@@ -144,7 +149,9 @@ public final class ProcessorBenchmark {
 
     /**
      * One hot-item and one spread drain that are not counted, so that the first measured drain does not
-     * pay for class loading and compilation (it ran at a third of the same drain measured later).
+     * pay for class loading and compilation (it ran at a third of the same drain measured later). Twice
+     * 20,000 orders were not enough: the first database's drains then cost the JVM 63-82 us per order
+     * against 35-42 us for the second's (docs/benchmarks/processor.md).
      */
     private static void warmUp(String bootstrap, SharedInfrastructure.TestDatabase database) throws Exception {
         if (WARMUP_ORDERS <= 0) {
@@ -461,6 +468,7 @@ public final class ProcessorBenchmark {
             createSale(connection, sale, skus, total);
         }
         Instant measuredFrom;
+        String generatorLate;
         try (ConfigurableApplicationContext processor = processor(bootstrap, database, topics);
                 KafkaProducer<String, OrderRequested> producer = doorProducer(bootstrap)) {
             // Not while the group is still forming: that would time the rebalances, not the processor.
@@ -474,6 +482,9 @@ public final class ProcessorBenchmark {
             Instant wallStart = Instant.now();
             // Only the measured seconds count: requestedAt is when each order was due, so the warm-up's end is exact.
             measuredFrom = wallStart.plusSeconds(RATE_WARMUP_SECONDS);
+            // How late each measured order reached the producer after its due time: the load generator's own
+            // share of the latency, on the cores it shares with what it measures.
+            long[] late = new long[total - warmup];
             for (int i = 0; i < total; i++) {
                 long due = start + i * 1_000_000_000L / rate;
                 long wait = due - System.nanoTime();
@@ -484,7 +495,14 @@ public final class ProcessorBenchmark {
                         SaleId.of(sale), Sku.of(skus.get(i % skus.size())), 1, List.of(),
                         wallStart.plusNanos(due - start));
                 producer.send(fromTheDoor(topics, order));
+                if (i >= warmup) {
+                    late[i - warmup] = System.nanoTime() - due;
+                }
             }
+            Arrays.sort(late);
+            generatorLate = String.format(Locale.ROOT, "load generator behind its schedule (due -> handed to the producer):"
+                    + " p50 %.1f ms, p99 %.1f ms, max %.1f ms", late[late.length / 2] / 1e6,
+                    late[(int) (late.length * 0.99)] / 1e6, late[late.length - 1] / 1e6);
             producer.flush();
             awaitDecided(database, sale, total);
             stages(processor);
@@ -504,6 +522,7 @@ public final class ProcessorBenchmark {
                     rate, RATE_SECONDS, RATE_WARMUP_SECONDS, percentiles[0] * 1000, percentiles[1] * 1000, latency.getDouble(2) * 1000);
             Latency measured = new Latency(rate, percentiles[0] * 1000, percentiles[1] * 1000, latency.getDouble(2) * 1000);
             System.out.println("    p99 by second of the measured window (ms): " + p99BySecond(statement, sale, measuredFrom));
+            System.out.println("    " + generatorLate);
             return measured;
         }
     }
