@@ -7,7 +7,7 @@ package io.spillway.notifier.status;
 @FunctionalInterface
 public interface DecisionHops {
 
-    /** The partitioned table applied the decision (after the repartition hop). */
+    /** The partitioned table applied the decision (after the repartition hop, for a decision not in place). */
     String TABLE = "table";
 
     /** This instance's global store holds the decision (after the status-topic hop). */
