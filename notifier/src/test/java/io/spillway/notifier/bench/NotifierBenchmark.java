@@ -111,6 +111,12 @@ public final class NotifierBenchmark {
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx" + System.getProperty("notifierHeap", "1g")));
+        // The notifier on CPUs of its own, e.g. -DnotifierCpus=1 with the driver under `taskset -c 0`: what it
+        // does with a core to itself, apart from the broker and the clients it shares the machine with here.
+        String cpus = System.getProperty("notifierCpus", "").trim();
+        if (!cpus.isEmpty()) {
+            command.addAll(0, List.of("taskset", "-c", cpus));
+        }
         // Extra JVM options of the notifier, e.g. -DnotifierJvmArgs=-XX:StartFlightRecording=filename=/tmp/n.jfr
         String jvm = System.getProperty("notifierJvmArgs", "").trim();
         if (!jvm.isEmpty()) {
