@@ -4,9 +4,9 @@ import io.spillway.contract.EventSerde;
 import io.spillway.contract.OrderDecision;
 import io.spillway.contract.OrderRequested;
 import io.spillway.contract.Topics;
+import org.apache.kafka.clients.producer.internals.BuiltInPartitioner;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.utils.Bytes;
-import org.apache.kafka.common.utils.Utils;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.Grouped;
@@ -213,8 +213,8 @@ public final class OrderStatusTopology {
     static boolean inPlace(String key, OrderDecision decision, int partition, int partitions) {
         return key != null
                 && key.equals(decision.orderId().toString())
-                // DefaultStreamPartitioner: murmur2 of the serialized key, as the producer's default partitioner.
-                && Utils.toPositive(Utils.murmur2(key.getBytes(StandardCharsets.UTF_8))) % partitions == partition;
+                // What the producer's default partitioner and the repartition's DefaultStreamPartitioner both call.
+                && BuiltInPartitioner.partitionForKey(key.getBytes(StandardCharsets.UTF_8), partitions) == partition;
     }
 
     /** Passes on, as statuses, the decisions that are in place; drops the others (DecidedElsewhere takes them). */

@@ -114,11 +114,7 @@ public final class ProcessorBenchmark {
                 MAX_POLL, CONCURRENCY_SETTING == null ? "as shipped" : CONCURRENCY_SETTING,
                 Runtime.getRuntime().availableProcessors(), overrides());
         List<Figures> runs = new ArrayList<>();
-        // Before either database is measured, into a database of its own: its orders would otherwise make
-        // the measured database's tables and indexes larger than the other one's, which starts empty.
-        SharedInfrastructure.TestDatabase warmUpDatabase = SharedInfrastructure.newDatabase();
-        migrate(warmUpDatabase);
-        warmUp(bootstrap, warmUpDatabase);
+        warmUp(bootstrap);
         if (Boolean.parseBoolean(System.getProperty("bench.fast", "true"))) {
             SharedInfrastructure.TestDatabase database = SharedInfrastructure.newDatabase();
             migrate(database);
@@ -151,12 +147,16 @@ public final class ProcessorBenchmark {
      * One hot-item and one spread drain that are not counted, so that the first measured drain does not
      * pay for class loading and compilation (it ran at a third of the same drain measured later). Twice
      * 20,000 orders were not enough: the first database's drains then cost the JVM 63-82 us per order
-     * against 35-42 us for the second's (docs/benchmarks/processor.md).
+     * against 35-42 us for the second's (docs/benchmarks/processor.md). Runs before either database is
+     * measured, into a database of its own: its orders would otherwise make the measured database's
+     * tables and indexes larger than the other one's, which starts empty.
      */
-    private static void warmUp(String bootstrap, SharedInfrastructure.TestDatabase database) throws Exception {
+    private static void warmUp(String bootstrap) throws Exception {
         if (WARMUP_ORDERS <= 0) {
             return;
         }
+        SharedInfrastructure.TestDatabase database = SharedInfrastructure.newDatabase();
+        migrate(database);
         Result hot = drain(bootstrap, database, "warmup-hot", 1, WARMUP_ORDERS);
         Result spread = drain(bootstrap, database, "warmup-spread", 1_000, WARMUP_ORDERS);
         System.out.printf(Locale.ROOT, "warm-up, not counted: %.0f orders/s hot, %.0f orders/s spread (%d orders each)%n",
