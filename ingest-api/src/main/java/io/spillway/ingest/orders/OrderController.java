@@ -2,7 +2,7 @@ package io.spillway.ingest.orders;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
+import io.spillway.contract.JsonBuffers;
 import io.spillway.ingest.metrics.IngestMetrics;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -29,7 +29,7 @@ class OrderController {
      * return-value handling (content negotiation, header merging, converter lookup) took about a
      * tenth of a request's CPU for an answer whose type and length are already fixed.
      */
-    private static final ObjectMapper BODY = JsonMapper.builder().build();
+    private static final ObjectMapper BODY = JsonBuffers.mapper().build();
 
     private final OrderIntake intake;
     private final IngestMetrics metrics;

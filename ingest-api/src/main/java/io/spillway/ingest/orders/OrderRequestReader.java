@@ -6,8 +6,8 @@ import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.spillway.contract.CustomerId;
+import io.spillway.contract.JsonBuffers;
 import io.spillway.contract.SaleId;
 import io.spillway.contract.SeatId;
 import io.spillway.contract.Sku;
@@ -49,7 +49,7 @@ final class OrderRequestReader {
     private static final String QUANTITY_RULE = "must be an integer from 1 to " + MAX_QUANTITY;
 
     // Configured once and never changed: Jackson mappers are safe to share once configured.
-    private static final ObjectMapper JSON = JsonMapper.builder()
+    private static final ObjectMapper JSON = JsonBuffers.mapper()
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .build();
