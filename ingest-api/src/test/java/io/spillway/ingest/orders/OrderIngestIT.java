@@ -5,14 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.spillway.contract.CustomerId;
-import io.spillway.contract.ItemAvailability;
-import io.spillway.contract.SaleId;
-import io.spillway.contract.Sku;
 import io.spillway.contract.EventJson;
+import io.spillway.contract.ItemAvailability;
 import io.spillway.contract.OrderId;
 import io.spillway.contract.OrderRequested;
 import io.spillway.contract.OrderTokens;
+import io.spillway.contract.SaleId;
 import io.spillway.contract.SeatId;
+import io.spillway.contract.Sku;
 import io.spillway.contract.Topics;
 import io.spillway.ingest.CatalogFixture;
 import io.spillway.ingest.IngestApplication;
@@ -22,11 +22,11 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpRequest.BodyPublisher;
 import java.net.http.HttpRequest.BodyPublishers;
-import java.net.http.HttpResponse;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse.BodyHandlers;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -39,6 +39,8 @@ import java.util.Properties;
 import java.util.UUID;
 import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
+import org.apache.catalina.connector.Connector;
+import org.apache.coyote.AbstractProtocol;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.OffsetSpec;
@@ -57,9 +59,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.autoconfigure.actuate.observability.AutoConfigureObservability;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.boot.web.embedded.tomcat.TomcatWebServer;
+import org.springframework.boot.web.servlet.context.ServletWebServerApplicationContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -117,6 +122,16 @@ class OrderIngestIT {
     @AfterAll
     static void disconnect() {
         admin.close();
+    }
+
+    @Test
+    void tomcatKeepsAnIdleProcessorForEveryRequestThatWaitedOnTheBroker(
+            @Autowired ServletWebServerApplicationContext context) {
+        // A request holds its processor while it waits for the acknowledgement; Tomcat's default
+        // cache (200) dropped the ones above it at saturation (docs/benchmarks/ingest.md, 2026-12-03).
+        Connector connector = ((TomcatWebServer) context.getWebServer()).getTomcat().getConnector();
+
+        assertThat(((AbstractProtocol<?>) connector.getProtocolHandler()).getProcessorCache()).isEqualTo(512);
     }
 
     @Test
