@@ -10,8 +10,8 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
  * <p>Jackson's default pool keeps the buffers (a generator takes about 12 KiB: an 8,000-byte output
  * buffer and a 2,000-char one) in a {@code ThreadLocal}. A request on a virtual thread is that
  * thread's whole life, so with the default every parse and every write allocated them anew: three
- * times per order at the door (the request, the Kafka record, the 202 body), the largest part of
- * its allocation and of its collections at saturation (docs/benchmarks/ingest.md, 2026-12-03).
+ * times per order at the door (the request, the Kafka record, the 202 body). Shared, they took a
+ * third of the door's young collections away at saturation (docs/benchmarks/ingest.md, 2026-12-03).
  * This pool is Jackson's shared bounded one: buffers go back to it when a parser or generator is
  * closed, from whichever thread, and it holds at most Jackson's default number of them.
  */
@@ -24,8 +24,7 @@ public final class JsonBuffers {
         return JsonMapper.builder(factory());
     }
 
-    /** A new factory with the shared pool. */
-    public static JsonFactory factory() {
+    private static JsonFactory factory() {
         return JsonFactory.builder().recyclerPool(JsonRecyclerPools.sharedBoundedPool()).build();
     }
 }

@@ -7,13 +7,14 @@ import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.util.BufferRecycler;
 import com.fasterxml.jackson.core.util.RecyclerPool;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class JsonBuffersTest {
 
     @Test
-    void buffersAVirtualThreadWroteWithOutliveIt() throws Exception {
+    void buffersUsedOnAVirtualThreadOutliveIt() throws Exception {
         ObjectMapper mapper = JsonBuffers.mapper().build();
         RecyclerPool<BufferRecycler> pool = mapper.getFactory()._getRecyclerPool();
 
@@ -21,7 +22,7 @@ class JsonBuffersTest {
             Thread request = Thread.ofVirtual().start(() -> {
                 try {
                     mapper.writeValueAsBytes(Map.of("orderId", "o-1"));
-                    mapper.readTree("{\"saleId\":\"s-1\"}".getBytes());
+                    mapper.readTree("{\"saleId\":\"s-1\"}".getBytes(StandardCharsets.UTF_8));
                 } catch (Exception e) {
                     throw new IllegalStateException(e);
                 }
