@@ -5,14 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.spillway.contract.CustomerId;
-import io.spillway.contract.EventJson;
 import io.spillway.contract.ItemAvailability;
+import io.spillway.contract.SaleId;
+import io.spillway.contract.Sku;
+import io.spillway.contract.EventJson;
 import io.spillway.contract.OrderId;
 import io.spillway.contract.OrderRequested;
 import io.spillway.contract.OrderTokens;
-import io.spillway.contract.SaleId;
 import io.spillway.contract.SeatId;
-import io.spillway.contract.Sku;
 import io.spillway.contract.Topics;
 import io.spillway.ingest.CatalogFixture;
 import io.spillway.ingest.IngestApplication;
@@ -22,11 +22,11 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
 import java.net.http.HttpRequest.BodyPublisher;
 import java.net.http.HttpRequest.BodyPublishers;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse.BodyHandlers;
 import java.net.http.HttpResponse;
+import java.net.http.HttpResponse.BodyHandlers;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -125,7 +125,7 @@ class OrderIngestIT {
     }
 
     @Test
-    void tomcatKeepsAnIdleProcessorForEveryRequestThatWaitedOnTheBroker(
+    void tomcatKeepsMoreIdleProcessorsThanItsDefaultOf200(
             @Autowired ServletWebServerApplicationContext context) {
         // A request holds its processor while it waits for the acknowledgement; Tomcat's default
         // cache (200) dropped the ones above it at saturation (docs/benchmarks/ingest.md, 2026-12-03).
