@@ -1,5 +1,6 @@
 package io.spillway.ingest.catalog;
 
+import io.spillway.contract.rules.SaleRule;
 import java.time.Duration;
 
 /** What the sale view says about an order at the door: let it through, or refuse it and why. */
@@ -16,15 +17,40 @@ public sealed interface DoorVerdict {
      */
     record Refuse(Reason reason, String field, String message, Duration retryAfter) implements DoorVerdict {}
 
-    /** Why the door refuses. The first group is impossible (422), the second not now (409). */
+    /**
+     * Why the door refuses: a sale rule it breaks, or the published view saying the item is sold out.
+     * The first group is impossible (422), the second not now (409).
+     */
     enum Reason {
-        UNKNOWN_SALE(true), UNKNOWN_ITEM(true), SEATS_NOT_IN_ITEM(true), SEATS_ON_STOCK_ITEM(true),
-        ABOVE_CUSTOMER_LIMIT(true), NOT_OPEN(false), SOLD_OUT(false);
+        UNKNOWN_SALE(SaleRule.SALE_EXISTS, true),
+        UNKNOWN_ITEM(SaleRule.ITEM_EXISTS, true),
+        SEATS_NOT_IN_ITEM(SaleRule.SEATS_OF_THE_ITEM, true),
+        SEATS_ON_STOCK_ITEM(SaleRule.SEATS_ONLY_ON_SEATED_ITEMS, true),
+        ABOVE_CUSTOMER_LIMIT(SaleRule.WITHIN_CUSTOMER_LIMIT, true),
+        NOT_OPEN(SaleRule.PLACED_WHEN_OPEN, false),
+        SOLD_OUT(null, false);
 
+        private final SaleRule rule;
         private final boolean impossible;
 
-        Reason(boolean impossible) {
+        Reason(SaleRule rule, boolean impossible) {
+            this.rule = rule;
             this.impossible = impossible;
+        }
+
+        /** The reason the door gives for an order that breaks the rule. */
+        static Reason breaking(SaleRule rule) {
+            for (Reason reason : values()) {
+                if (reason.rule == rule) {
+                    return reason;
+                }
+            }
+            throw new IllegalArgumentException("no door reason for " + rule);
+        }
+
+        /** The sale rule broken, or null for {@link #SOLD_OUT}. */
+        public SaleRule rule() {
+            return rule;
         }
 
         public boolean impossible() {

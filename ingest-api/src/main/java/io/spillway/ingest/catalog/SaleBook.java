@@ -8,6 +8,9 @@ import io.spillway.contract.SaleDefined.ItemDefinition;
 import io.spillway.contract.SaleId;
 import io.spillway.contract.SeatId;
 import io.spillway.contract.Sku;
+import io.spillway.contract.rules.OrderCase;
+import io.spillway.contract.rules.SaleRule.Breach;
+import io.spillway.contract.rules.SaleRules;
 import io.spillway.ingest.catalog.DoorVerdict.Reason;
 import io.spillway.ingest.catalog.DoorVerdict.Refuse;
 import java.time.Duration;
@@ -15,6 +18,7 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -27,7 +31,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p>It knows only what inventory-service has published: a sale created a moment ago may not be
  * here yet, and availability lags the processor by the relay's poll interval. That is safe in one
  * direction only, which is why the processor still decides: the door refuses what certainly cannot
- * succeed (unknown, not open, already sold out), never grants anything.
+ * succeed (unknown, not open, already sold out), never grants anything. The rules are the sale's own
+ * ({@link SaleRules}), the same the processor's ledger applies.
  */
 public final class SaleBook {
 
@@ -39,7 +44,7 @@ public final class SaleBook {
         for (ItemDefinition item : sale.items()) {
             items.put(item.sku(), new KnownItem(item.kind(), Set.copyOf(item.seatIds())));
         }
-        sales.put(sale.saleId(), new KnownSale(sale.opensAt(), sale.perCustomerLimit(), Map.copyOf(items)));
+        sales.put(sale.saleId(), new KnownSale(new OrderCase.Sale(sale.opensAt(), sale.perCustomerLimit()), Map.copyOf(items)));
     }
 
     public void forget(SaleId saleId) {
@@ -58,33 +63,26 @@ public final class SaleBook {
         return sales.size();
     }
 
-    /** The door's rules for one order, in the order a buyer would want to hear them. */
+    /**
+     * The door's answer for one order: the first of the sale's rules it breaks ({@link SaleRules#AT_THE_DOOR},
+     * knowing nothing of the buyer's earlier orders), else sold out when the published availability
+     * says so, else pass.
+     */
     public DoorVerdict check(SaleId saleId, Sku sku, int quantity, List<SeatId> seatIds, Instant now) {
         KnownSale sale = sales.get(saleId);
-        if (sale == null) {
-            return new Refuse(Reason.UNKNOWN_SALE, "saleId", "is not a known sale", null);
-        }
-        KnownItem item = sale.items().get(sku);
-        if (item == null) {
-            return new Refuse(Reason.UNKNOWN_ITEM, "sku", "is not an item of sale " + saleId, null);
-        }
-        if (!seatIds.isEmpty()) {
-            if (item.kind() == ItemKind.STOCK) {
-                return new Refuse(Reason.SEATS_ON_STOCK_ITEM, "seatIds", "item " + sku + " has no named seats", null);
-            }
-            for (int i = 0; i < seatIds.size(); i++) {
-                if (!item.seats().contains(seatIds.get(i))) {
-                    return new Refuse(Reason.SEATS_NOT_IN_ITEM, "seatIds[" + i + "]", "is not a seat of item " + sku, null);
-                }
-            }
-        }
-        if (quantity > sale.perCustomerLimit()) {
-            return new Refuse(Reason.ABOVE_CUSTOMER_LIMIT, "quantity",
-                    "must not exceed the sale's per-customer limit of " + sale.perCustomerLimit(), null);
-        }
-        if (now.isBefore(sale.opensAt())) {
-            return new Refuse(Reason.NOT_OPEN, "saleId", "opens at " + sale.opensAt(),
-                    Duration.between(now, sale.opensAt()));
+        KnownItem item = sale == null ? null : sale.items().get(sku);
+        OrderCase order = new OrderCase(
+                saleId,
+                sku,
+                sale == null ? null : sale.terms(),
+                item == null ? null : new OrderCase.Item(item.kind(), item.seats()::contains),
+                quantity,
+                seatIds,
+                now,
+                0);
+        Optional<Breach> breach = SaleRules.firstBreach(SaleRules.AT_THE_DOOR, order);
+        if (breach.isPresent()) {
+            return refusal(breach.get(), sale, now);
         }
         ItemAvailability left = availability.get(new ItemKey(saleId, sku));
         if (left != null && left.soldOut()) {
@@ -93,7 +91,13 @@ public final class SaleBook {
         return DoorVerdict.PASS;
     }
 
-    private record KnownSale(Instant opensAt, int perCustomerLimit, Map<Sku, KnownItem> items) {}
+    private static Refuse refusal(Breach breach, KnownSale sale, Instant now) {
+        Reason reason = Reason.breaking(breach.rule());
+        Duration retryAfter = reason == Reason.NOT_OPEN ? Duration.between(now, sale.terms().opensAt()) : null;
+        return new Refuse(reason, breach.field(), breach.message(), retryAfter);
+    }
+
+    private record KnownSale(OrderCase.Sale terms, Map<Sku, KnownItem> items) {}
 
     private record KnownItem(ItemKind kind, Set<SeatId> seats) {}
 }

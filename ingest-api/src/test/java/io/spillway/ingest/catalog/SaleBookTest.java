@@ -10,6 +10,10 @@ import io.spillway.contract.SaleDefined.ItemDefinition;
 import io.spillway.contract.SaleId;
 import io.spillway.contract.SeatId;
 import io.spillway.contract.Sku;
+import io.spillway.contract.rules.SaleRule.Breach;
+import io.spillway.contract.rules.SaleRuleCases;
+import io.spillway.contract.rules.SaleRuleCases.Case;
+import io.spillway.contract.rules.SaleRules;
 import io.spillway.ingest.catalog.DoorVerdict.Reason;
 import io.spillway.ingest.catalog.DoorVerdict.Refuse;
 import java.time.Duration;
@@ -17,6 +21,8 @@ import java.time.Instant;
 import java.util.List;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 class SaleBookTest {
 
@@ -100,5 +106,28 @@ class SaleBookTest {
                 .isEqualTo(DoorVerdict.PASS);
         assertThat(refusal(SaleId.of("arena"), Sku.of("FLOOR"), 1, List.of(SeatId.of("S-100000")), OPEN))
                 .isEqualTo(Reason.SEATS_NOT_IN_ITEM);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("io.spillway.contract.rules.SaleRuleCases#all")
+    void refusesByTheSaleRulesTable(Case c) {
+        SaleBook table = new SaleBook();
+        table.define(SaleDefined.of(SaleRuleCases.SALE, "Concert", SaleRuleCases.OPENS, SaleRuleCases.LIMIT, List.of(
+                new ItemDefinition(SaleRuleCases.GA, ItemKind.STOCK, 100, List.of()),
+                new ItemDefinition(SaleRuleCases.VIP, ItemKind.SEATED, SaleRuleCases.VIP_SEATS.size(),
+                        SaleRuleCases.VIP_SEATS))));
+
+        DoorVerdict verdict = table.check(c.saleId(), c.sku(), c.quantity(), c.seatIds(), c.placedAt());
+
+        if (c.atTheDoor() == null) {
+            assertThat(verdict).isEqualTo(DoorVerdict.PASS);
+        } else {
+            Breach expected = SaleRules.firstBreach(SaleRules.AT_THE_DOOR, c.asSeenBy(true)).orElseThrow();
+            assertThat(verdict).isInstanceOfSatisfying(Refuse.class, refuse -> {
+                assertThat(refuse.field()).isEqualTo(expected.field());
+                assertThat(refuse.message()).isEqualTo(expected.message());
+                assertThat(refuse.reason().rule()).isEqualTo(c.atTheDoor());
+            });
+        }
     }
 }

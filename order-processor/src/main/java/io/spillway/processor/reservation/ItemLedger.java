@@ -9,6 +9,9 @@ import io.spillway.contract.OrderRejected;
 import io.spillway.contract.OrderRequested;
 import io.spillway.contract.RejectionReason;
 import io.spillway.contract.SeatId;
+import io.spillway.contract.rules.OrderCase;
+import io.spillway.contract.rules.SaleRule.Breach;
+import io.spillway.contract.rules.SaleRules;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -16,12 +19,16 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 
 /**
  * Decides the orders of one item, in arrival order, against a snapshot of the item, its sale, its
  * seats and the buyers' holdings in the sale, and keeps track of what the decisions changed so that
  * the caller can write exactly that.
+ *
+ * <p>An order is first held to the sale's rules ({@link SaleRules#IN_THE_LEDGER}, the same the door
+ * applies), then to what is left of the item.
  *
  * <p>An order that was decided before (given as {@code earlier}, or decided by this ledger already)
  * is answered with that decision again and changes nothing: an order is decided once, however often
@@ -45,6 +52,9 @@ public final class ItemLedger {
     private final Map<CustomerId, Integer> holdingsChanged = new LinkedHashMap<>();
     private final Map<OrderId, OrderDecision> decided = new HashMap<>();
     private final List<OrderDecision> newDecisions = new ArrayList<>();
+    // What the sale's rules are told of the sale and the item, made once for every order of the batch.
+    private final OrderCase.Sale terms;
+    private final OrderCase.Item itemFacts;
 
     /**
      * @param sale the sale's terms, or null when the sale does not exist
@@ -69,6 +79,10 @@ public final class ItemLedger {
             }
         }
         this.holdings = new HashMap<>(holdings);
+        this.terms = sale == null ? null : new OrderCase.Sale(sale.opensAt(), sale.perCustomerLimit());
+        this.itemFacts = state == null
+                ? null
+                : new OrderCase.Item(io.spillway.contract.ItemKind.valueOf(state.kind().name()), this.seats::containsKey);
         for (OrderDecision decision : earlier) {
             decided.put(decision.orderId(), decision);
         }
@@ -90,20 +104,12 @@ public final class ItemLedger {
     }
 
     private OrderDecision evaluate(OrderRequested request, Instant decidedAt) {
-        if (sale == null || original == null) {
-            return OrderRejected.of(request, RejectionReason.INVALID_ITEM, decidedAt);
+        int holding = holdings.getOrDefault(request.customerId(), 0);
+        Optional<Breach> breach = SaleRules.firstBreach(SaleRules.IN_THE_LEDGER, asCase(request, holding));
+        if (breach.isPresent()) {
+            return OrderRejected.of(request, breach.get().rule().rejection(), decidedAt);
         }
         ItemKind kind = original.kind();
-        if (request.namesSeats() && (kind == ItemKind.STOCK || !seats.keySet().containsAll(request.seatIds()))) {
-            return OrderRejected.of(request, RejectionReason.INVALID_ITEM, decidedAt);
-        }
-        if (request.requestedAt().isBefore(sale.opensAt())) {
-            return OrderRejected.of(request, RejectionReason.SALE_CLOSED, decidedAt);
-        }
-        int holding = holdings.getOrDefault(request.customerId(), 0);
-        if ((long) holding + request.quantity() > sale.perCustomerLimit()) {
-            return OrderRejected.of(request, RejectionReason.LIMIT_EXCEEDED, decidedAt);
-        }
         List<SeatId> granted;
         if (kind == ItemKind.STOCK) {
             if (soldOut || available < request.quantity()) {
@@ -137,6 +143,11 @@ public final class ItemLedger {
         holdings.put(request.customerId(), holding + request.quantity());
         holdingsChanged.put(request.customerId(), holding + request.quantity());
         return OrderConfirmed.of(request, granted, decidedAt);
+    }
+
+    private OrderCase asCase(OrderRequested request, int holding) {
+        return new OrderCase(request.saleId(), request.sku(), terms, itemFacts, request.quantity(),
+                request.seatIds(), request.requestedAt(), holding);
     }
 
     /** The item as the decisions left it, or null when the item does not exist. */

@@ -14,11 +14,15 @@ import io.spillway.contract.RejectionReason;
 import io.spillway.contract.SaleId;
 import io.spillway.contract.SeatId;
 import io.spillway.contract.Sku;
+import io.spillway.contract.rules.SaleRuleCases;
+import io.spillway.contract.rules.SaleRuleCases.Case;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 class ItemLedgerTest {
 
@@ -183,6 +187,37 @@ class ItemLedgerTest {
     void refusesAnOrderOfAnotherItem() {
         assertThatThrownBy(() -> stock(1, false, Map.of()).decide(order(VIP, "ann", 1), DECIDED))
                 .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("io.spillway.contract.rules.SaleRuleCases#all")
+    void decidesByTheSaleRulesTable(Case c) {
+        ItemKey key = new ItemKey(c.saleId(), c.sku());
+        SaleTerms terms = c.saleId().equals(SaleRuleCases.SALE)
+                ? new SaleTerms(SaleRuleCases.OPENS, SaleRuleCases.LIMIT)
+                : null;
+        ItemState state = null;
+        List<Seat> seats = List.of();
+        if (terms != null && c.sku().equals(SaleRuleCases.GA)) {
+            state = new ItemState(ItemKind.STOCK, 100, false);
+        } else if (terms != null && c.sku().equals(SaleRuleCases.VIP)) {
+            List<SeatId> vip = SaleRuleCases.VIP_SEATS;
+            state = new ItemState(ItemKind.SEATED, vip.size(), false);
+            seats = java.util.stream.IntStream.range(0, vip.size())
+                    .mapToObj(i -> new Seat(vip.get(i), i, null))
+                    .toList();
+        }
+        CustomerId ann = CustomerId.of("ann");
+        ItemLedger ledger = new ItemLedger(key, terms, state, seats, Map.of(ann, c.alreadyHeld()), List.of());
+
+        OrderDecision decision = ledger.decide(
+                OrderRequested.of(newId(), ann, c.saleId(), c.sku(), c.quantity(), c.seatIds(), c.placedAt()), DECIDED);
+
+        if (c.inTheLedger() == null) {
+            assertThat(decision).isInstanceOf(OrderConfirmed.class);
+        } else {
+            assertThat(reason(decision)).isEqualTo(c.inTheLedger().rejection());
+        }
     }
 
     private static ItemLedger stock(int available, boolean soldOut, Map<CustomerId, Integer> holdings) {
