@@ -17,11 +17,10 @@ public final class SpillwayScaling {
 
     /**
      * Orders one processor replica decides per second, the figure the thresholds below were chosen
-     * with: the lowest spread figure of the processor benchmark in the lead's two quiet-machine runs of
-     * 2026-11-23 (docs/benchmarks/processor.md: 9,150–11,107/s against the fsync-off database,
-     * 11,507–15,831/s against a durable one), one process with four consumer threads on a 2-core
-     * machine that also ran the broker and PostgreSQL. Rerun {@link SaleDaySimulation} with a new figure;
-     * {@code SpillwayScalingTest} then says which thresholds to deploy.
+     * with: the processor benchmark's lowest measured figure, rounded down (where it comes from:
+     * docs/operations.md, "Capacity planning"; the runs: docs/benchmarks/processor.md). Rerun
+     * {@link SaleDaySimulation} with a new figure; {@code SpillwayScalingTest} then says which
+     * thresholds to deploy.
      */
     public static final double PROCESSOR_ORDERS_PER_SECOND_PER_REPLICA = 9_000;
     /** {@link SaleDaySimulation#chooseLagThreshold} for the throughput above. */
