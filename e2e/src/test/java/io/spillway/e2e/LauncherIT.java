@@ -1,12 +1,16 @@
 package io.spillway.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.spillway.localstack.Ports;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -27,10 +31,12 @@ class LauncherIT {
 
     @Test
     void demoSellsTheSaleWithoutOversellingAndDownLeavesNothingRunning() throws Exception {
+        Instant began = Instant.now();
         Path home = Files.createTempDirectory("spillway-launcher");
         Map<String, String> environment = new HashMap<>();
         environment.put("SPILLWAY_HOME", home.toString());
         environment.put("SPILLWAY_SKIP_BUILD", "1");
+        environment.put("SPILLWAY_ORDER_TOKEN_SECRET", "launcher-test-order-token-secret-of-48-characters");
         for (String port : List.of("KAFKA", "KAFKA_CONTROLLER", "POSTGRES", "INGEST", "NOTIFIER", "INVENTORY", "PROCESSOR")) {
             environment.put("SPILLWAY_" + port + "_PORT", String.valueOf(Ports.free()));
         }
@@ -46,6 +52,29 @@ class LauncherIT {
             Run again = run(environment, 120, "up");
             assertThat(again.exitCode).as(again.output).isZero();
             assertThat(startedProcesses(home)).containsExactlyInAnyOrderElementsOf(pids);
+            assertThat(Files.getPosixFilePermissions(home.resolve("admin-token")))
+                    .as("a generated secret")
+                    .containsExactlyInAnyOrder(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE);
+            assertThat(Files.getPosixFilePermissions(home.resolve("order-token-secret")))
+                    .as("a secret taken from the environment")
+                    .containsExactlyInAnyOrder(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE);
+
+            // kill -9 and up at once: the dead process (a zombie until something reaps it) is not
+            // mistaken for a live one; up starts one new notifier, never a second copy.
+            long notifier = Long.parseLong(Files.readString(home.resolve("run/notifier.pid")).trim());
+            ProcessHandle.of(notifier).orElseThrow().destroyForcibly();
+            Run afterCrash = run(environment, 240, "up");
+            assertThat(afterCrash.exitCode).as(afterCrash.output).isZero();
+            long restarted = Long.parseLong(Files.readString(home.resolve("run/notifier.pid")).trim());
+            assertThat(restarted).isNotEqualTo(notifier);
+            assertThat(alive(restarted)).isTrue();
+            assertThat(ProcessHandle.allProcesses()
+                            .filter(LauncherIT::alive)
+                            .filter(process -> process.info().startInstant().orElse(Instant.MIN).isAfter(began))
+                            .filter(process -> process.info().commandLine().orElse("").contains("notifier-0.1.0-SNAPSHOT-exec.jar")))
+                    .as("notifier processes")
+                    .hasSize(1);
+            pids = startedProcesses(home);
 
             Run status = run(environment, 30, "status");
             assertThat(status.output).contains("ingest-api").doesNotContain("stopped");
@@ -62,6 +91,34 @@ class LauncherIT {
         }
     }
 
+    @Test
+    void aZombieIsNotTakenForARunningPart() throws Exception {
+        Path home = Files.createTempDirectory("spillway-launcher");
+        // A child that exits under a parent that never waits for it stays a zombie: kill -0 succeeds.
+        Process parent = new ProcessBuilder("bash", "-c", "sleep 0.1 & echo $!; exec sleep 60").start();
+        try {
+            long zombie = Long.parseLong(parent.inputReader().readLine().trim());
+            await().atMost(Duration.ofSeconds(10)).until(() -> processState(zombie).equals("Z"));
+            Files.createDirectories(home.resolve("run"));
+            Files.writeString(home.resolve("run/kafka.pid"), zombie + "\n");
+
+            Run status = run(Map.of("SPILLWAY_HOME", home.toString()), 30, "status");
+
+            assertThat(status.output).containsPattern("kafka +stopped");
+        } finally {
+            parent.destroyForcibly();
+        }
+    }
+
+    private static String processState(long pid) throws IOException {
+        String stat = Files.readString(Path.of("/proc", String.valueOf(pid), "stat"));
+        return stat.substring(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
+    }
+
+    private static boolean alive(ProcessHandle process) {
+        return alive(process.pid());
+    }
+
     /** The wrappers' pids and the PostgreSQL server's own, as the launcher and PostgreSQL recorded them. */
     private static List<Long> startedProcesses(Path home) throws IOException {
         List<Long> pids = new ArrayList<>();
@@ -75,8 +132,13 @@ class LauncherIT {
         return pids;
     }
 
+    /** Running: a zombie (exited, not yet reaped by init) counts as dead, as the launcher counts it. */
     private static boolean alive(long pid) {
-        return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+        try {
+            return !processState(pid).equals("Z");
+        } catch (IOException gone) {
+            return false;
+        }
     }
 
     private static Run run(Map<String, String> environment, int timeoutSeconds, String... arguments) throws Exception {
