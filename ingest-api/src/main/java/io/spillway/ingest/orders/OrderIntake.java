@@ -56,11 +56,8 @@ final class OrderIntake {
         this.settings = settings;
     }
 
-    /**
-     * @param clientAddress the caller's address, for its rate limit
-     * @param send false only for the benchmark's bare endpoint: every step but the append
-     */
-    Accepted accept(PlaceOrder order, String clientAddress, boolean send) {
+    /** @param clientAddress the caller's address, for its rate limit */
+    Accepted accept(PlaceOrder order, String clientAddress) {
         if (!view.isCaughtUp()) {
             throw Refusal.viewNotReady(settings.retryAfter());
         }
@@ -76,9 +73,7 @@ final class OrderIntake {
             throw Refusal.keyReused();
         }
         OrderId orderId = order.orderId();
-        if (send) {
-            appendOnce(order);
-        }
+        appendOnce(order);
         return new Accepted(OrderAccepted.queued(orderId, tokens.tokenFor(orderId)), rate);
     }
 
