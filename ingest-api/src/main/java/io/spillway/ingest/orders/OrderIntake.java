@@ -7,7 +7,7 @@ import io.spillway.ingest.catalog.DoorVerdict;
 import io.spillway.ingest.catalog.SaleBook;
 import io.spillway.ingest.problems.Refusal;
 import io.spillway.ingest.problems.RefusalKind;
-import io.spillway.ingest.problems.Violation;
+import io.spillway.contract.problems.Violation;
 import io.spillway.ingest.ratelimit.RateDecision;
 import io.spillway.ingest.ratelimit.RateLimits;
 import java.time.Clock;

@@ -1,5 +1,6 @@
 package io.spillway.inventory.sales;
 
+import io.spillway.contract.problems.Violation;
 import java.net.URI;
 import java.util.List;
 import org.springframework.http.HttpStatus;
