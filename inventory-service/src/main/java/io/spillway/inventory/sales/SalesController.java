@@ -1,6 +1,7 @@
 package io.spillway.inventory.sales;
 
 import io.spillway.contract.SaleId;
+import io.spillway.contract.problems.Problems;
 import io.spillway.inventory.InventorySettings;
 import io.spillway.inventory.admin.AdminOnly;
 import io.spillway.inventory.catalog.CatalogRelay;
@@ -9,7 +10,6 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
-import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.ErrorResponseException;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -21,8 +21,6 @@ import org.springframework.web.bind.annotation.RestController;
 /** {@code /api/v1/sales}: admins create sales, everyone reads them (CONTRACT.md, "Sales"). */
 @RestController
 class SalesController {
-
-    static final URI UNKNOWN_SALE = URI.create("urn:spillway:problem:unknown-sale");
 
     private final SaleCatalog catalog;
     private final SaleViews views;
@@ -66,9 +64,7 @@ class SalesController {
     }
 
     private static ErrorResponseException unknown(String saleId) {
-        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.NOT_FOUND, "There is no sale " + saleId + ".");
-        problem.setType(UNKNOWN_SALE);
-        problem.setTitle("Unknown sale");
-        return new ErrorResponseException(HttpStatus.NOT_FOUND, problem, null);
+        return new ErrorResponseException(HttpStatus.NOT_FOUND,
+                Problems.of(HttpStatus.NOT_FOUND, "unknown-sale", "Unknown sale", "There is no sale " + saleId + "."), null);
     }
 }
