@@ -33,7 +33,7 @@ import java.util.concurrent.TimeoutException;
  */
 final class OrderIntake {
 
-    private final OrderLog log;
+    private final OrderLog orderLog;
     private final OrderTokens tokens;
     private final Clock clock;
     private final CatalogView view;
@@ -44,9 +44,9 @@ final class OrderIntake {
     private final Map<OrderId, CompletableFuture<Void>> sending = new ConcurrentHashMap<>();
 
     OrderIntake(
-            OrderLog log, OrderTokens tokens, Clock clock, CatalogView view, SaleBook book, RateLimits limits,
+            OrderLog orderLog, OrderTokens tokens, Clock clock, CatalogView view, SaleBook book, RateLimits limits,
             BodyFingerprints fingerprints, IngestProperties settings) {
-        this.log = log;
+        this.orderLog = orderLog;
         this.tokens = tokens;
         this.clock = clock;
         this.view = view;
@@ -85,7 +85,7 @@ final class OrderIntake {
             return;
         }
         try {
-            log.append(order.toEvent(clock.instant()));
+            orderLog.append(order.toEvent(clock.instant()));
             mine.complete(null);
         } catch (RuntimeException e) {
             mine.completeExceptionally(e);

@@ -1,7 +1,7 @@
 package io.spillway.inventory.admin;
 
 import io.spillway.contract.problems.Problems;
-import io.spillway.inventory.InventorySettings;
+import io.spillway.inventory.InventoryProperties;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import org.springframework.context.annotation.Configuration;
@@ -23,7 +23,7 @@ class AdminAuthentication implements WebMvcConfigurer {
 
     private final AdminToken token;
 
-    AdminAuthentication(InventorySettings settings) {
+    AdminAuthentication(InventoryProperties settings) {
         this.token = new AdminToken(settings.adminToken());
     }
 

@@ -2,7 +2,7 @@ package io.spillway.inventory.sales;
 
 import io.spillway.contract.SaleId;
 import io.spillway.contract.problems.Problems;
-import io.spillway.inventory.InventorySettings;
+import io.spillway.inventory.InventoryProperties;
 import io.spillway.inventory.admin.AdminOnly;
 import io.spillway.inventory.catalog.CatalogRelay;
 import java.net.URI;
@@ -29,7 +29,7 @@ class SalesController {
     private final CatalogRelay relay;
 
     SalesController(
-            SaleCatalog catalog, SaleViews views, InventorySettings settings, ObjectProvider<CatalogRelay> relay) {
+            SaleCatalog catalog, SaleViews views, InventoryProperties settings, ObjectProvider<CatalogRelay> relay) {
         this.catalog = catalog;
         this.views = views;
         this.relay = relay.getIfAvailable();
