@@ -20,7 +20,8 @@ start_broker() {
   fi
 }
 
-# start_service CLASSPATH HTTP-PORT BROKER-PORT [JVM option...]: ingest-api with the bench profile,
+# start_service CLASSPATH HTTP-PORT BROKER-PORT [JVM option...]: ingest-api with the bench profile
+# (CLASSPATH must hold ingest-api's test classes: the bare endpoint lives there, never in the jar),
 # rate limits on, with address and global buckets above the offered load (one client address sends
 # everything here; the generator spreads customers over 300,000 ids); prints its pid.
 start_service() {

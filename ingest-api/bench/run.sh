@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# The ingest benchmark (docs/benchmarks/ingest.md): a broker of its own, ingest-api with the bench
-# profile (which adds the bare endpoint: everything but the Kafka send), and a constant-rate load
-# generator, all on this machine. Rerun from the repository root with:
+# The ingest benchmark (docs/benchmarks/ingest.md): a broker of its own, ingest-api on its test
+# classpath with the bench profile (which adds the bare endpoint, everything but the Kafka send, from
+# the test sources: orders/BareOrderController), and a constant-rate load generator, all on this
+# machine. Rerun from the repository root with:
 #   flock /work/bench.lock ingest-api/bench/run.sh
 # Knobs (environment): DURATION (20 s per measured run), WARMUP (10 s per endpoint at RATE_LATENCY
 # first, for the JIT; each measured run then has a 2 s lead-in that is not counted), RATE_SATURATION

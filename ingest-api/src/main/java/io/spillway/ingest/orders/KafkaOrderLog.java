@@ -72,7 +72,7 @@ final class KafkaOrderLog implements OrderLog {
             // Untimed, yet bounded: the producer completes every send within delivery.timeout.ms of send()
             // returning (KIP-91), and OrdersConfiguration sets that to the send timeout less the time send()
             // may block. A timed wait would also arm a timer for every request's virtual thread, which cost
-            // a quarter to a third of the accepted rate at saturation (docs/benchmarks/ingest.md, 2026-12-02).
+            // much of the accepted rate at saturation (docs/benchmarks/ingest.md, 2026-12-02).
             sent.get();
         } catch (ExecutionException e) {
             boolean expired = rootCause(e) instanceof TimeoutException;

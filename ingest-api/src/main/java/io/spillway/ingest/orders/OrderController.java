@@ -24,10 +24,11 @@ class OrderController {
     /**
      * The 202 body is written as bytes of known length rather than through Spring's JSON converter,
      * which flushes before the length is known: Tomcat then answers chunked, in two writes to the
-     * socket per order (the profile's largest single item). One shared, never reconfigured mapper.
-     * It goes straight to the servlet response, not through a {@code ResponseEntity}: Spring MVC's
-     * return-value handling (content negotiation, header merging, converter lookup) took about a
-     * tenth of a request's CPU for an answer whose type and length are already fixed.
+     * socket per order (the largest single item in the benchmark's profile). One shared, never
+     * reconfigured mapper. It goes straight to the servlet response, not through a
+     * {@code ResponseEntity}: Spring MVC's return-value handling (content negotiation, header
+     * merging, converter lookup) cost a measurable share of a request's CPU for an answer whose type
+     * and length are already fixed (docs/benchmarks/ingest.md, 2026-12-01).
      */
     private static final ObjectMapper BODY = JsonBuffers.mapper().build();
 
@@ -42,11 +43,10 @@ class OrderController {
     @PostMapping(OrderAccepted.ORDERS_PATH)
     void place(HttpServletRequest request, HttpServletResponse response) throws IOException {
         PlaceOrder order = read(request);
-        accepted(order, intake.accept(order, request.getRemoteAddr(), true), metrics, response);
+        accepted(order, intake.accept(order, request.getRemoteAddr()), response);
     }
 
-    /** Reads a request the way the door does; shared with the benchmark's bare endpoint. */
-    static PlaceOrder read(HttpServletRequest request) throws IOException {
+    private static PlaceOrder read(HttpServletRequest request) throws IOException {
         JsonContentType.require(request.getContentType());
         byte[] body = BoundedBody.read(
                 request.getContentLengthLong(), request.getInputStream(), OrderRequestReader.MAX_BODY_BYTES);
@@ -56,9 +56,7 @@ class OrderController {
                 body);
     }
 
-    /** Writes the 202 answer; shared with the benchmark's bare endpoint. */
-    static void accepted(
-            PlaceOrder order, OrderIntake.Accepted accepted, IngestMetrics metrics, HttpServletResponse response)
+    private void accepted(PlaceOrder order, OrderIntake.Accepted accepted, HttpServletResponse response)
             throws IOException {
         metrics.accepted();
         byte[] body;

@@ -7,7 +7,7 @@ import io.spillway.ingest.catalog.DoorVerdict;
 import io.spillway.ingest.catalog.SaleBook;
 import io.spillway.ingest.problems.Refusal;
 import io.spillway.ingest.problems.RefusalKind;
-import io.spillway.ingest.problems.Violation;
+import io.spillway.contract.problems.Violation;
 import io.spillway.ingest.ratelimit.RateDecision;
 import io.spillway.ingest.ratelimit.RateLimits;
 import java.time.Clock;
@@ -33,7 +33,7 @@ import java.util.concurrent.TimeoutException;
  */
 final class OrderIntake {
 
-    private final OrderLog log;
+    private final OrderLog orderLog;
     private final OrderTokens tokens;
     private final Clock clock;
     private final CatalogView view;
@@ -44,9 +44,9 @@ final class OrderIntake {
     private final Map<OrderId, CompletableFuture<Void>> sending = new ConcurrentHashMap<>();
 
     OrderIntake(
-            OrderLog log, OrderTokens tokens, Clock clock, CatalogView view, SaleBook book, RateLimits limits,
+            OrderLog orderLog, OrderTokens tokens, Clock clock, CatalogView view, SaleBook book, RateLimits limits,
             BodyFingerprints fingerprints, IngestProperties settings) {
-        this.log = log;
+        this.orderLog = orderLog;
         this.tokens = tokens;
         this.clock = clock;
         this.view = view;
@@ -56,11 +56,8 @@ final class OrderIntake {
         this.settings = settings;
     }
 
-    /**
-     * @param clientAddress the caller's address, for its rate limit
-     * @param send false only for the benchmark's bare endpoint: every step but the append
-     */
-    Accepted accept(PlaceOrder order, String clientAddress, boolean send) {
+    /** @param clientAddress the caller's address, for its rate limit */
+    Accepted accept(PlaceOrder order, String clientAddress) {
         if (!view.isCaughtUp()) {
             throw Refusal.viewNotReady(settings.retryAfter());
         }
@@ -76,9 +73,7 @@ final class OrderIntake {
             throw Refusal.keyReused();
         }
         OrderId orderId = order.orderId();
-        if (send) {
-            appendOnce(order);
-        }
+        appendOnce(order);
         return new Accepted(OrderAccepted.queued(orderId, tokens.tokenFor(orderId)), rate);
     }
 
@@ -90,7 +85,7 @@ final class OrderIntake {
             return;
         }
         try {
-            log.append(order.toEvent(clock.instant()));
+            orderLog.append(order.toEvent(clock.instant()));
             mine.complete(null);
         } catch (RuntimeException e) {
             mine.completeExceptionally(e);

@@ -12,7 +12,7 @@ import io.spillway.contract.SaleId;
 import io.spillway.contract.SeatId;
 import io.spillway.contract.Sku;
 import io.spillway.ingest.problems.Refusal;
-import io.spillway.ingest.problems.Violation;
+import io.spillway.contract.problems.Violation;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;

@@ -88,16 +88,21 @@ class OrdersConfiguration {
         return new KafkaOrderLog(orderTemplate, topics, settings, metrics);
     }
 
+    /** The instance's memory of recent keys: one, whatever takes orders through it. */
+    @Bean
+    BodyFingerprints bodyFingerprints(IngestProperties settings) {
+        return new BodyFingerprints(settings.rememberedKeys());
+    }
+
     @Bean
     OrderIntake orderIntake(
             OrderLog orderLog, ObjectProvider<OrderTokens> tokens, CatalogView view, SaleBook book, RateLimits limits,
-            IngestProperties settings) {
+            BodyFingerprints fingerprints, IngestProperties settings) {
         OrderTokens orderTokens = tokens.getIfAvailable();
         if (orderTokens == null) {
             throw new IllegalStateException("spillway.order-token.secret is not set: set SPILLWAY_ORDER_TOKEN_SECRET "
                     + "to the secret (at least 32 bytes) that ingest-api shares with the notifier");
         }
-        return new OrderIntake(orderLog, orderTokens, Clock.systemUTC(), view, book, limits,
-                new BodyFingerprints(settings.rememberedKeys()), settings);
+        return new OrderIntake(orderLog, orderTokens, Clock.systemUTC(), view, book, limits, fingerprints, settings);
     }
 }

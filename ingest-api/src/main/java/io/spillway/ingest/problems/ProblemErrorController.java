@@ -1,10 +1,12 @@
 package io.spillway.ingest.problems;
 
+import io.spillway.contract.problems.Problems;
 import jakarta.servlet.RequestDispatcher;
 import jakarta.servlet.http.HttpServletRequest;
+import java.net.URI;
 import org.springframework.boot.web.servlet.error.ErrorController;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
-import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.RequestMapping;
@@ -23,11 +25,11 @@ class ProblemErrorController implements ErrorController {
         HttpStatus status = code instanceof Integer value && HttpStatus.resolve(value) != null
                 ? HttpStatus.valueOf(value)
                 : HttpStatus.INTERNAL_SERVER_ERROR;
-        ProblemDetail problem = ProblemDetail.forStatus(status);
-        problem.setDetail(status.is5xxServerError() ? "The request could not be handled." : status.getReasonPhrase() + ".");
+        ProblemDetail problem = Problems.untyped(status, null,
+                status.is5xxServerError() ? "The request could not be handled." : status.getReasonPhrase() + ".");
         if (request.getAttribute(RequestDispatcher.ERROR_REQUEST_URI) instanceof String uri) {
-            problem.setInstance(java.net.URI.create(uri));
+            problem.setInstance(URI.create(uri));
         }
-        return ResponseEntity.status(status).contentType(MediaType.APPLICATION_PROBLEM_JSON).body(problem);
+        return Problems.response(problem, new HttpHeaders());
     }
 }

@@ -1,14 +1,13 @@
 package io.spillway.ingest.problems;
 
+import io.spillway.contract.problems.Problems;
 import io.spillway.ingest.metrics.IngestMetrics;
 import jakarta.servlet.http.HttpServletRequest;
-import java.net.URI;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
-import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.lang.Nullable;
@@ -39,28 +38,23 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
     @ExceptionHandler(Refusal.class)
     ResponseEntity<ProblemDetail> refused(Refusal refusal, HttpServletRequest request) {
         RefusalKind kind = refusal.kind();
-        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatusCode.valueOf(kind.status()), refusal.getMessage());
-        problem.setType(URI.create(kind.type()));
-        problem.setTitle(kind.title());
-        if (!refusal.violations().isEmpty()) {
-            problem.setProperty("errors", refusal.violations());
-        }
+        ProblemDetail problem = Problems.of(HttpStatusCode.valueOf(kind.status()), kind.slug(), kind.title(),
+                refusal.getMessage(), refusal.violations());
         HttpHeaders headers = new HttpHeaders();
         refusal.retryAfter().ifPresent(wait -> headers.set(HttpHeaders.RETRY_AFTER,
                 // Retry-After takes whole seconds; rounding up never invites a retry too early.
                 Long.toString((wait.toMillis() + 999) / 1000)));
         refusal.headers().forEach(headers::set);
         count(request, kind.status(), kind.reason());
-        return problem(problem, headers);
+        return Problems.response(problem, headers);
     }
 
     @ExceptionHandler(Exception.class)
     ResponseEntity<ProblemDetail> unexpected(Exception e, HttpServletRequest request) {
         log.error("unexpected error on {} {}", request.getMethod(), request.getRequestURI(), e);
-        ProblemDetail problem = ProblemDetail.forStatusAndDetail(
-                HttpStatus.INTERNAL_SERVER_ERROR, "The request could not be handled.");
+        ProblemDetail problem = Problems.untyped(HttpStatus.INTERNAL_SERVER_ERROR, null, "The request could not be handled.");
         count(request, 500, "unexpected");
-        return problem(problem, new HttpHeaders());
+        return Problems.response(problem, new HttpHeaders());
     }
 
     @Override
@@ -70,23 +64,15 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
         if (request instanceof NativeWebRequest web && web.getNativeRequest() instanceof HttpServletRequest servlet) {
             count(servlet, status.value(), "http-" + status.value());
         }
-        if (response == null || !(response.getBody() instanceof ProblemDetail)) {
-            return response;
+        if (response == null) {
+            return null;
         }
-        HttpHeaders withType = new HttpHeaders();
-        withType.putAll(response.getHeaders());
-        withType.setContentType(MediaType.APPLICATION_PROBLEM_JSON);
-        return new ResponseEntity<>(response.getBody(), withType, response.getStatusCode());
+        return Problems.response(response.getBody(), response.getHeaders(), response.getStatusCode());
     }
 
     private void count(HttpServletRequest request, int status, String reason) {
         if (request.getRequestURI().startsWith(ORDERS_PATH)) {
             metrics.refused(status, reason);
         }
-    }
-
-    private static ResponseEntity<ProblemDetail> problem(ProblemDetail problem, HttpHeaders headers) {
-        headers.setContentType(MediaType.APPLICATION_PROBLEM_JSON);
-        return new ResponseEntity<>(problem, headers, problem.getStatus());
     }
 }

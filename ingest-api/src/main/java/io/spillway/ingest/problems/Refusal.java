@@ -1,5 +1,6 @@
 package io.spillway.ingest.problems;
 
+import io.spillway.contract.problems.Violation;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.LinkedHashMap;

@@ -35,9 +35,9 @@ public enum RefusalKind {
         return status;
     }
 
-    /** The problem {@code type}: a stable name a client can switch on. */
-    public String type() {
-        return "urn:spillway:problem:" + slug;
+    /** The problem type's slug: {@code urn:spillway:problem:<slug>}, a stable name a client can switch on. */
+    public String slug() {
+        return slug;
     }
 
     /** The {@code reason} tag of the refused-orders metric. */

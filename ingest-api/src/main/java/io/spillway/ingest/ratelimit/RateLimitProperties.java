@@ -10,7 +10,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * whole deployment's and divided by {@code instances} (each ingest instance keeps its own buckets;
  * see docs/ingest.md for why and for the distributed alternative).
  *
- * @param enabled false turns every bucket off (a benchmark of the door without limits)
+ * @param enabled false turns every bucket off: the door then limits no one
  * @param instances how many ingest instances share the load: each applies 1/instances of a limit
  * @param customer per {@code X-Customer-Id}; 20 per 10 s unless set
  * @param address per client address, 2,000 per second unless set (the connection's, or the forwarded one when

@@ -8,7 +8,7 @@ import io.spillway.contract.OrderId;
 import io.spillway.contract.SeatId;
 import io.spillway.ingest.problems.Refusal;
 import io.spillway.ingest.problems.RefusalKind;
-import io.spillway.ingest.problems.Violation;
+import io.spillway.contract.problems.Violation;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.junit.jupiter.api.Test;

@@ -1,9 +1,9 @@
 package io.spillway.inventory.admin;
 
-import io.spillway.inventory.InventorySettings;
+import io.spillway.contract.problems.Problems;
+import io.spillway.inventory.InventoryProperties;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-import java.net.URI;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
@@ -21,11 +21,9 @@ import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 @Configuration(proxyBeanMethods = false)
 class AdminAuthentication implements WebMvcConfigurer {
 
-    static final URI UNAUTHORIZED = URI.create("urn:spillway:problem:unauthorized");
-
     private final AdminToken token;
 
-    AdminAuthentication(InventorySettings settings) {
+    AdminAuthentication(InventoryProperties settings) {
         this.token = new AdminToken(settings.adminToken());
     }
 
@@ -44,10 +42,8 @@ class AdminAuthentication implements WebMvcConfigurer {
     }
 
     private static ErrorResponseException unauthorized() {
-        ProblemDetail problem = ProblemDetail.forStatusAndDetail(
-                HttpStatus.UNAUTHORIZED, "This needs Authorization: Bearer <admin token>.");
-        problem.setType(UNAUTHORIZED);
-        problem.setTitle("Unauthorized");
+        ProblemDetail problem = Problems.of(HttpStatus.UNAUTHORIZED, "unauthorized", "Unauthorized",
+                "This needs Authorization: Bearer <admin token>.");
         ErrorResponseException exception = new ErrorResponseException(HttpStatus.UNAUTHORIZED, problem, null);
         exception.getHeaders().set(HttpHeaders.WWW_AUTHENTICATE, "Bearer");
         return exception;

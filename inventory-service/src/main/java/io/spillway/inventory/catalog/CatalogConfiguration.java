@@ -26,7 +26,7 @@ class CatalogConfiguration {
     @Bean(initMethod = "start", destroyMethod = "close")
     CatalogRelay catalogRelay(
             JdbcTemplate jdbc, KafkaProperties kafka, KafkaConnectionDetails connection, Topics topics,
-            CatalogSettings settings) {
+            CatalogProperties settings) {
         Map<String, Object> config = kafka.buildProducerProperties();
         config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, connection.getProducer().getBootstrapServers());
         config.put(ProducerConfig.ACKS_CONFIG, "all");

@@ -42,12 +42,14 @@ public final class CatalogRelay implements AutoCloseable {
     private final CatalogSource source;
     private final KafkaTemplate<String, CatalogRecord> template;
     private final Topics topics;
-    private final CatalogSettings settings;
+    private final CatalogProperties settings;
     private final CatalogChanges changes = new CatalogChanges();
     private final Map<SaleId, CompletableFuture<Void>> waiting = new ConcurrentHashMap<>();
     private final ScheduledExecutorService thread;
 
-    CatalogRelay(CatalogSource source, KafkaTemplate<String, CatalogRecord> template, Topics topics, CatalogSettings settings) {
+    CatalogRelay(
+            CatalogSource source, KafkaTemplate<String, CatalogRecord> template, Topics topics,
+            CatalogProperties settings) {
         this.source = source;
         this.template = template;
         this.topics = topics;

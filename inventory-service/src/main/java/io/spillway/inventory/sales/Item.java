@@ -1,5 +1,6 @@
 package io.spillway.inventory.sales;
 
+import io.spillway.contract.ItemKind;
 import jakarta.persistence.Column;
 import jakarta.persistence.Embeddable;
 import jakarta.persistence.EmbeddedId;
@@ -32,6 +33,7 @@ class Item {
     @JoinColumn(name = "sale_id")
     private Sale sale;
 
+    // By name: the column's CHECK allows exactly the contract's constants, 'STOCK' and 'SEATED'.
     @Enumerated(EnumType.STRING)
     private ItemKind kind;
 

@@ -3,6 +3,7 @@ package io.spillway.inventory.sales;
 import io.spillway.contract.SaleId;
 import io.spillway.contract.SeatId;
 import io.spillway.contract.Sku;
+import io.spillway.contract.problems.Violation;
 import io.spillway.inventory.sales.NewSale.NewItem;
 import io.spillway.inventory.sales.NewSale.SeatedItem;
 import io.spillway.inventory.sales.NewSale.StockItem;

@@ -1,5 +1,6 @@
 package io.spillway.inventory.sales;
 
+import io.spillway.contract.ItemKind;
 import io.spillway.contract.SaleId;
 import io.spillway.contract.Sku;
 import java.time.Instant;

@@ -7,7 +7,7 @@ import com.github.benmanes.caffeine.cache.stats.CacheStats;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.cache.CaffeineCacheMetrics;
 import io.spillway.contract.SaleId;
-import io.spillway.inventory.InventorySettings;
+import io.spillway.inventory.InventoryProperties;
 import java.util.Optional;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.stereotype.Component;
@@ -26,7 +26,7 @@ class SaleViews {
 
     private final LoadingCache<SaleId, Optional<SaleView>> cache;
 
-    SaleViews(SaleRepository sales, InventorySettings settings, ObjectProvider<Ticker> ticker, MeterRegistry meters) {
+    SaleViews(SaleRepository sales, InventoryProperties settings, ObjectProvider<Ticker> ticker, MeterRegistry meters) {
         this.cache = Caffeine.newBuilder()
                 .expireAfterWrite(settings.saleViewTtl())
                 .maximumSize(settings.saleViewCacheSize())

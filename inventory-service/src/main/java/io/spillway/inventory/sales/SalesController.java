@@ -1,7 +1,8 @@
 package io.spillway.inventory.sales;
 
 import io.spillway.contract.SaleId;
-import io.spillway.inventory.InventorySettings;
+import io.spillway.contract.problems.Problems;
+import io.spillway.inventory.InventoryProperties;
 import io.spillway.inventory.admin.AdminOnly;
 import io.spillway.inventory.catalog.CatalogRelay;
 import java.net.URI;
@@ -9,7 +10,6 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
-import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.ErrorResponseException;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -22,8 +22,6 @@ import org.springframework.web.bind.annotation.RestController;
 @RestController
 class SalesController {
 
-    static final URI UNKNOWN_SALE = URI.create("urn:spillway:problem:unknown-sale");
-
     private final SaleCatalog catalog;
     private final SaleViews views;
     private final String cacheControl;
@@ -31,7 +29,7 @@ class SalesController {
     private final CatalogRelay relay;
 
     SalesController(
-            SaleCatalog catalog, SaleViews views, InventorySettings settings, ObjectProvider<CatalogRelay> relay) {
+            SaleCatalog catalog, SaleViews views, InventoryProperties settings, ObjectProvider<CatalogRelay> relay) {
         this.catalog = catalog;
         this.views = views;
         this.relay = relay.getIfAvailable();
@@ -66,9 +64,7 @@ class SalesController {
     }
 
     private static ErrorResponseException unknown(String saleId) {
-        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.NOT_FOUND, "There is no sale " + saleId + ".");
-        problem.setType(UNKNOWN_SALE);
-        problem.setTitle("Unknown sale");
-        return new ErrorResponseException(HttpStatus.NOT_FOUND, problem, null);
+        return new ErrorResponseException(HttpStatus.NOT_FOUND,
+                Problems.of(HttpStatus.NOT_FOUND, "unknown-sale", "Unknown sale", "There is no sale " + saleId + "."), null);
     }
 }

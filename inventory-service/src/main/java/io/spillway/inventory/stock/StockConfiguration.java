@@ -9,7 +9,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
 class StockConfiguration {
 
     @Bean(initMethod = "start", destroyMethod = "close")
-    StockGauges stockGauges(JdbcTemplate jdbc, MeterRegistry meters, StockGaugeSettings settings) {
+    StockGauges stockGauges(JdbcTemplate jdbc, MeterRegistry meters, StockGaugeProperties settings) {
         return new StockGauges(jdbc, meters, settings.refresh());
     }
 }

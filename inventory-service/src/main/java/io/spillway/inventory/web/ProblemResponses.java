@@ -2,9 +2,9 @@ package io.spillway.inventory.web;
 
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
-import java.net.URI;
+import io.spillway.contract.problems.Problems;
+import io.spillway.contract.problems.Violation;
 import java.util.List;
-import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpHeaders;
@@ -27,27 +27,25 @@ import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExcep
 @RestControllerAdvice
 class ProblemResponses extends ResponseEntityExceptionHandler {
 
-    static final URI INVALID_REQUEST = URI.create("urn:spillway:problem:invalid-request");
     private static final Logger log = LoggerFactory.getLogger(ProblemResponses.class);
 
     @Override
     protected ResponseEntity<Object> handleHttpMessageNotReadable(
             HttpMessageNotReadableException ex, HttpHeaders headers, HttpStatusCode status, WebRequest request) {
-        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, "The body is not valid JSON for this request.");
-        problem.setType(INVALID_REQUEST);
-        problem.setTitle("Invalid request");
+        List<Violation> errors = List.of();
         if (ex.getCause() instanceof JsonMappingException mapping && !mapping.getPath().isEmpty()) {
             String message = mapping instanceof UnrecognizedPropertyException ? "is not a known field" : "has the wrong type or shape";
-            problem.setProperty("errors", List.of(Map.of("field", path(mapping), "message", message)));
+            errors = List.of(new Violation(path(mapping), message));
         }
+        ProblemDetail problem = Problems.of(HttpStatus.BAD_REQUEST, "invalid-request", "Invalid request",
+                "The body is not valid JSON for this request.", errors);
         return handleExceptionInternal(ex, problem, headers, HttpStatus.BAD_REQUEST, request);
     }
 
     @ExceptionHandler(Exception.class)
     ResponseEntity<Object> unexpected(Exception ex, WebRequest request) {
         log.error("unexpected failure", ex);
-        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.INTERNAL_SERVER_ERROR, "Something went wrong on our side.");
-        problem.setTitle("Internal error");
+        ProblemDetail problem = Problems.untyped(HttpStatus.INTERNAL_SERVER_ERROR, "Internal error", "Something went wrong on our side.");
         return handleExceptionInternal(ex, problem, new HttpHeaders(), HttpStatus.INTERNAL_SERVER_ERROR, request);
     }
 

@@ -2,7 +2,7 @@ package io.spillway.inventory.admin;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.spillway.inventory.InventorySettings;
+import io.spillway.inventory.InventoryProperties;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
@@ -12,7 +12,7 @@ import org.springframework.context.annotation.Configuration;
 class AdminAuthenticationTest {
 
     @Configuration(proxyBeanMethods = false)
-    @EnableConfigurationProperties(InventorySettings.class)
+    @EnableConfigurationProperties(InventoryProperties.class)
     static class Settings {}
 
     private final WebApplicationContextRunner runner =

@@ -3,8 +3,10 @@ package io.spillway.inventory.sales;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
+import io.spillway.contract.ItemKind;
 import io.spillway.contract.SeatId;
 import io.spillway.contract.Sku;
+import io.spillway.contract.problems.Violation;
 import io.spillway.inventory.sales.NewSale.SeatedItem;
 import io.spillway.inventory.sales.NewSale.StockItem;
 import io.spillway.inventory.sales.SaleRequest.ItemRequest;

@@ -2,6 +2,7 @@ package io.spillway.inventory.sales;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.spillway.contract.ItemKind;
 import io.spillway.contract.SaleId;
 import io.spillway.contract.Sku;
 import io.spillway.inventory.sales.SaleView.ItemView;

@@ -15,7 +15,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *     before it answers 201 anyway
  */
 @ConfigurationProperties("spillway.inventory.catalog")
-record CatalogSettings(
+record CatalogProperties(
         @DefaultValue("true") boolean enabled,
         @DefaultValue("250ms") Duration pollInterval,
         @DefaultValue("10s") Duration publishTimeout,

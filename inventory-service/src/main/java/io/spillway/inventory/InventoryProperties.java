@@ -14,7 +14,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param saleViewCacheSize how many sales' views are kept at most
  */
 @ConfigurationProperties("spillway.inventory")
-public record InventorySettings(
+public record InventoryProperties(
         String adminToken,
         @DefaultValue("1s") Duration saleViewTtl,
         @DefaultValue("10000") long saleViewCacheSize) {
@@ -22,7 +22,7 @@ public record InventorySettings(
     @Override
     public String toString() {
         // The record's own toString would print the secret into any log that prints the settings.
-        return "InventorySettings[adminToken=<hidden>, saleViewTtl=" + saleViewTtl
+        return "InventoryProperties[adminToken=<hidden>, saleViewTtl=" + saleViewTtl
                 + ", saleViewCacheSize=" + saleViewCacheSize + "]";
     }
 }

@@ -11,4 +11,4 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *     on a dashboard, on top of the scrape interval
  */
 @ConfigurationProperties("spillway.inventory.stock-gauges")
-record StockGaugeSettings(@DefaultValue("5s") Duration refresh) {}
+record StockGaugeProperties(@DefaultValue("5s") Duration refresh) {}
