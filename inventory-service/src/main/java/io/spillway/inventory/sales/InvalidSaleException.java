@@ -6,7 +6,7 @@ import java.util.List;
 import org.springframework.http.HttpStatus;
 import org.springframework.web.ErrorResponseException;
 
-/** The request broke {@link SaleRules}: 400 with every {@link Violation} in {@code errors}. */
+/** The request broke {@link NewSaleRules}: 400 with every {@link Violation} in {@code errors}. */
 class InvalidSaleException extends ErrorResponseException {
 
     InvalidSaleException(List<Violation> violations) {

@@ -7,7 +7,7 @@ import io.spillway.contract.Sku;
 import java.time.Instant;
 import java.util.List;
 
-/** A sale that passed {@link SaleRules} and is about to be created. */
+/** A sale that passed {@link NewSaleRules} and is about to be created. */
 record NewSale(SaleId saleId, String name, Instant opensAt, int perCustomerLimit, List<NewItem> items) {
 
     NewSale {

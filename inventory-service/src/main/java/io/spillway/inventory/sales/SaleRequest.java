@@ -4,7 +4,7 @@ import java.util.List;
 
 /**
  * The body of {@code POST /api/v1/sales} as the client sent it, before any rule was checked. Fields
- * are as loose as JSON allows (nullable, {@code opensAt} as text) so that {@link SaleRules} can name
+ * are as loose as JSON allows (nullable, {@code opensAt} as text) so that {@link NewSaleRules} can name
  * every problem instead of the JSON reader failing on the first one.
  */
 record SaleRequest(String saleId, String name, String opensAt, Integer perCustomerLimit, List<ItemRequest> items) {

@@ -40,9 +40,9 @@ class SalesController {
     @AdminOnly
     @PostMapping(path = "/api/v1/sales", consumes = MediaType.APPLICATION_JSON_VALUE)
     ResponseEntity<SaleView> create(@RequestBody SaleRequest request) {
-        NewSale sale = switch (SaleRules.check(request)) {
-            case SaleRules.Valid valid -> valid.sale();
-            case SaleRules.Invalid invalid -> throw new InvalidSaleException(invalid.violations());
+        NewSale sale = switch (NewSaleRules.check(request)) {
+            case NewSaleRules.Valid valid -> valid.sale();
+            case NewSaleRules.Invalid invalid -> throw new InvalidSaleException(invalid.violations());
         };
         SaleView view = catalog.create(sale);
         views.forget(sale.saleId());

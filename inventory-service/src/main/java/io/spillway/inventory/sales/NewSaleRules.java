@@ -18,12 +18,13 @@ import java.util.Set;
 
 /**
  * The rules a new sale must satisfy (CONTRACT.md, "Sales"): either every rule holds and the
- * request becomes a {@link NewSale}, or the answer lists what is wrong, field by field.
+ * request becomes a {@link NewSale}, or the answer lists what is wrong, field by field. (The rules
+ * every order of a sale is held to are another matter: {@code io.spillway.contract.rules.SaleRules}.)
  *
  * <p>The list stops at {@link #MAX_VIOLATIONS}: a list of 100,000 seats can hold 100,000 bad
  * ones, and the first hundred tell the caller enough.
  */
-final class SaleRules {
+final class NewSaleRules {
 
     static final int MAX_NAME = 200;
     static final int MAX_PER_CUSTOMER_LIMIT = 1_000;
@@ -32,7 +33,7 @@ final class SaleRules {
     static final int MAX_SEATS = 100_000;
     static final int MAX_VIOLATIONS = 100;
 
-    private SaleRules() {}
+    private NewSaleRules() {}
 
     /** The outcome of checking a request. */
     sealed interface Checked {}

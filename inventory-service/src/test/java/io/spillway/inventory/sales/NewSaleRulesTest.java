@@ -22,7 +22,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-class SaleRulesTest {
+class NewSaleRulesTest {
 
     private static final ItemRequest GA = new ItemRequest("GA", 10_000, null);
     private static final ItemRequest VIP = new ItemRequest("VIP", null, List.of("A-1", "A-2", "A-3"));
@@ -31,7 +31,7 @@ class SaleRulesTest {
 
     @Test
     void aValidRequestBecomesANewSale() {
-        NewSale sale = ((SaleRules.Valid) SaleRules.check(VALID)).sale();
+        NewSale sale = ((NewSaleRules.Valid) NewSaleRules.check(VALID)).sale();
 
         assertThat(sale.saleId().value()).isEqualTo("concert-2026-12-24");
         assertThat(sale.name()).isEqualTo("Winter concert");
@@ -48,19 +48,19 @@ class SaleRulesTest {
     void theBoundsThemselvesAreValid() {
         List<ItemRequest> items = new ArrayList<>();
         items.add(new ItemRequest("zero", 0, null));
-        items.add(new ItemRequest("max", SaleRules.MAX_STOCK, null));
-        items.add(new ItemRequest("seats", null, seats(SaleRules.MAX_SEATS)));
-        IntStream.range(items.size(), SaleRules.MAX_ITEMS).forEach(i -> items.add(new ItemRequest("sku-" + i, 1, null)));
+        items.add(new ItemRequest("max", NewSaleRules.MAX_STOCK, null));
+        items.add(new ItemRequest("seats", null, seats(NewSaleRules.MAX_SEATS)));
+        IntStream.range(items.size(), NewSaleRules.MAX_ITEMS).forEach(i -> items.add(new ItemRequest("sku-" + i, 1, null)));
         String id = "x".repeat(64);
 
-        assertThat(SaleRules.check(new SaleRequest(id, "n", "2026-01-01T00:00:00Z", 1, items))).isInstanceOf(SaleRules.Valid.class);
-        assertThat(SaleRules.check(new SaleRequest(id, "n".repeat(200), "2026-01-01T00:00:00+01:00", 1000, items)))
-                .isInstanceOf(SaleRules.Valid.class);
+        assertThat(NewSaleRules.check(new SaleRequest(id, "n", "2026-01-01T00:00:00Z", 1, items))).isInstanceOf(NewSaleRules.Valid.class);
+        assertThat(NewSaleRules.check(new SaleRequest(id, "n".repeat(200), "2026-01-01T00:00:00+01:00", 1000, items)))
+                .isInstanceOf(NewSaleRules.Valid.class);
     }
 
     @Test
     void opensAtKeepsMicrosecondsAsTheDatabaseDoes() {
-        NewSale sale = ((SaleRules.Valid) SaleRules.check(with(r -> new SaleRequest(
+        NewSale sale = ((NewSaleRules.Valid) NewSaleRules.check(with(r -> new SaleRequest(
                 r.saleId(), r.name(), "2026-12-24T09:00:00.123456789Z", r.perCustomerLimit(), r.items())))).sale();
 
         assertThat(sale.opensAt()).isEqualTo(Instant.parse("2026-12-24T09:00:00.123456Z"));
@@ -91,9 +91,9 @@ class SaleRulesTest {
                 Arguments.of("neither stock nor seats", withItems(new ItemRequest("GA", null, null)), "items[0]"),
                 Arguments.of("stock and seats", withItems(new ItemRequest("GA", 1, List.of("A-1"))), "items[0]"),
                 Arguments.of("negative stock", withItems(new ItemRequest("GA", -1, null)), "items[0].stock"),
-                Arguments.of("stock above max", withItems(new ItemRequest("GA", SaleRules.MAX_STOCK + 1, null)), "items[0].stock"),
+                Arguments.of("stock above max", withItems(new ItemRequest("GA", NewSaleRules.MAX_STOCK + 1, null)), "items[0].stock"),
                 Arguments.of("no seats", withItems(new ItemRequest("VIP", null, List.of())), "items[0].seats"),
-                Arguments.of("too many seats", withItems(new ItemRequest("VIP", null, seats(SaleRules.MAX_SEATS + 1))), "items[0].seats"),
+                Arguments.of("too many seats", withItems(new ItemRequest("VIP", null, seats(NewSaleRules.MAX_SEATS + 1))), "items[0].seats"),
                 Arguments.of("bad seat", withItems(GA, new ItemRequest("VIP", null, List.of("A-1", "A 2"))), "items[1].seats[1]"),
                 Arguments.of("null seat", withItems(new ItemRequest("VIP", null, Arrays.asList("A-1", null))), "items[0].seats[1]"),
                 Arguments.of("repeated seat", withItems(new ItemRequest("VIP", null, List.of("A-1", "A-2", "A-1"))), "items[0].seats[2]"));
@@ -102,18 +102,18 @@ class SaleRulesTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource
     void invalid(String name, SaleRequest request, String field) {
-        SaleRules.Checked checked = SaleRules.check(request);
+        NewSaleRules.Checked checked = NewSaleRules.check(request);
 
-        assertThat(checked).isInstanceOf(SaleRules.Invalid.class);
-        assertThat(((SaleRules.Invalid) checked).violations()).extracting(Violation::field).containsExactly(field);
+        assertThat(checked).isInstanceOf(NewSaleRules.Invalid.class);
+        assertThat(((NewSaleRules.Invalid) checked).violations()).extracting(Violation::field).containsExactly(field);
     }
 
     @Test
     void everyProblemIsNamedAtOnce() {
-        SaleRules.Checked checked = SaleRules.check(new SaleRequest("a b", "", "soon", 0,
+        NewSaleRules.Checked checked = NewSaleRules.check(new SaleRequest("a b", "", "soon", 0,
                 List.of(new ItemRequest("GA", -5, null), new ItemRequest("GA", null, null))));
 
-        assertThat(((SaleRules.Invalid) checked).violations()).extracting(Violation::field).containsExactly(
+        assertThat(((NewSaleRules.Invalid) checked).violations()).extracting(Violation::field).containsExactly(
                 "saleId", "name", "opensAt", "perCustomerLimit", "items[0].stock", "items[1].sku", "items[1]");
     }
 
@@ -121,9 +121,9 @@ class SaleRulesTest {
     void aFloodOfBadSeatsIsReportedInPart() {
         List<String> bad = IntStream.range(0, 5_000).mapToObj(i -> "bad seat " + i).toList();
 
-        SaleRules.Checked checked = SaleRules.check(withItems(new ItemRequest("VIP", null, bad)));
+        NewSaleRules.Checked checked = NewSaleRules.check(withItems(new ItemRequest("VIP", null, bad)));
 
-        assertThat(((SaleRules.Invalid) checked).violations()).hasSize(SaleRules.MAX_VIOLATIONS)
+        assertThat(((NewSaleRules.Invalid) checked).violations()).hasSize(NewSaleRules.MAX_VIOLATIONS)
                 .first().isEqualTo(new Violation("items[0].seats[0]", "must be 1-64 of A-Z a-z 0-9 . _ -"));
     }
 
