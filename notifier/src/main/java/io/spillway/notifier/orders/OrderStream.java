@@ -38,6 +38,15 @@ import java.util.Locale;
  *       reconnects with {@code Last-Event-ID}).
  * </ul>
  *
+ * <p>Two roads bring a decision here, and this class is where they meet: the direct feed
+ * ({@link DirectDecisions}, milliseconds) and the order-status table's change (two Kafka Streams
+ * hops later; the road for late subscribers and restarts). The rule, applied by {@link #offer}
+ * with {@link OrderStatus#merge}: <em>the first decision to arrive wins</em>, whichever road
+ * brings it. The same decision arriving later by the other road changes nothing and sends
+ * nothing; a request ({@code QUEUED}) arriving after a decision never overwrites it; a repeated
+ * request keeps the first one's place. So a stream writes one terminal event whichever road is
+ * first, and the delivery metric is charged to that road.
+ *
  * <p>Limits: {@link #offer} may be called from any thread; everything else only from one step at
  * a time (the host's lock). A step must not block: the {@link Views} it reads are local.
  */
@@ -202,11 +211,7 @@ final class OrderStream {
         return state;
     }
 
-    /**
-     * A new value of the order, from either road; any thread, never blocks. The first decision is
-     * final ({@link OrderStatus#merge}): a repeat by the other road and a request after it change
-     * nothing.
-     */
+    /** A new value of the order, from either road (the rule is in the class comment); any thread, never blocks. */
     Offered offer(OrderStatus status, long recordTimestamp, Road road) {
         synchronized (this) {
             OrderStatus current = pushed == null ? null : pushed.status();

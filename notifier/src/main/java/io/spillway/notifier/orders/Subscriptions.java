@@ -47,10 +47,8 @@ import reactor.core.publisher.FluxSink;
  * second, small pool of its own, so that it never waits behind the routine steps (ten thousand
  * streams make a thousand heartbeat steps a second, each reading the store).
  *
- * <p>A decision reaches the streams by two paths: the direct feed ({@link DirectDecisions}, a plain
- * consumer of {@code orders.results}: milliseconds) and the table's change (after two Kafka Streams
- * hops: the path for late subscribers, GET and restarts). Each stream takes the first decision it
- * hears and ignores the other, so it ends with one terminal event whichever path comes first.
+ * <p>A decision reaches the streams by two roads, the direct feed ({@link DirectDecisions}) and the
+ * table's change; each stream merges them by {@link OrderStream}'s rule.
  *
  * <p>Metrics: {@code spillway.notifier.streams.open} (gauge), {@code spillway.notifier.events.sent}
  * by {@code type} (queued, confirmed, rejected), and {@code spillway.notifier.delivery.latency}

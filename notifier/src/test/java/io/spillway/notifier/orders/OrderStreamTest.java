@@ -187,6 +187,39 @@ class OrderStreamTest {
         assertThat(after.ends()).isTrue();
     }
 
+    /** The two roads' merge rule (OrderStream's class comment), both ways round. */
+    @Test
+    void theFirstDecisionToArriveWinsAndNeitherTheOtherRoadsCopyNorALateRequestChangesIt() {
+        views.stored = queued(10);
+        views.position = 7L;
+        OrderStream direct = open(EventIds.NONE);
+        assertThat(direct.offer(queued(10), 100L, Road.TABLE)).isEqualTo(Offered.CHANGED);
+        event(step(direct, Client.READY));
+
+        assertThat(direct.offer(confirmed(), 200L, Road.DIRECT)).isEqualTo(Offered.DECIDED);
+        assertThat(direct.offer(confirmed(), 300L, Road.TABLE)).isEqualTo(Offered.UNCHANGED);
+        assertThat(direct.offer(queued(10), 400L, Road.TABLE)).isEqualTo(Offered.UNCHANGED);
+        Step decided = step(direct, Client.READY);
+        assertThat(event(decided).name()).isEqualTo("confirmed");
+        assertThat(decided.delivered().recordTimestamp()).isEqualTo(200L);
+        assertThat(decided.delivered().road()).isEqualTo(Road.DIRECT);
+        assertThat(decided.ends()).isTrue();
+        // The table's copy after the terminal event was written: nothing more is sent.
+        assertThat(direct.offer(confirmed(), 500L, Road.TABLE)).isEqualTo(Offered.UNCHANGED);
+        assertThat(step(direct, Client.READY).write()).isNull();
+
+        // The other way round: the table first, the direct feed's copy and a late request after it.
+        OrderStream table = open(EventIds.NONE);
+        assertThat(table.offer(rejected(), 600L, Road.TABLE)).isEqualTo(Offered.DECIDED);
+        assertThat(table.offer(rejected(), 700L, Road.DIRECT)).isEqualTo(Offered.UNCHANGED);
+        assertThat(table.offer(queued(10), 800L, Road.TABLE)).isEqualTo(Offered.UNCHANGED);
+        Step tableDecided = step(table, Client.READY);
+        assertThat(event(tableDecided).name()).isEqualTo("rejected");
+        assertThat(tableDecided.delivered().recordTimestamp()).isEqualTo(600L);
+        assertThat(tableDecided.delivered().road()).isEqualTo(Road.TABLE);
+        assertThat(step(table, Client.READY).write()).isNull();
+    }
+
     @Test
     void aDecisionAlreadyInTheStoreIsTheFirstAndOnlyEventWithRetry() {
         views.stored = rejected();
