@@ -2,9 +2,10 @@ package io.spillway.notifier.orders;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.spillway.contract.EventJson;
+import io.spillway.contract.OrderDecision;
 import io.spillway.contract.OrderId;
 import io.spillway.notifier.status.DecisionHops;
-import io.spillway.notifier.status.DecisionJson;
 import io.spillway.notifier.status.OrderStatus;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -28,23 +29,22 @@ import org.springframework.context.SmartLifecycle;
  * The direct feed: this instance's own plain consumer of {@code orders.results}, which hands each
  * decision straight to the local streams of its order. The order-status table takes two Kafka
  * Streams hops (repartition, then the status topic) and falls behind at thousands of decisions a
- * second; this path costs one fetch and, for an order someone here waits for, one small parse.
+ * second; this path costs one fetch and, for an order someone here waits for, one parse.
  *
  * <p>No consumer group: it is assigned every partition and starts at the end when the instance
  * starts (what happened before is in the table). Partitions added later are picked up within
  * {@link #PARTITION_REFRESH} and read from their beginning. It never commits.
  *
  * <p>Cheap by design: the record key (the order id, by the contract) is checked against the open
- * streams first and the value is read only for an order someone waits for, with a streaming parser
- * and only the fields the terminal event shows ({@link DecisionJson}). Handing over never blocks: a
- * stream only takes note of the decision and asks its worker pool for a step, so a slow client
- * cannot hold up the poll loop.
+ * streams first and the value is read only for an order someone waits for, with the contract's
+ * reader ({@link EventJson}), as the table reads it. Handing over never blocks: a stream only takes
+ * note of the decision and asks its worker pool for a step, so a slow client cannot hold up the
+ * poll loop.
  *
  * <p>Limits: it is a shortcut, not the record. A decision this feed misses (the instance just
- * started, the consumer failed, a record it cannot read) still reaches the stream through the
- * table; one it delivers first is ignored when the table brings it too (the first decision a
- * stream hears is final). GET and late subscribers answer from the table only, so for a moment
- * after a stream ended with the decision, GET may still say QUEUED.
+ * started, the consumer failed) still reaches the stream through the table; how a stream merges
+ * the two roads is {@link OrderStream}'s rule. GET and late subscribers answer from the table
+ * only, so for a moment after a stream ended with the decision, GET may still say QUEUED.
  */
 final class DirectDecisions implements SmartLifecycle {
 
@@ -174,9 +174,25 @@ final class DirectDecisions implements SmartLifecycle {
             // The common case: nobody here waits for this order, and the value is never read.
             return;
         }
-        OrderStatus decision = DecisionJson.read(record.value());
+        OrderStatus decision = read(record.value());
         if (decision != null && (keyed == null || subscriptions.watches(decision.orderId()))) {
             subscriptions.decided(decision, record.timestamp());
+        }
+    }
+
+    /**
+     * The decision as a terminal status, or null for a record the contract's reader refuses: the
+     * table's reader refuses it too, so no stream would ever hear of it.
+     */
+    static OrderStatus read(byte[] value) {
+        if (value == null) {
+            return null;
+        }
+        try {
+            return OrderStatus.decided(EventJson.read(value, OrderDecision.class));
+        } catch (RuntimeException unreadable) {
+            // MalformedEventException, or anything else a malformed record provokes: the poll loop goes on.
+            return null;
         }
     }
 

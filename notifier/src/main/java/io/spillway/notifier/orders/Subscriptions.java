@@ -8,6 +8,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.spillway.contract.OrderId;
 import io.spillway.notifier.NotifierProperties;
+import io.spillway.notifier.orders.OrderStream.Road;
 import io.spillway.notifier.status.OrderStatus;
 import io.spillway.notifier.status.OrderStatusListener;
 import java.time.Duration;
@@ -46,10 +47,8 @@ import reactor.core.publisher.FluxSink;
  * second, small pool of its own, so that it never waits behind the routine steps (ten thousand
  * streams make a thousand heartbeat steps a second, each reading the store).
  *
- * <p>A decision reaches the streams by two paths: the direct feed ({@link DirectDecisions}, a plain
- * consumer of {@code orders.results}: milliseconds) and the table's change (after two Kafka Streams
- * hops: the path for late subscribers, GET and restarts). Each stream takes the first decision it
- * hears and ignores the other, so it ends with one terminal event whichever path comes first.
+ * <p>A decision reaches the streams by two roads, the direct feed ({@link DirectDecisions}) and the
+ * table's change; each stream merges them by {@link OrderStream}'s rule.
  *
  * <p>Metrics: {@code spillway.notifier.streams.open} (gauge), {@code spillway.notifier.events.sent}
  * by {@code type} (queued, confirmed, rejected), and {@code spillway.notifier.delivery.latency}
@@ -58,11 +57,8 @@ import reactor.core.publisher.FluxSink;
  */
 class Subscriptions implements OrderStatusListener, SmartLifecycle, DisposableBean {
 
-    /** The decision came from the direct feed of {@code orders.results}. */
-    static final String DIRECT = "direct";
-
-    /** The decision came from a change of the order-status table (the global store). */
-    static final String TABLE = "table";
+    /** A stream that the connection never started reading (it failed first) is given up after this. */
+    private static final Duration SUBSCRIBE_GRACE = Duration.ofSeconds(30);
 
     private final Map<OrderId, Set<Subscription>> byOrder = new ConcurrentHashMap<>();
     private final AtomicInteger open = new AtomicInteger();
@@ -81,22 +77,26 @@ class Subscriptions implements OrderStatusListener, SmartLifecycle, DisposableBe
     /** Only the timer thread reads and writes it. */
     private long queueVersionSeen = -1;
     private final OrderViews views;
-    private final ObjectMapper json;
+    /** What every stream reads: the store, the queue model, the JSON of a view. */
+    private final OrderStream.Views streamViews;
+    private final OrderStream.Timings timings;
     private final NotifierProperties settings;
     private final Map<String, Counter> sent = new ConcurrentHashMap<>();
     private final MeterRegistry meters;
-    private final Map<String, Timer> delivery;
+    private final Map<Road, Timer> delivery;
     private volatile boolean running;
 
     Subscriptions(OrderViews views, ObjectMapper json, NotifierProperties settings, MeterRegistry meters) {
         this.views = views;
-        this.json = json;
+        this.streamViews = new StreamViews(views, json);
+        this.timings = new OrderStream.Timings(settings.queuedUpdateInterval(), settings.heartbeat(),
+                settings.streamTimeout(), settings.retry(), SUBSCRIBE_GRACE);
         this.settings = settings;
         this.meters = meters;
         Gauge.builder("spillway.notifier.streams.open", open, AtomicInteger::get)
                 .description("Event streams open on this instance")
                 .register(meters);
-        delivery = Map.of(DIRECT, deliveryTimer(meters, DIRECT), TABLE, deliveryTimer(meters, TABLE));
+        delivery = Map.of(Road.DIRECT, deliveryTimer(meters, Road.DIRECT), Road.TABLE, deliveryTimer(meters, Road.TABLE));
         for (String type : new String[] {"queued", "confirmed", "rejected"}) {
             counter(type);
         }
@@ -151,7 +151,8 @@ class Subscriptions implements OrderStatusListener, SmartLifecycle, DisposableBe
      * starts its thread; the thread writes once the connection subscribes to the answer.
      */
     Flux<ServerSentEvent<String>> open(OrderId orderId, long lastEventId) {
-        Subscription subscription = new Subscription(orderId, lastEventId, this);
+        Subscription subscription = new Subscription(
+                new OrderStream(orderId, lastEventId, timings, streamViews, System.nanoTime()), this);
         boolean[] admitted = {false};
         byOrder.compute(orderId, (id, subscriptions) -> {
             Set<Subscription> streams = subscriptions == null ? ConcurrentHashMap.newKeySet() : subscriptions;
@@ -170,10 +171,10 @@ class Subscriptions implements OrderStatusListener, SmartLifecycle, DisposableBe
         return Flux.create(subscription::attach, FluxSink.OverflowStrategy.LATEST);
     }
 
-    private static Timer deliveryTimer(MeterRegistry meters, String path) {
+    private static Timer deliveryTimer(MeterRegistry meters, Road road) {
         return Timer.builder("spillway.notifier.delivery.latency")
                 .description("From the decision record's timestamp to the terminal event written to the client")
-                .tag("path", path)
+                .tag("path", road.tag())
                 .publishPercentiles(0.5, 0.99)
                 .publishPercentileHistogram()
                 .register(meters);
@@ -182,7 +183,7 @@ class Subscriptions implements OrderStatusListener, SmartLifecycle, DisposableBe
     /** A change of the order-status table, on a Kafka Streams thread. */
     @Override
     public void changed(OrderStatus status, long recordTimestamp) {
-        offer(status, recordTimestamp, TABLE);
+        offer(status, recordTimestamp, Road.TABLE);
     }
 
     /** Whether any stream of this order is open here: the direct feed decodes only decisions someone waits for. */
@@ -192,13 +193,13 @@ class Subscriptions implements OrderStatusListener, SmartLifecycle, DisposableBe
 
     /** A decision from the direct feed, on its poll thread; never blocks (a stream only takes note and wakes). */
     void decided(OrderStatus decision, long recordTimestamp) {
-        offer(decision, recordTimestamp, DIRECT);
+        offer(decision, recordTimestamp, Road.DIRECT);
     }
 
-    private void offer(OrderStatus status, long recordTimestamp, String path) {
+    private void offer(OrderStatus status, long recordTimestamp, Road road) {
         Set<Subscription> subscriptions = byOrder.get(status.orderId());
         if (subscriptions != null) {
-            subscriptions.forEach(subscription -> subscription.offer(status, recordTimestamp, path));
+            subscriptions.forEach(subscription -> subscription.offer(status, recordTimestamp, road));
         }
     }
 
@@ -215,20 +216,8 @@ class Subscriptions implements OrderStatusListener, SmartLifecycle, DisposableBe
         open.decrementAndGet();
     }
 
-    OrderViews views() {
-        return views;
-    }
-
-    NotifierProperties settings() {
-        return settings;
-    }
-
-    String json(OrderView view) {
-        try {
-            return json.writeValueAsString(view);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("cannot write " + view, e);
-        }
+    OrderStream.Timings timings() {
+        return timings;
     }
 
     void sent(String type) {
@@ -236,8 +225,8 @@ class Subscriptions implements OrderStatusListener, SmartLifecycle, DisposableBe
     }
 
     /** A decision that arrived while the stream was open has been written to its client. */
-    void delivered(long decisionRecordTimestamp, String path) {
-        delivery.get(DIRECT.equals(path) ? DIRECT : TABLE).record(Math.max(0, System.currentTimeMillis() - decisionRecordTimestamp), TimeUnit.MILLISECONDS);
+    void delivered(long decisionRecordTimestamp, Road road) {
+        delivery.get(road).record(Math.max(0, System.currentTimeMillis() - decisionRecordTimestamp), TimeUnit.MILLISECONDS);
     }
 
     private Counter counter(String type) {
@@ -245,6 +234,34 @@ class Subscriptions implements OrderStatusListener, SmartLifecycle, DisposableBe
                 .description("Events sent on order event streams")
                 .tag("type", t)
                 .register(meters));
+    }
+
+    /** The streams' port to the store, the queue model and JSON. */
+    private record StreamViews(OrderViews views, ObjectMapper json) implements OrderStream.Views {
+
+        @Override
+        public long queueVersion() {
+            return views.queueVersion();
+        }
+
+        @Override
+        public OrderStatus stored(OrderId orderId) {
+            return views.find(orderId).orElse(null);
+        }
+
+        @Override
+        public OrderView render(OrderId orderId, OrderStatus known) {
+            return views.render(orderId, known);
+        }
+
+        @Override
+        public String json(OrderView view) {
+            try {
+                return json.writeValueAsString(view);
+            } catch (JsonProcessingException e) {
+                throw new IllegalStateException("cannot write " + view, e);
+            }
+        }
     }
 
     /** 429: this order has as many open streams as it may have. */

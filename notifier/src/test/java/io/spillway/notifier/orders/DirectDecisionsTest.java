@@ -1,4 +1,4 @@
-package io.spillway.notifier.status;
+package io.spillway.notifier.orders;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -12,13 +12,16 @@ import io.spillway.contract.RejectionReason;
 import io.spillway.contract.SaleId;
 import io.spillway.contract.SeatId;
 import io.spillway.contract.Sku;
+import io.spillway.notifier.status.OrderState;
+import io.spillway.notifier.status.OrderStatus;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
-class DecisionJsonTest {
+/** The direct feed reads decisions with the contract's reader, as the table does, and skips what it refuses. */
+class DirectDecisionsTest {
 
     private final OrderRequested request = OrderRequested.of(
             OrderId.derive(CustomerId.of("buyer"), UUID.randomUUID().toString()), CustomerId.of("buyer"),
@@ -29,7 +32,7 @@ class DecisionJsonTest {
     void aConfirmationReadsAsTheSameTerminalStatusAsTheTablesReader() {
         OrderConfirmed confirmed = OrderConfirmed.of(request, request.seatIds(), Instant.parse("2026-11-23T10:00:01.987654321Z"));
 
-        OrderStatus read = DecisionJson.read(EventJson.write(confirmed));
+        OrderStatus read = DirectDecisions.read(EventJson.write(confirmed));
 
         assertThat(read).isEqualTo(OrderStatus.decided(confirmed));
         assertThat(read.state()).isEqualTo(OrderState.CONFIRMED);
@@ -40,21 +43,21 @@ class DecisionJsonTest {
     void aRejectionKeepsItsReasonAndTheSeatsAskedFor() {
         OrderRejected rejected = OrderRejected.of(request, RejectionReason.SEAT_TAKEN, Instant.parse("2026-11-23T10:00:02Z"));
 
-        OrderStatus read = DecisionJson.read(EventJson.write(rejected));
+        OrderStatus read = DirectDecisions.read(EventJson.write(rejected));
 
         assertThat(read).isEqualTo(OrderStatus.decided(rejected));
         assertThat(read.reason()).isEqualTo(RejectionReason.SEAT_TAKEN);
     }
 
     @Test
-    void fieldsItDoesNotNeedAreSkippedWhateverTheirShape() {
+    void fieldsTheContractDoesNotKnowAreSkippedWhateverTheirShape() {
         String json = """
                 {"type":"OrderConfirmed","schemaVersion":1,"extra":{"nested":[1,{"a":2}]},
                  "orderId":"%s","customerId":"buyer","saleId":"concert","sku":"GA","quantity":1,"seats":[],
                  "requestedAt":"2026-11-23T10:00:00Z","decidedAt":"2026-11-23T10:00:03.5Z","later":[true]}
                 """.formatted(request.orderId());
 
-        OrderStatus read = DecisionJson.read(json.getBytes(StandardCharsets.UTF_8));
+        OrderStatus read = DirectDecisions.read(json.getBytes(StandardCharsets.UTF_8));
 
         assertThat(read.orderId()).isEqualTo(request.orderId());
         assertThat(read.updatedAt()).isEqualTo(Instant.parse("2026-11-23T10:00:03.5Z"));
@@ -82,8 +85,8 @@ class DecisionJsonTest {
                         + ",\"saleId\":\"s\",\"sku\":\"k\",\"quantity\":1,\"decidedAt\":\"2026-11-23T10:00:00Z\"}");
 
         for (String json : unusable) {
-            assertThat(DecisionJson.read(json.getBytes(StandardCharsets.UTF_8))).as(json).isNull();
+            assertThat(DirectDecisions.read(json.getBytes(StandardCharsets.UTF_8))).as(json).isNull();
         }
-        assertThat(DecisionJson.read(null)).isNull();
+        assertThat(DirectDecisions.read(null)).isNull();
     }
 }
