@@ -2,6 +2,7 @@ package io.spillway.notifier.orders;
 
 import io.spillway.contract.OrderId;
 import io.spillway.contract.OrderTokens;
+import io.spillway.contract.problems.Problems;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
 import org.springframework.web.ErrorResponseException;
@@ -43,10 +44,8 @@ class OrderAccess {
         }
 
         private static ProblemDetail problem() {
-            ProblemDetail problem = ProblemDetail.forStatusAndDetail(
-                    HttpStatus.NOT_FOUND, "No order with this id can be shown with this token.");
-            problem.setTitle("Order not found");
-            return problem;
+            return Problems.untyped(HttpStatus.NOT_FOUND, "Order not found",
+                    "No order with this id can be shown with this token.");
         }
     }
 }

@@ -1,9 +1,8 @@
 package io.spillway.notifier.orders;
 
+import io.spillway.contract.problems.Problems;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatusCode;
-import org.springframework.http.MediaType;
-import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.reactive.result.method.annotation.ResponseEntityExceptionHandler;
@@ -20,13 +19,6 @@ class OrderProblems extends ResponseEntityExceptionHandler {
     @Override
     protected Mono<ResponseEntity<Object>> createResponseEntity(
             Object body, HttpHeaders headers, HttpStatusCode status, ServerWebExchange exchange) {
-        HttpHeaders answer = new HttpHeaders();
-        if (headers != null) {
-            answer.putAll(headers);
-        }
-        if (body instanceof ProblemDetail) {
-            answer.setContentType(MediaType.APPLICATION_PROBLEM_JSON);
-        }
-        return Mono.just(new ResponseEntity<>(body, answer, status));
+        return Mono.just(Problems.response(body, headers, status));
     }
 }

@@ -7,6 +7,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.spillway.contract.OrderId;
+import io.spillway.contract.problems.Problems;
 import io.spillway.notifier.NotifierProperties;
 import io.spillway.notifier.orders.OrderStream.Road;
 import io.spillway.notifier.status.OrderStatus;
@@ -273,10 +274,8 @@ class Subscriptions implements OrderStatusListener, SmartLifecycle, DisposableBe
         }
 
         private static ProblemDetail problem(int limit) {
-            ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.TOO_MANY_REQUESTS,
+            return Problems.untyped(HttpStatus.TOO_MANY_REQUESTS, "Too many event streams",
                     "This order already has " + limit + " open event streams; close one or retry later.");
-            problem.setTitle("Too many event streams");
-            return problem;
         }
     }
 
