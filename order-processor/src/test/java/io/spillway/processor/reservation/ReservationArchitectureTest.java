@@ -27,7 +27,11 @@ class ReservationArchitectureTest {
                         "java.sql..",
                         "javax.sql..",
                         "jakarta.persistence..",
-                        "io.spillway.processor.orders..")
+                        "io.spillway.processor",
+                        "io.spillway.processor.intake..",
+                        "io.spillway.processor.store..",
+                        "io.spillway.processor.publish..",
+                        "io.spillway.processor.operations..")
                 .check(classes);
     }
 }

@@ -1,12 +1,14 @@
-package io.spillway.processor.orders;
+package io.spillway.processor.store;
 
 import io.spillway.contract.CustomerId;
 import io.spillway.contract.ItemKey;
 import io.spillway.contract.OrderDecision;
 import io.spillway.contract.OrderId;
 import io.spillway.contract.OrderRequested;
-import io.spillway.processor.orders.PollSnapshot.Holding;
-import io.spillway.processor.orders.PollSnapshot.Versioned;
+import io.spillway.processor.ProcessorSettings;
+import io.spillway.processor.operations.DecisionMetrics;
+import io.spillway.processor.store.PollSnapshot.Holding;
+import io.spillway.processor.store.PollSnapshot.Versioned;
 import io.spillway.processor.reservation.ItemLedger;
 import io.spillway.processor.reservation.ItemState;
 import io.spillway.processor.reservation.Seat;
@@ -48,7 +50,7 @@ import org.springframework.transaction.support.TransactionTemplate;
  * processor decided are then found in {@code orders} and replayed, not decided again.
  */
 @Component
-class PollDecider {
+public class PollDecider {
 
     private final DecisionStore store;
     private final TransactionTemplate transactions;
@@ -87,7 +89,7 @@ class PollDecider {
      * The decision on every request, item by item in the order given and, per item, in the order of its
      * requests; duplicates and earlier orders are replayed.
      */
-    List<OrderDecision> decide(Map<ItemKey, List<OrderRequested>> byItem) {
+    public List<OrderDecision> decide(Map<ItemKey, List<OrderRequested>> byItem) {
         if (byItem.isEmpty()) {
             return List.of();
         }

@@ -1,4 +1,4 @@
-package io.spillway.processor.orders;
+package io.spillway.processor.publish;
 
 import io.spillway.contract.OrderDecision;
 import io.spillway.contract.OrderId;
@@ -24,7 +24,7 @@ import org.springframework.stereotype.Component;
  * acknowledged every one of them.
  */
 @Component
-class DecisionPublisher {
+public class DecisionPublisher {
 
     private static final Logger LOG = LoggerFactory.getLogger(DecisionPublisher.class);
 
@@ -58,7 +58,7 @@ class DecisionPublisher {
      *     quarter of the listener's CPU in the processor benchmark's profile.
      * @param commit releases the batch's offsets; run once, when the broker has every record
      */
-    Publication publish(
+    public Publication publish(
             List<OrderDecision> decisions,
             Map<OrderId, Headers> requestHeaders,
             List<DeadLetter> unreadable,

@@ -1,4 +1,4 @@
-package io.spillway.processor.orders;
+package io.spillway.processor.publish;
 
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;

@@ -1,8 +1,10 @@
-package io.spillway.processor.orders;
+package io.spillway.processor.operations;
 
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.spillway.contract.Topics;
+import io.spillway.processor.ProcessorSettings;
+import io.spillway.processor.intake.OrderRequestListener;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;

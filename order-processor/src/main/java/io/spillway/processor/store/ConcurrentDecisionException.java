@@ -1,4 +1,4 @@
-package io.spillway.processor.orders;
+package io.spillway.processor.store;
 
 /**
  * Another processor changed a row this one read: a write matched fewer rows than it must have. The

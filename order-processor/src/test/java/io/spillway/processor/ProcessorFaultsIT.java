@@ -1,4 +1,4 @@
-package io.spillway.processor.orders;
+package io.spillway.processor;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -18,6 +18,7 @@ import io.spillway.contract.Sku;
 import io.spillway.contract.Topics;
 import io.spillway.localstack.Ports;
 import io.spillway.localstack.PostgresServer;
+import io.spillway.processor.publish.DeadLetter;
 import io.spillway.testing.SharedInfrastructure;
 import java.io.IOException;
 import java.net.URI;

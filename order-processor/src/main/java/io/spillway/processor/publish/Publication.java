@@ -1,4 +1,4 @@
-package io.spillway.processor.orders;
+package io.spillway.processor.publish;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -24,7 +24,7 @@ import org.apache.kafka.common.KafkaException;
  * <p>Not thread-safe apart from the release of the offsets: {@link #complete} is called on the
  * consumer's thread only.
  */
-final class Publication {
+public final class Publication {
 
     private final List<Supplier<CompletableFuture<?>>> sends;
     private final List<CompletableFuture<?>> outcomes;

@@ -1,4 +1,4 @@
-package io.spillway.processor.orders;
+package io.spillway.processor.store;
 
 import java.sql.ResultSet;
 import java.util.ArrayList;

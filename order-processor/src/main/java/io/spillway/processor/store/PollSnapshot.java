@@ -1,4 +1,4 @@
-package io.spillway.processor.orders;
+package io.spillway.processor.store;
 
 import io.spillway.contract.CustomerId;
 import io.spillway.contract.ItemKey;

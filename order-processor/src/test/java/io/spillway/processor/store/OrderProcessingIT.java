@@ -1,4 +1,4 @@
-package io.spillway.processor.orders;
+package io.spillway.processor.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -20,6 +20,9 @@ import io.spillway.contract.SeatId;
 import io.spillway.contract.Sku;
 import io.spillway.contract.Topics;
 import io.spillway.processor.ProcessorApplication;
+import io.spillway.processor.intake.OrderRequestListener;
+import io.spillway.processor.operations.DatabaseCircuit;
+import io.spillway.processor.publish.DeadLetter;
 import io.spillway.testing.SharedInfrastructure;
 import io.spillway.testing.TestProperties;
 import java.net.URI;

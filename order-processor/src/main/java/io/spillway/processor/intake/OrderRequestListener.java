@@ -1,10 +1,16 @@
-package io.spillway.processor.orders;
+package io.spillway.processor.intake;
 
 import io.spillway.contract.EventJson;
 import io.spillway.contract.ItemKey;
 import io.spillway.contract.OrderDecision;
 import io.spillway.contract.OrderId;
 import io.spillway.contract.OrderRequested;
+import io.spillway.processor.operations.DatabaseCircuit;
+import io.spillway.processor.operations.DecisionMetrics;
+import io.spillway.processor.publish.DeadLetter;
+import io.spillway.processor.publish.DecisionPublisher;
+import io.spillway.processor.publish.PublicationPipeline;
+import io.spillway.processor.store.PollDecider;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -48,10 +54,10 @@ import org.springframework.stereotype.Component;
  * container's concurrency over the topic's partitions, and a hot item (one partition) is one thread.
  */
 @Component
-class OrderRequestListener {
+public class OrderRequestListener {
 
     /** The container's id in {@code KafkaListenerEndpointRegistry}: stop and start it by this name. */
-    static final String ID = "order-processor";
+    public static final String ID = "order-processor";
 
     /** Polls at least this large are read in parallel; below, splitting costs more than it saves. */
     private static final int PARALLEL_READ = 256;

@@ -1,8 +1,8 @@
-package io.spillway.processor.orders;
+package io.spillway.processor.store;
 
 import io.spillway.contract.ItemKey;
 import io.spillway.contract.OrderDecision;
-import io.spillway.processor.orders.PollSnapshot.Holding;
+import io.spillway.processor.store.PollSnapshot.Holding;
 import io.spillway.processor.reservation.ItemLedger;
 import java.util.List;
 import java.util.Map;

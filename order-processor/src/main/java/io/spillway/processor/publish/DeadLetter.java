@@ -1,4 +1,4 @@
-package io.spillway.processor.orders;
+package io.spillway.processor.publish;
 
 import java.nio.charset.StandardCharsets;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -12,13 +12,13 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
  * @param kind a short, fixed name of the cause ({@code unreadable}, {@code key-mismatch}) for metrics
  * @param cause the human-readable cause
  */
-record DeadLetter(ConsumerRecord<byte[], byte[]> source, String kind, String cause) {
+public record DeadLetter(ConsumerRecord<byte[], byte[]> source, String kind, String cause) {
 
-    static final String CAUSE = "spillway.dlq.cause";
-    static final String KIND = "spillway.dlq.kind";
-    static final String TOPIC = "spillway.dlq.topic";
-    static final String PARTITION = "spillway.dlq.partition";
-    static final String OFFSET = "spillway.dlq.offset";
+    public static final String CAUSE = "spillway.dlq.cause";
+    public static final String KIND = "spillway.dlq.kind";
+    public static final String TOPIC = "spillway.dlq.topic";
+    public static final String PARTITION = "spillway.dlq.partition";
+    public static final String OFFSET = "spillway.dlq.offset";
 
     ProducerRecord<byte[], byte[]> toRecord(String dlqTopic) {
         RecordHeaders headers = new RecordHeaders(source.headers().toArray());

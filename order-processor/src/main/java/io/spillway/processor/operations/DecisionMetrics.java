@@ -1,4 +1,4 @@
-package io.spillway.processor.orders;
+package io.spillway.processor.operations;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
@@ -16,7 +16,7 @@ import org.springframework.stereotype.Component;
  * lag per partition by the Kafka consumer's own metrics ({@code kafka.consumer.fetch.manager.records.lag}).
  */
 @Component
-class DecisionMetrics {
+public class DecisionMetrics {
 
     private final MeterRegistry registry;
     private final DistributionSummary batchSize;
@@ -70,18 +70,18 @@ class DecisionMetrics {
                 .register(registry);
     }
 
-    void stages(long readNanos, long decideNanos, long settleNanos, long publishNanos) {
+    public void stages(long readNanos, long decideNanos, long settleNanos, long publishNanos) {
         readStage.record(readNanos, TimeUnit.NANOSECONDS);
         decideStage.record(decideNanos, TimeUnit.NANOSECONDS);
         settleStage.record(settleNanos, TimeUnit.NANOSECONDS);
         publishStage.record(publishNanos, TimeUnit.NANOSECONDS);
     }
 
-    void batch(int records) {
+    public void batch(int records) {
         batchSize.record(records);
     }
 
-    void decided(OrderDecision decision) {
+    public void decided(OrderDecision decision) {
         String reason = decision instanceof OrderRejected rejected ? rejected.reason().name() : "none";
         String outcome = decision instanceof OrderRejected ? "rejected" : "confirmed";
         registry.counter("spillway.processor.decisions", "outcome", outcome, "reason", reason).increment();
@@ -90,23 +90,23 @@ class DecisionMetrics {
         latency.record(waited.isNegative() ? Duration.ZERO : waited);
     }
 
-    void republished(int count) {
+    public void republished(int count) {
         republished.increment(count);
     }
 
-    void publishFailed() {
+    public void publishFailed() {
         publishFailures.increment();
     }
 
-    void replayed(int count) {
+    public void replayed(int count) {
         replays.increment(count);
     }
 
-    void conflictRetried() {
+    public void conflictRetried() {
         conflictRetries.increment();
     }
 
-    void deadLettered(String cause) {
+    public void deadLettered(String cause) {
         registry.counter("spillway.processor.dead.letters", "cause", cause).increment();
     }
 }

@@ -1,5 +1,7 @@
-package io.spillway.processor.orders;
+package io.spillway.processor.publish;
 
+import io.spillway.processor.ProcessorSettings;
+import io.spillway.processor.operations.DecisionMetrics;
 import java.util.Collection;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.common.KafkaException;
@@ -42,7 +44,7 @@ import org.springframework.stereotype.Component;
  * listener returns, as before this pipeline existed.
  */
 @Component
-class PublicationPipeline implements ConsumerAwareRebalanceListener {
+public class PublicationPipeline implements ConsumerAwareRebalanceListener {
 
     private static final Logger LOG = LoggerFactory.getLogger(PublicationPipeline.class);
 
@@ -67,7 +69,7 @@ class PublicationPipeline implements ConsumerAwareRebalanceListener {
      *
      * @throws KafkaException if it does not; the previous poll stays in flight
      */
-    void settlePrevious() {
+    public void settlePrevious() {
         Line line = lines.get();
         if (line.inFlight != null) {
             complete(line.inFlight);
@@ -76,7 +78,7 @@ class PublicationPipeline implements ConsumerAwareRebalanceListener {
     }
 
     /** Takes the batch's publication; it is completed later ({@link #settlePrevious}) or now. */
-    void hold(Publication publication) {
+    public void hold(Publication publication) {
         if (settings.overlapPublish()) {
             publication.acknowledgeWhenDelivered();
             lines.get().inFlight = publication;

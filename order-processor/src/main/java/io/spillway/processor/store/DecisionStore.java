@@ -1,4 +1,4 @@
-package io.spillway.processor.orders;
+package io.spillway.processor.store;
 
 import io.spillway.contract.CustomerId;
 import io.spillway.contract.ItemKey;
@@ -12,8 +12,8 @@ import io.spillway.contract.RejectionReason;
 import io.spillway.contract.SaleId;
 import io.spillway.contract.SeatId;
 import io.spillway.contract.Sku;
-import io.spillway.processor.orders.PollSnapshot.Holding;
-import io.spillway.processor.orders.PollSnapshot.Versioned;
+import io.spillway.processor.store.PollSnapshot.Holding;
+import io.spillway.processor.store.PollSnapshot.Versioned;
 import io.spillway.processor.reservation.ItemKind;
 import io.spillway.processor.reservation.ItemLedger;
 import io.spillway.processor.reservation.ItemState;

@@ -1,10 +1,11 @@
-package io.spillway.processor.orders;
+package io.spillway.processor.operations;
 
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.spillway.processor.intake.OrderRequestListener;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -31,7 +32,7 @@ import org.springframework.stereotype.Component;
  * until the breaker half-opens.
  */
 @Component
-class DatabaseCircuit {
+public class DatabaseCircuit {
 
     static final String NAME = "processor-database";
 
@@ -60,15 +61,15 @@ class DatabaseCircuit {
     }
 
     /** Runs one piece of database work through the breaker; throws {@code CallNotPermittedException} while open. */
-    <T> T call(Supplier<T> work) {
+    public <T> T call(Supplier<T> work) {
         return breaker.executeSupplier(work);
     }
 
-    CircuitBreaker.State state() {
+    public CircuitBreaker.State state() {
         return breaker.getState();
     }
 
-    boolean paused() {
+    public boolean paused() {
         return paused.get();
     }
 

@@ -1,4 +1,4 @@
-package io.spillway.processor.orders;
+package io.spillway.processor.publish;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;

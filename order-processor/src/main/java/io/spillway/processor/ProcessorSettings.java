@@ -1,4 +1,4 @@
-package io.spillway.processor.orders;
+package io.spillway.processor;
 
 import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -17,10 +17,10 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *     failing the batch
  * @param lagInterval how often the lag per partition is read from the broker
  * @param overlapPublish whether a poll is decided while the broker still acknowledges the previous
- *     poll's decisions ({@link PublicationPipeline}); off, each poll waits for its own
+ *     poll's decisions ({@link io.spillway.processor.publish.PublicationPipeline}); off, each poll waits for its own
  */
 @ConfigurationProperties("spillway.processor")
-record ProcessorSettings(
+public record ProcessorSettings(
         @DefaultValue Conflicts conflicts,
         @DefaultValue Failures failures,
         @DefaultValue("30s") Duration publishTimeout,

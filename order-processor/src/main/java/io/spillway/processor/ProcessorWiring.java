@@ -1,8 +1,9 @@
-package io.spillway.processor.orders;
+package io.spillway.processor;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.spillway.contract.EventSerde;
 import io.spillway.contract.OrderDecision;
+import io.spillway.processor.publish.PublicationPipeline;
 import java.time.Clock;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
