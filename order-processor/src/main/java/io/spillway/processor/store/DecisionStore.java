@@ -12,11 +12,12 @@ import io.spillway.contract.RejectionReason;
 import io.spillway.contract.SaleId;
 import io.spillway.contract.SeatId;
 import io.spillway.contract.Sku;
-import io.spillway.processor.store.PollSnapshot.Holding;
 import io.spillway.processor.store.PollSnapshot.Versioned;
+import io.spillway.processor.reservation.Holding;
 import io.spillway.processor.reservation.ItemKind;
 import io.spillway.processor.reservation.ItemLedger;
 import io.spillway.processor.reservation.ItemState;
+import io.spillway.processor.reservation.SaleDecisions;
 import io.spillway.processor.reservation.SaleTerms;
 import io.spillway.processor.reservation.Seat;
 import java.sql.Array;
@@ -162,7 +163,7 @@ class DecisionStore {
     }
 
     /** Writes what the poll's ledgers decided: one statement per table, all in one round trip. */
-    void write(PollSnapshot snapshot, PollDecisions decisions) {
+    void write(PollSnapshot snapshot, SaleDecisions decisions) {
         StatementPipeline writes = new StatementPipeline();
         writeItems(writes, snapshot, decisions.ledgers());
         writeSeats(writes, snapshot, decisions.ledgers());

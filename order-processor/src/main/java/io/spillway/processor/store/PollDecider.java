@@ -1,21 +1,19 @@
 package io.spillway.processor.store;
 
-import io.spillway.contract.CustomerId;
 import io.spillway.contract.ItemKey;
 import io.spillway.contract.OrderDecision;
-import io.spillway.contract.OrderId;
 import io.spillway.contract.OrderRequested;
 import io.spillway.processor.ProcessorSettings;
 import io.spillway.processor.operations.DecisionMetrics;
-import io.spillway.processor.store.PollSnapshot.Holding;
-import io.spillway.processor.store.PollSnapshot.Versioned;
-import io.spillway.processor.reservation.ItemLedger;
+import io.spillway.processor.reservation.Holding;
 import io.spillway.processor.reservation.ItemState;
+import io.spillway.processor.reservation.SaleDecisions;
+import io.spillway.processor.reservation.SaleLedger;
 import io.spillway.processor.reservation.Seat;
+import io.spillway.processor.store.PollSnapshot.Versioned;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -30,7 +28,8 @@ import org.springframework.transaction.support.TransactionTemplate;
 /**
  * Decides every order of one poll in one database transaction: read the state of all the poll's items
  * (sales, items, seats, the buyers' holdings, the orders already decided) with one query per table;
- * let one {@link ItemLedger} per item decide that item's orders in partition order; write all the
+ * let a {@link SaleLedger} decide them (one ledger per item, each item's orders in partition order,
+ * the buyers' holdings shared across a sale's items, repeated orders replayed); write all the
  * changes with one statement per table, among them one version-guarded {@code UPDATE} that covers
  * every changed item.
  *
@@ -40,9 +39,8 @@ import org.springframework.transaction.support.TransactionTemplate;
  * after another made a poll spread over many items as slow as that many transactions. Each item is
  * still decided in partition order with one conditional update of its row per poll.
  *
- * <p>Items of one sale share the buyers' holdings: a later item of the poll sees what an earlier one
- * raised, and each buyer's row is written once with the last value. An order that appears twice in
- * the poll (even under two items) is decided once and replayed the second time.
+ * <p>This class is the transaction around the rules: it retries, counts and translates the snapshot
+ * into the reservation package's types; what is decided is {@link SaleLedger}'s alone.
  *
  * <p>When another processor wrote the same rows in between (two instances overlapping during a
  * rebalance), a guarded write fails, the transaction rolls back and the whole poll is decided again
@@ -97,13 +95,13 @@ public class PollDecider {
         Map<ItemKey, List<OrderRequested>> normalized = new LinkedHashMap<>();
         byItem.forEach((item, requests) ->
                 normalized.put(item, requests.stream().map(PollDecider::toMicros).toList()));
-        PollDecisions outcome = conflictRetry.execute(context -> {
+        SaleDecisions outcome = conflictRetry.execute(context -> {
             if (context.getRetryCount() > 0) {
                 metrics.conflictRetried();
             }
             return transactions.execute(status -> {
                 PollSnapshot snapshot = store.load(normalized);
-                PollDecisions decisions =
+                SaleDecisions decisions =
                         decideOn(snapshot, normalized, clock.instant().truncatedTo(ChronoUnit.MICROS));
                 store.write(snapshot, decisions);
                 return decisions;
@@ -114,54 +112,16 @@ public class PollDecider {
         return outcome.all();
     }
 
-    /** Lets one ledger per item decide against the snapshot; writes nothing. */
-    static PollDecisions decideOn(PollSnapshot snapshot, Map<ItemKey, List<OrderRequested>> byItem, Instant now) {
-        Map<OrderId, OrderDecision> known = new HashMap<>(snapshot.earlier());
+    /** Lets the reservation rules decide against the snapshot, translated to their types; writes nothing. */
+    static SaleDecisions decideOn(PollSnapshot snapshot, Map<ItemKey, List<OrderRequested>> byItem, Instant now) {
+        Map<ItemKey, ItemState> items = new HashMap<>();
+        snapshot.items().forEach((item, read) -> items.put(item, read.value()));
+        Map<ItemKey, List<Seat>> seats = new HashMap<>();
+        snapshot.seats().forEach((item, read) -> seats.put(
+                item, read.values().stream().map(Versioned::value).toList()));
         Map<Holding, Integer> holdings = new HashMap<>();
         snapshot.holdings().forEach((holding, read) -> holdings.put(holding, read.value()));
-        Map<Holding, Integer> raised = new LinkedHashMap<>();
-        Map<ItemKey, ItemLedger> ledgers = new LinkedHashMap<>();
-        List<OrderDecision> all = new ArrayList<>();
-        List<OrderDecision> fresh = new ArrayList<>();
-        byItem.forEach((item, requests) -> {
-            Map<CustomerId, Integer> buyers = new HashMap<>();
-            List<OrderDecision> earlier = new ArrayList<>();
-            for (OrderRequested request : requests) {
-                Integer holding = holdings.get(new Holding(item.saleId(), request.customerId()));
-                if (holding != null) {
-                    buyers.put(request.customerId(), holding);
-                }
-                OrderDecision before = known.get(request.orderId());
-                if (before != null) {
-                    earlier.add(before);
-                }
-            }
-            Versioned<ItemState> state = snapshot.items().get(item);
-            List<Seat> seats = snapshot.seats().getOrDefault(item, Map.of()).values().stream()
-                    .map(Versioned::value)
-                    .toList();
-            ItemLedger ledger = new ItemLedger(
-                    item,
-                    snapshot.sales().get(item.saleId()),
-                    state == null ? null : state.value(),
-                    seats,
-                    buyers,
-                    earlier);
-            for (OrderRequested request : requests) {
-                all.add(ledger.decide(request, now));
-            }
-            ledger.holdingsChanged().forEach((customer, quantity) -> {
-                Holding holding = new Holding(item.saleId(), customer);
-                holdings.put(holding, quantity);
-                raised.put(holding, quantity);
-            });
-            for (OrderDecision decision : ledger.newDecisions()) {
-                known.put(decision.orderId(), decision);
-                fresh.add(decision);
-            }
-            ledgers.put(item, ledger);
-        });
-        return new PollDecisions(all, fresh, ledgers, raised);
+        return new SaleLedger(snapshot.sales(), items, seats, holdings, snapshot.earlier()).decide(byItem, now);
     }
 
     private static OrderRequested toMicros(OrderRequested request) {

@@ -1,11 +1,11 @@
 package io.spillway.processor.store;
 
-import io.spillway.contract.CustomerId;
 import io.spillway.contract.ItemKey;
 import io.spillway.contract.OrderDecision;
 import io.spillway.contract.OrderId;
 import io.spillway.contract.SaleId;
 import io.spillway.contract.SeatId;
+import io.spillway.processor.reservation.Holding;
 import io.spillway.processor.reservation.ItemState;
 import io.spillway.processor.reservation.SaleTerms;
 import io.spillway.processor.reservation.Seat;
@@ -18,7 +18,7 @@ import java.util.Map;
  * @param sales the sales of the poll's items that exist
  * @param items the poll's items that exist
  * @param seats per seated item: its free seats and the seats any order of the poll names
- * @param holdings per buyer of the poll and sale who holds anything in it
+ * @param holdings per buyer of the poll and sale who holds anything in it: a row of {@code customer_holdings}
  * @param earlier orders of the poll that were decided before
  */
 record PollSnapshot(
@@ -29,7 +29,4 @@ record PollSnapshot(
         Map<OrderId, OrderDecision> earlier) {
 
     record Versioned<T>(T value, long version) {}
-
-    /** A buyer's holding in a sale: one row of {@code customer_holdings}. */
-    record Holding(SaleId sale, CustomerId customer) {}
 }

@@ -23,6 +23,7 @@ import io.spillway.processor.ProcessorApplication;
 import io.spillway.processor.intake.OrderRequestListener;
 import io.spillway.processor.operations.DatabaseCircuit;
 import io.spillway.processor.publish.DeadLetter;
+import io.spillway.processor.reservation.SaleDecisions;
 import io.spillway.testing.SharedInfrastructure;
 import io.spillway.testing.TestProperties;
 import java.net.URI;
@@ -474,7 +475,7 @@ class OrderProcessingIT {
         OrderRequested mine = order(ga, "me", 1);
         Map<ItemKey, List<OrderRequested>> poll = Map.of(ga, List.of(mine));
         PollSnapshot snapshot = store.load(poll);
-        PollDecisions decided = PollDecider.decideOn(snapshot, poll, Instant.now());
+        SaleDecisions decided = PollDecider.decideOn(snapshot, poll, Instant.now());
         // Another processor takes a unit and gives "me" a first holding in between.
         jdbc.update("UPDATE items SET available = available - 1, version = version + 1 WHERE sale_id = 'race'");
         jdbc.update("INSERT INTO customer_holdings (sale_id, customer_id, quantity) VALUES ('race', 'me', 1)");
