@@ -40,7 +40,7 @@ import org.springframework.util.backoff.ExponentialBackOff;
 @Configuration(proxyBeanMethods = false)
 class ProcessorWiring {
 
-    private static final Logger LOG = LoggerFactory.getLogger(ProcessorWiring.class);
+    private static final Logger log = LoggerFactory.getLogger(ProcessorWiring.class);
 
     @Bean
     Clock processorClock() {
@@ -65,7 +65,7 @@ class ProcessorWiring {
             ConsumerFactory<byte[], byte[]> orderRequestConsumerFactory,
             DefaultErrorHandler orderBatchErrorHandler,
             PublicationPipeline publicationPipeline,
-            ProcessorSettings settings) {
+            ProcessorProperties settings) {
         ConcurrentKafkaListenerContainerFactory factory = new ConcurrentKafkaListenerContainerFactory<>();
         configurer.configure(factory, (ConsumerFactory) orderRequestConsumerFactory);
         factory.setBatchListener(true);
@@ -88,8 +88,8 @@ class ProcessorWiring {
      * is down. Between attempts the consumer is paused and keeps polling, so it stays in its group.
      */
     @Bean
-    DefaultErrorHandler orderBatchErrorHandler(ProcessorSettings settings) {
-        ProcessorSettings.Failures failures = settings.failures();
+    DefaultErrorHandler orderBatchErrorHandler(ProcessorProperties settings) {
+        ProcessorProperties.Failures failures = settings.failures();
         ExponentialBackOff backOff =
                 new ExponentialBackOff(failures.initialBackoff().toMillis(), failures.multiplier());
         backOff.setMaxInterval(failures.maxBackoff().toMillis());
@@ -103,14 +103,14 @@ class ProcessorWiring {
         handler.setRetryListeners(new RetryListener() {
             @Override
             public void failedDelivery(ConsumerRecord<?, ?> record, Exception failure, int attempt) {
-                LOG.warn("attempt {} at {}-{}@{} failed; retrying", attempt, record.topic(), record.partition(),
+                log.warn("attempt {} at {}-{}@{} failed; retrying", attempt, record.topic(), record.partition(),
                         record.offset(), failure);
             }
 
             @Override
             public void failedDelivery(ConsumerRecords<?, ?> records, Exception failure, int attempt) {
                 // The batch is held, not skipped: say so at every attempt, the cause in full.
-                LOG.warn("attempt {} at a batch of {} records failed; retrying the same records", attempt,
+                log.warn("attempt {} at a batch of {} records failed; retrying the same records", attempt,
                         records.count(), failure);
             }
         });

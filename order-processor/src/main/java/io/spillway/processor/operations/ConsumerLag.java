@@ -3,7 +3,7 @@ package io.spillway.processor.operations;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.spillway.contract.Topics;
-import io.spillway.processor.ProcessorSettings;
+import io.spillway.processor.ProcessorProperties;
 import io.spillway.processor.intake.OrderRequestListener;
 import java.time.Duration;
 import java.util.List;
@@ -38,7 +38,7 @@ import org.springframework.stereotype.Component;
 @Component
 class ConsumerLag implements SmartLifecycle {
 
-    private static final Logger LOG = LoggerFactory.getLogger(ConsumerLag.class);
+    private static final Logger log = LoggerFactory.getLogger(ConsumerLag.class);
 
     private final KafkaProperties kafka;
     private final Topics topics;
@@ -54,7 +54,7 @@ class ConsumerLag implements SmartLifecycle {
             Topics topics,
             KafkaListenerEndpointRegistry listeners,
             MeterRegistry meters,
-            ProcessorSettings settings) {
+            ProcessorProperties settings) {
         this.kafka = kafka;
         this.topics = topics;
         this.listeners = listeners;
@@ -117,7 +117,7 @@ class ConsumerLag implements SmartLifecycle {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (Exception e) {
-            LOG.debug("cannot read the lag of {}; keeping the last values", topics.requested(), e);
+            log.debug("cannot read the lag of {}; keeping the last values", topics.requested(), e);
         }
     }
 

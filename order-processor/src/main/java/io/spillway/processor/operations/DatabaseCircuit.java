@@ -36,7 +36,7 @@ public class DatabaseCircuit {
 
     static final String NAME = "processor-database";
 
-    private static final Logger LOG = LoggerFactory.getLogger(DatabaseCircuit.class);
+    private static final Logger log = LoggerFactory.getLogger(DatabaseCircuit.class);
 
     private final CircuitBreaker breaker;
     private final KafkaListenerEndpointRegistry listeners;
@@ -76,14 +76,14 @@ public class DatabaseCircuit {
     private void pause() {
         if (paused.compareAndSet(false, true)) {
             pauses.increment();
-            LOG.warn("database circuit {} open: pausing consumption of orders until it half-opens", NAME);
+            log.warn("database circuit {} open: pausing consumption of orders until it half-opens", NAME);
         }
         container().pause();
     }
 
     private void resume() {
         if (paused.compareAndSet(true, false)) {
-            LOG.info("database circuit {} {}: resuming consumption", NAME, breaker.getState());
+            log.info("database circuit {} {}: resuming consumption", NAME, breaker.getState());
         }
         container().resume();
     }

@@ -26,7 +26,7 @@ import org.springframework.stereotype.Component;
 @Component
 public class DecisionPublisher {
 
-    private static final Logger LOG = LoggerFactory.getLogger(DecisionPublisher.class);
+    private static final Logger log = LoggerFactory.getLogger(DecisionPublisher.class);
 
     private final KafkaTemplate<String, OrderDecision> results;
     private final KafkaTemplate<String, OrderDecision> unobservedResults;
@@ -70,7 +70,7 @@ public class DecisionPublisher {
         }
         for (DeadLetter letter : unreadable) {
             sends.add(() -> traces.continueTrace(letter.source().headers(), "dead-letter order", () -> {
-                LOG.warn("orders.requested {}-{}@{} cannot be decided ({}: {}); sent to {}", letter.source().topic(),
+                log.warn("orders.requested {}-{}@{} cannot be decided ({}: {}); sent to {}", letter.source().topic(),
                         letter.source().partition(), letter.source().offset(), letter.kind(), letter.cause(), topics.dlq());
                 return deadLetters.send(letter.toRecord(topics.dlq()));
             }));

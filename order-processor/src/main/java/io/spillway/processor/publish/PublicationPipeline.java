@@ -1,6 +1,6 @@
 package io.spillway.processor.publish;
 
-import io.spillway.processor.ProcessorSettings;
+import io.spillway.processor.ProcessorProperties;
 import io.spillway.processor.operations.DecisionMetrics;
 import java.util.Collection;
 import org.apache.kafka.clients.consumer.Consumer;
@@ -46,14 +46,14 @@ import org.springframework.stereotype.Component;
 @Component
 public class PublicationPipeline implements ConsumerAwareRebalanceListener {
 
-    private static final Logger LOG = LoggerFactory.getLogger(PublicationPipeline.class);
+    private static final Logger log = LoggerFactory.getLogger(PublicationPipeline.class);
 
-    private final ProcessorSettings settings;
+    private final ProcessorProperties settings;
     private final DecisionMetrics metrics;
     // Touched only on the consumer's own thread: the listener and the rebalance callbacks run there.
     private final ThreadLocal<Line> lines = ThreadLocal.withInitial(Line::new);
 
-    PublicationPipeline(ProcessorSettings settings, DecisionMetrics metrics) {
+    PublicationPipeline(ProcessorProperties settings, DecisionMetrics metrics) {
         this.settings = settings;
         this.metrics = metrics;
     }
@@ -108,7 +108,7 @@ public class PublicationPipeline implements ConsumerAwareRebalanceListener {
         try {
             settlePrevious();
         } catch (RuntimeException e) {
-            LOG.warn("the broker still refuses the decisions of {}'s last poll; trying again when next idle",
+            log.warn("the broker still refuses the decisions of {}'s last poll; trying again when next idle",
                     idle.getListenerId(), e);
         }
     }
@@ -127,7 +127,7 @@ public class PublicationPipeline implements ConsumerAwareRebalanceListener {
             // no commit can pass it. Whoever owns its partitions next reads its orders again and
             // replays them; if this consumer completes it later, its late commit covers only
             // decisions the broker has.
-            LOG.warn("partitions {} revoked while the broker refused a poll's decisions; the poll stays in flight,"
+            log.warn("partitions {} revoked while the broker refused a poll's decisions; the poll stays in flight,"
                     + " uncommitted", partitions, e);
         }
     }

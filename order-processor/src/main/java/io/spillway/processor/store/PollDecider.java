@@ -3,7 +3,7 @@ package io.spillway.processor.store;
 import io.spillway.contract.ItemKey;
 import io.spillway.contract.OrderDecision;
 import io.spillway.contract.OrderRequested;
-import io.spillway.processor.ProcessorSettings;
+import io.spillway.processor.ProcessorProperties;
 import io.spillway.processor.operations.DecisionMetrics;
 import io.spillway.processor.reservation.Holding;
 import io.spillway.processor.reservation.ItemState;
@@ -59,12 +59,12 @@ public class PollDecider {
     PollDecider(
             DecisionStore store,
             PlatformTransactionManager transactionManager,
-            ProcessorSettings settings,
+            ProcessorProperties settings,
             Clock clock,
             DecisionMetrics metrics) {
         this.store = store;
         this.transactions = new TransactionTemplate(transactionManager);
-        ProcessorSettings.Conflicts conflicts = settings.conflicts();
+        ProcessorProperties.Conflicts conflicts = settings.conflicts();
         this.conflictRetry = RetryTemplate.builder()
                 .maxAttempts(conflicts.maxAttempts())
                 .exponentialBackoff(

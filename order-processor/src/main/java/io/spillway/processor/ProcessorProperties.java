@@ -20,7 +20,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *     poll's decisions ({@link io.spillway.processor.publish.PublicationPipeline}); off, each poll waits for its own
  */
 @ConfigurationProperties("spillway.processor")
-public record ProcessorSettings(
+public record ProcessorProperties(
         @DefaultValue Conflicts conflicts,
         @DefaultValue Failures failures,
         @DefaultValue("30s") Duration publishTimeout,
