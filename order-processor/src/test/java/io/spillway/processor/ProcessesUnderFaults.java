@@ -17,7 +17,6 @@ import io.spillway.contract.SeatId;
 import io.spillway.contract.Sku;
 import io.spillway.contract.Topics;
 import io.spillway.localstack.Ports;
-import io.spillway.localstack.PostgresServer;
 import io.spillway.processor.publish.DeadLetter;
 import io.spillway.testing.SharedInfrastructure;
 import java.io.IOException;
@@ -63,7 +62,6 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.DriverManagerDataSource;
 
@@ -73,16 +71,19 @@ import org.springframework.jdbc.datasource.DriverManagerDataSource;
  * mid-stream, instances joining and leaving the group under load, PostgreSQL stopped and started
  * again under load. Every load mixes orders delivered five times and poison records. After each,
  * guarantees 1, 2, 4 and 5 are checked from PostgreSQL and {@code orders.results} (3 is ingest's).
+ *
+ * <p>The base of the fault tests, one subclass per fault: the processes, the scenario (a sale, its
+ * load and the checks of the guarantees) and the readers of the topics.
  */
-class ProcessorFaultsIT {
+abstract class ProcessesUnderFaults {
 
-    private static final Duration PATIENCE = Duration.ofSeconds(120);
-    private static final Instant OPENED = Instant.now().minus(1, ChronoUnit.HOURS);
+    static final Duration PATIENCE = Duration.ofSeconds(120);
+    static final Instant OPENED = Instant.now().minus(1, ChronoUnit.HOURS);
     private static final Path JAR = Path.of("target", "order-processor-0.1.0-SNAPSHOT-exec.jar");
     private static final Path LOGS = Path.of("target", "fault-processes");
 
     private final List<ProcessorProcess> processes = new ArrayList<>();
-    private final List<AutoCloseable> closeables = new ArrayList<>();
+    final List<AutoCloseable> closeables = new ArrayList<>();
 
     @AfterEach
     void stopEverything() throws Exception {
@@ -94,87 +95,7 @@ class ProcessorFaultsIT {
         }
     }
 
-    @Test
-    void killNineMidStreamThenRestartLosesAndDoublesNothing() throws Exception {
-        Scenario scenario = scenario(SharedInfrastructure.newDatabase(), "kill", 4, 900, true);
-        scenario.load.preload(4_000);
-
-        ProcessorProcess first = start(scenario, "kill-1", Map.of());
-        // Mid-stream: some orders decided, most not; the process is busy with a batch when it dies.
-        await().atMost(PATIENCE).pollInterval(Duration.ofMillis(50)).until(() -> scenario.decidedInDatabase() >= 400);
-        first.kill();
-        int decidedAtKill = scenario.decidedInDatabase();
-        assertThat(decidedAtKill).isLessThan(scenario.load.orderCount());
-
-        start(scenario, "kill-2", Map.of());
-        scenario.awaitAllDecidedAndCheck();
-    }
-
-    @Test
-    void twoAndThreeInstancesJoiningAndLeavingUnderLoadKeepEveryGuarantee() throws Exception {
-        Scenario scenario = scenario(SharedInfrastructure.newDatabase(), "group", 4, 1_500, true);
-        ProcessorProcess a = start(scenario, "group-a", Map.of());
-        scenario.load.startSteady(400);
-        await().atMost(PATIENCE).until(() -> scenario.decidedInDatabase() > 100);
-
-        ProcessorProcess b = start(scenario, "group-b", Map.of());
-        scenario.awaitMembers(2);
-        ProcessorProcess c = start(scenario, "group-c", Map.of());
-        scenario.awaitMembers(3);
-        int beforeLeaving = scenario.decidedInDatabase();
-        await().atMost(PATIENCE).until(() -> scenario.decidedInDatabase() > beforeLeaving + 200);
-
-        a.stop();
-        scenario.awaitMembers(2);
-        int beforeKill = scenario.decidedInDatabase();
-        await().atMost(PATIENCE).until(() -> scenario.decidedInDatabase() > beforeKill + 200);
-        b.kill();
-        scenario.awaitMembers(1);
-        scenario.load.stopSteady();
-
-        assertThat(c.alive()).isTrue();
-        scenario.awaitAllDecidedAndCheck();
-    }
-
-    @Test
-    void postgresStoppedAndStartedUnderLoadPausesConsumptionAndRejectsNothing() throws Exception {
-        Path directory = Files.createTempDirectory("processor-fault-postgres");
-        int pgPort = Ports.free();
-        PostgresServer[] postgres = {PostgresServer.start(directory, pgPort)};
-        closeables.add(() -> postgres[0].close());
-        postgres[0].ensureDatabase("faults", "faults", "faults");
-        SharedInfrastructure.TestDatabase database =
-                new SharedInfrastructure.TestDatabase(postgres[0].jdbcUrl("faults"), "faults", "faults");
-        // Stock for every order, no seats to compete for, a limit no buyer reaches: any rejection would
-        // be the outage's.
-        Scenario scenario = scenario(database, "outage", 1_000_000, 1_000_000, false);
-
-        ProcessorProcess processor = start(scenario, "outage", Map.of());
-        scenario.load.startSteady(300);
-        await().atMost(PATIENCE).until(() -> scenario.decidedInDatabase() > 200);
-
-        postgres[0].close();
-        await().atMost(PATIENCE).until(() -> processor.metric("spillway_processor_paused") == 1.0);
-        assertThat(processor.metric("spillway_processor_pauses_total")).isPositive();
-        assertThat(processor.metric("resilience4j_circuitbreaker_state{application=\"order-processor\",name=\"processor-database\",state=\"closed\"}"))
-                .isZero();
-        int decidedWhileDown = scenario.results.decidedCount(scenario.load.sent());
-        // Orders keep arriving and wait in Kafka; nothing is answered while the database is away.
-        await().atMost(PATIENCE).until(() -> processor.metric("spillway_processor_lag_records") > 0);
-        assertThat(scenario.results.decidedCount(scenario.load.sent())).isEqualTo(decidedWhileDown);
-        assertThat(processor.alive()).isTrue();
-
-        postgres[0] = PostgresServer.start(directory, pgPort);
-        await().atMost(PATIENCE).until(() -> processor.metric("spillway_processor_paused") == 0.0);
-        scenario.load.stopSteady();
-
-        scenario.awaitAllDecidedAndCheck();
-        assertThat(scenario.rejectionsByReason()).isEmpty();
-    }
-
-    // ---------------------------------------------------------------------------------------------
-
-    private Scenario scenario(
+    Scenario scenario(
             SharedInfrastructure.TestDatabase database, String saleId, int limit, int hotStock, boolean seats)
             throws Exception {
         Topics topics = SharedInfrastructure.createdOrderTopics();
@@ -191,7 +112,7 @@ class ProcessorFaultsIT {
         return scenario;
     }
 
-    private ProcessorProcess start(Scenario scenario, String name, Map<String, String> extra) throws IOException {
+    ProcessorProcess start(Scenario scenario, String name, Map<String, String> extra) throws IOException {
         Map<String, String> args = new LinkedHashMap<>();
         args.put("spring.kafka.bootstrap-servers", scenario.bootstrap);
         args.put("spring.datasource.url", scenario.database.jdbcUrl());
@@ -217,7 +138,7 @@ class ProcessorFaultsIT {
     }
 
     /** One processor JVM started from the module's executable jar. */
-    private record ProcessorProcess(String name, Process process, int port) {
+    record ProcessorProcess(String name, Process process, int port) {
 
         static ProcessorProcess start(String name, Map<String, String> args) throws IOException {
             Files.createDirectories(LOGS);
@@ -285,7 +206,7 @@ class ProcessorFaultsIT {
      * A sale in its own database and topics, the orders sent to it in order, and the checks of the
      * guarantees against what came out.
      */
-    private static final class Scenario implements AutoCloseable {
+    static final class Scenario implements AutoCloseable {
 
         private final SharedInfrastructure.TestDatabase database;
         private final JdbcTemplate jdbc;
@@ -294,8 +215,8 @@ class ProcessorFaultsIT {
         private final String group = "faults-" + UUID.randomUUID();
         private final String saleId;
         private final int limit;
-        private final Load load;
-        private final TopicReader results;
+        final Load load;
+        final TopicReader results;
         private final TopicReader deadLetters;
 
         Scenario(
@@ -478,7 +399,7 @@ class ProcessorFaultsIT {
      * 50th order five times in a row, and a poison record after every 97th. Without a seated item,
      * stock orders only.
      */
-    private static final class Load implements AutoCloseable {
+    static final class Load implements AutoCloseable {
 
         private final KafkaProducer<String, byte[]> producer;
         private final String topic;
@@ -604,7 +525,7 @@ class ProcessorFaultsIT {
     }
 
     /** Everything on one topic from its beginning, read on demand from the test thread. */
-    private static final class TopicReader implements AutoCloseable {
+    static final class TopicReader implements AutoCloseable {
 
         private final KafkaConsumer<byte[], byte[]> consumer;
         private final List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
