@@ -2,6 +2,7 @@ package io.spillway.processor.reservation;
 
 import io.spillway.contract.CustomerId;
 import io.spillway.contract.ItemKey;
+import io.spillway.contract.ItemKind;
 import io.spillway.contract.OrderConfirmed;
 import io.spillway.contract.OrderDecision;
 import io.spillway.contract.OrderId;

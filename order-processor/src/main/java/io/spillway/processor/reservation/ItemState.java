@@ -1,5 +1,7 @@
 package io.spillway.processor.reservation;
 
+import io.spillway.contract.ItemKind;
+
 /**
  * What is left of an item. {@code soldOut} is sticky: once an order did not fit, every later order of
  * the item is refused, which is what keeps first come, first served (CONTRACT.md, guarantee 4).

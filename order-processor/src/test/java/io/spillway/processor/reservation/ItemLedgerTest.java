@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.spillway.contract.CustomerId;
 import io.spillway.contract.ItemKey;
+import io.spillway.contract.ItemKind;
 import io.spillway.contract.OrderConfirmed;
 import io.spillway.contract.OrderDecision;
 import io.spillway.contract.OrderId;

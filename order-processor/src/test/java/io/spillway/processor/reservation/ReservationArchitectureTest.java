@@ -1,6 +1,7 @@
 package io.spillway.processor.reservation;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
@@ -15,6 +16,9 @@ class ReservationArchitectureTest {
         JavaClasses classes = new ClassFileImporter()
                 .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
                 .importPackages("io.spillway.processor");
+        // The rule is only as good as what it sees: both ledgers must be among the checked classes.
+        assertThat(classes.contain(ItemLedger.class)).isTrue();
+        assertThat(classes.contain(SaleLedger.class)).isTrue();
 
         noClasses()
                 .that()
@@ -27,7 +31,11 @@ class ReservationArchitectureTest {
                         "java.sql..",
                         "javax.sql..",
                         "jakarta.persistence..",
-                        "io.spillway.processor.orders..")
+                        "io.spillway.processor",
+                        "io.spillway.processor.intake..",
+                        "io.spillway.processor.store..",
+                        "io.spillway.processor.publish..",
+                        "io.spillway.processor.operations..")
                 .check(classes);
     }
 }

@@ -1,0 +1,47 @@
+package io.spillway.processor;
+
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * {@code spillway.processor.*}: how the processor retries.
+ *
+ * @param conflicts retries of one poll's transaction when another processor changed the same rows
+ *     (two instances overlapping in a rebalance); bounded, then the batch fails and {@code failures}
+ *     takes over
+ * @param failures back-off of the whole batch when the database or the broker fails; unbounded in
+ *     count, because no order may be given up, but each pause stays far below
+ *     {@code max.poll.interval.ms}
+ * @param publishTimeout how long to wait for the broker to acknowledge a batch's decisions before
+ *     failing the batch
+ * @param lagInterval how often the lag per partition is read from the broker
+ * @param overlapPublish whether a poll is decided while the broker still acknowledges the previous
+ *     poll's decisions ({@link io.spillway.processor.publish.PublicationPipeline}); off, each poll waits for its own
+ */
+@ConfigurationProperties("spillway.processor")
+public record ProcessorProperties(
+        @DefaultValue Conflicts conflicts,
+        @DefaultValue Failures failures,
+        @DefaultValue("30s") Duration publishTimeout,
+        @DefaultValue("5s") Duration lagInterval,
+        @DefaultValue("true") boolean overlapPublish) {
+
+    public record Conflicts(
+            @DefaultValue("6") int maxAttempts,
+            @DefaultValue("10ms") Duration initialBackoff,
+            @DefaultValue("2.0") double multiplier,
+            @DefaultValue("500ms") Duration maxBackoff) {
+
+        public Conflicts {
+            if (maxAttempts < 1) {
+                throw new IllegalArgumentException("spillway.processor.conflicts.max-attempts must be at least 1");
+            }
+        }
+    }
+
+    public record Failures(
+            @DefaultValue("200ms") Duration initialBackoff,
+            @DefaultValue("2.0") double multiplier,
+            @DefaultValue("5s") Duration maxBackoff) {}
+}

@@ -1,0 +1,93 @@
+package io.spillway.processor.publish;
+
+import io.spillway.contract.OrderDecision;
+import io.spillway.contract.OrderId;
+import io.spillway.contract.Topics;
+import io.spillway.observability.KafkaTraceContext;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.Headers;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.kafka.core.DefaultKafkaProducerFactory;
+import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.stereotype.Component;
+
+/**
+ * Hands a batch's decisions to {@code orders.results} and its unreadable records to
+ * {@code orders.dlq} ({@code acks=all}, idempotent producer) and returns them as one
+ * {@link Publication}: the batch's offsets are released for commit only once the broker has
+ * acknowledged every one of them.
+ */
+@Component
+public class DecisionPublisher {
+
+    private static final Logger log = LoggerFactory.getLogger(DecisionPublisher.class);
+
+    private final KafkaTemplate<String, OrderDecision> results;
+    private final KafkaTemplate<String, OrderDecision> unobservedResults;
+    private final KafkaTemplate<byte[], byte[]> deadLetters;
+    private final Topics topics;
+    private final KafkaTraceContext traces;
+
+    DecisionPublisher(
+            KafkaTemplate<String, OrderDecision> results,
+            DefaultKafkaProducerFactory<String, OrderDecision> decisionProducerFactory,
+            KafkaTemplate<byte[], byte[]> deadLetters,
+            Topics topics,
+            KafkaTraceContext traces) {
+        this.traces = traces;
+        this.results = results;
+        // The same producer, without the observation (a span and a timer per send) of the bean.
+        this.unobservedResults = new KafkaTemplate<>(decisionProducerFactory);
+        this.deadLetters = deadLetters;
+        this.topics = topics;
+    }
+
+    /**
+     * Sends every record of the batch now and returns without waiting for the broker.
+     *
+     * @param requestHeaders the headers of the request record each decision answers, by order: the
+     *     trace to continue; an order without one is published in a trace of its own. A trace that is
+     *     not sampled (most, at production's sampling ratio) is continued by copying its headers
+     *     onto the decision, without spans: they would not be recorded, and making them cost a
+     *     quarter of the listener's CPU in the processor benchmark's profile.
+     * @param commit releases the batch's offsets; run once, when the broker has every record
+     */
+    public Publication publish(
+            List<OrderDecision> decisions,
+            Map<OrderId, Headers> requestHeaders,
+            List<DeadLetter> unreadable,
+            Runnable commit) {
+        List<Supplier<CompletableFuture<?>>> sends = new ArrayList<>(decisions.size() + unreadable.size());
+        for (OrderDecision decision : decisions) {
+            Headers request = requestHeaders.get(decision.orderId());
+            sends.add(request == null ? () -> send(decision) : () -> sendInTrace(decision, request));
+        }
+        for (DeadLetter letter : unreadable) {
+            sends.add(() -> traces.continueTrace(letter.source().headers(), "dead-letter order", () -> {
+                log.warn("orders.requested {}-{}@{} cannot be decided ({}: {}); sent to {}", letter.source().topic(),
+                        letter.source().partition(), letter.source().offset(), letter.kind(), letter.cause(), topics.dlq());
+                return deadLetters.send(letter.toRecord(topics.dlq()));
+            }));
+        }
+        return Publication.start(sends, commit);
+    }
+
+    private CompletableFuture<?> send(OrderDecision decision) {
+        return results.send(topics.results(), decision.orderId().toString(), decision);
+    }
+
+    private CompletableFuture<?> sendInTrace(OrderDecision decision, Headers request) {
+        ProducerRecord<String, OrderDecision> record =
+                new ProducerRecord<>(topics.results(), decision.orderId().toString(), decision);
+        if (KafkaTraceContext.copyUnsampledTrace(request, record.headers())) {
+            return unobservedResults.send(record);
+        }
+        return traces.continueTrace(request, "publish decision", () -> results.send(record));
+    }
+}

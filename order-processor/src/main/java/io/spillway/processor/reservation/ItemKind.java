@@ -1,7 +1,0 @@
-package io.spillway.processor.reservation;
-
-/** How an item is sold: by count ({@code STOCK}) or by named seat ({@code SEATED}). */
-public enum ItemKind {
-    STOCK,
-    SEATED
-}

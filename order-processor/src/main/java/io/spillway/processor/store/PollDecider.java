@@ -1,0 +1,142 @@
+package io.spillway.processor.store;
+
+import io.spillway.contract.ItemKey;
+import io.spillway.contract.OrderDecision;
+import io.spillway.contract.OrderRequested;
+import io.spillway.processor.ProcessorProperties;
+import io.spillway.processor.operations.DecisionMetrics;
+import io.spillway.processor.reservation.Holding;
+import io.spillway.processor.reservation.ItemState;
+import io.spillway.processor.reservation.SaleDecisions;
+import io.spillway.processor.reservation.SaleLedger;
+import io.spillway.processor.reservation.Seat;
+import io.spillway.processor.store.PollSnapshot.Versioned;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.springframework.dao.ConcurrencyFailureException;
+import org.springframework.dao.DuplicateKeyException;
+import org.springframework.retry.support.RetryTemplate;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Decides every order of one poll in one database transaction: read the state of all the poll's items
+ * (sales, items, seats, the buyers' holdings, the orders already decided) with one query per table;
+ * let a {@link SaleLedger} decide them (one ledger per item, each item's orders in partition order,
+ * the buyers' holdings shared across a sale's items, repeated orders replayed); write all the
+ * changes with one statement per table, among them one version-guarded {@code UPDATE} that covers
+ * every changed item.
+ *
+ * <p>Why one transaction for the whole poll rather than one per item: a transaction costs the same
+ * handful of round trips whether it decides one item or a thousand, and every order of a poll waits
+ * for the whole poll anyway (its offsets are committed together). Deciding items one transaction
+ * after another made a poll spread over many items as slow as that many transactions. Each item is
+ * still decided in partition order with one conditional update of its row per poll.
+ *
+ * <p>This class is the transaction around the rules: it retries, counts and translates the snapshot
+ * into the reservation package's types; what is decided is {@link SaleLedger}'s alone.
+ *
+ * <p>When another processor wrote the same rows in between (two instances overlapping during a
+ * rebalance), a guarded write fails, the transaction rolls back and the whole poll is decided again
+ * from fresh state, a bounded number of times with jittered exponential back-off. Orders the other
+ * processor decided are then found in {@code orders} and replayed, not decided again.
+ */
+@Component
+public class PollDecider {
+
+    private final DecisionStore store;
+    private final TransactionTemplate transactions;
+    private final RetryTemplate conflictRetry;
+    private final Clock clock;
+    private final DecisionMetrics metrics;
+
+    PollDecider(
+            DecisionStore store,
+            PlatformTransactionManager transactionManager,
+            ProcessorProperties settings,
+            Clock clock,
+            DecisionMetrics metrics) {
+        this.store = store;
+        this.transactions = new TransactionTemplate(transactionManager);
+        ProcessorProperties.Conflicts conflicts = settings.conflicts();
+        this.conflictRetry = RetryTemplate.builder()
+                .maxAttempts(conflicts.maxAttempts())
+                .exponentialBackoff(
+                        conflicts.initialBackoff().toMillis(),
+                        conflicts.multiplier(),
+                        conflicts.maxBackoff().toMillis(),
+                        true)
+                // Deadlocks and lock timeouts are ConcurrencyFailureExceptions: the same race, lost differently.
+                .retryOn(List.of(
+                        ConcurrentDecisionException.class,
+                        DuplicateKeyException.class,
+                        ConcurrencyFailureException.class))
+                .traversingCauses()
+                .build();
+        this.clock = clock;
+        this.metrics = metrics;
+    }
+
+    /**
+     * The decision on every request, item by item in the order given and, per item, in the order of its
+     * requests; duplicates and earlier orders are replayed.
+     */
+    public List<OrderDecision> decide(Map<ItemKey, List<OrderRequested>> byItem) {
+        if (byItem.isEmpty()) {
+            return List.of();
+        }
+        // The database keeps microseconds; deciding on what it stores makes a replay equal the original.
+        Map<ItemKey, List<OrderRequested>> normalized = new LinkedHashMap<>();
+        byItem.forEach((item, requests) ->
+                normalized.put(item, requests.stream().map(PollDecider::toMicros).toList()));
+        SaleDecisions outcome = conflictRetry.execute(context -> {
+            if (context.getRetryCount() > 0) {
+                metrics.conflictRetried();
+            }
+            return transactions.execute(status -> {
+                PollSnapshot snapshot = store.load(normalized);
+                SaleDecisions decisions =
+                        decideOn(snapshot, normalized, clock.instant().truncatedTo(ChronoUnit.MICROS));
+                store.write(snapshot, decisions);
+                return decisions;
+            });
+        });
+        outcome.fresh().forEach(metrics::decided);
+        metrics.replayed(outcome.all().size() - outcome.fresh().size());
+        return outcome.all();
+    }
+
+    /** Lets the reservation rules decide against the snapshot, translated to their types; writes nothing. */
+    static SaleDecisions decideOn(PollSnapshot snapshot, Map<ItemKey, List<OrderRequested>> byItem, Instant now) {
+        Map<ItemKey, ItemState> items = new HashMap<>();
+        snapshot.items().forEach((item, read) -> items.put(item, read.value()));
+        Map<ItemKey, List<Seat>> seats = new HashMap<>();
+        snapshot.seats().forEach((item, read) -> seats.put(
+                item, read.values().stream().map(Versioned::value).toList()));
+        Map<Holding, Integer> holdings = new HashMap<>();
+        snapshot.holdings().forEach((holding, read) -> holdings.put(holding, read.value()));
+        return new SaleLedger(snapshot.sales(), items, seats, holdings, snapshot.earlier()).decide(byItem, now);
+    }
+
+    private static OrderRequested toMicros(OrderRequested request) {
+        Instant requestedAt = request.requestedAt().truncatedTo(ChronoUnit.MICROS);
+        if (requestedAt.equals(request.requestedAt())) {
+            return request;
+        }
+        return new OrderRequested(
+                request.schemaVersion(),
+                request.orderId(),
+                request.customerId(),
+                request.saleId(),
+                request.sku(),
+                request.quantity(),
+                request.seatIds(),
+                requestedAt);
+    }
+}
