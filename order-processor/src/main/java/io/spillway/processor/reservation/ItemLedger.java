@@ -81,9 +81,7 @@ public final class ItemLedger {
         }
         this.holdings = new HashMap<>(holdings);
         this.terms = sale == null ? null : new OrderCase.Sale(sale.opensAt(), sale.perCustomerLimit());
-        this.itemFacts = state == null
-                ? null
-                : new OrderCase.Item(io.spillway.contract.ItemKind.valueOf(state.kind().name()), this.seats::containsKey);
+        this.itemFacts = state == null ? null : new OrderCase.Item(state.kind(), this.seats::containsKey);
         for (OrderDecision decision : earlier) {
             decided.put(decision.orderId(), decision);
         }
