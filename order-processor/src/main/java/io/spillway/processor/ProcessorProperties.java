@@ -17,7 +17,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *     failing the batch
  * @param lagInterval how often the lag per partition is read from the broker
  * @param overlapPublish whether a poll is decided while the broker still acknowledges the previous
- *     poll's decisions ({@link io.spillway.processor.publish.PublicationPipeline}); off, each poll waits for its own
+ *     poll's decisions ({@link io.spillway.processor.publish.PublicationPipeline}); off, each poll
+ *     waits for its own
  */
 @ConfigurationProperties("spillway.processor")
 public record ProcessorProperties(
