@@ -1,11 +1,9 @@
 package io.spillway.processor.intake;
 
 import io.spillway.contract.EventJson;
-import io.spillway.contract.ItemKey;
 import io.spillway.contract.OrderDecision;
 import io.spillway.contract.OrderId;
 import io.spillway.contract.OrderRequested;
-import io.spillway.processor.operations.DatabaseCircuit;
 import io.spillway.processor.operations.DecisionMetrics;
 import io.spillway.processor.publish.DeadLetter;
 import io.spillway.processor.publish.DecisionPublisher;
@@ -14,7 +12,6 @@ import io.spillway.processor.store.PollDecider;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -28,7 +25,8 @@ import org.springframework.stereotype.Component;
  * {@code orders.results}, or the record itself on {@code orders.dlq} when it cannot be read.
  *
  * <p>Exactly once without a distributed transaction. The order of events for a batch is: decide and
- * commit the decisions of all its items to PostgreSQL in one transaction ({@link PollDecider}); hand
+ * commit the decisions of all its items to PostgreSQL in one transaction ({@link PollDecider}, split
+ * only if the database refuses an order: {@link IsolatingDecider}); hand
  * every decision to the producer; release the batch's offsets for commit only once the broker has
  * acknowledged all of them ({@link PublicationPipeline}). A crash anywhere before the offset commit
  * makes the broker deliver the batch again; the orders decided before the crash are then found in the
@@ -62,22 +60,19 @@ public class OrderRequestListener {
     /** Polls at least this large are read in parallel; below, splitting costs more than it saves. */
     private static final int PARALLEL_READ = 256;
 
-    private final PollDecider decider;
+    private final IsolatingDecider decider;
     private final DecisionPublisher publisher;
     private final PublicationPipeline pipeline;
-    private final DatabaseCircuit database;
     private final DecisionMetrics metrics;
 
     OrderRequestListener(
-            PollDecider decider,
+            IsolatingDecider decider,
             DecisionPublisher publisher,
             PublicationPipeline pipeline,
-            DatabaseCircuit database,
             DecisionMetrics metrics) {
         this.decider = decider;
         this.publisher = publisher;
         this.pipeline = pipeline;
-        this.database = database;
         this.metrics = metrics;
     }
 
@@ -96,13 +91,13 @@ public class OrderRequestListener {
         List<Object> read = (records.size() >= PARALLEL_READ ? records.parallelStream() : records.stream())
                 .map(OrderRequestListener::read)
                 .toList();
-        Map<ItemKey, List<OrderRequested>> byItem = new LinkedHashMap<>();
+        List<IsolatingDecider.Accepted> accepted = new ArrayList<>(read.size());
         List<DeadLetter> unreadable = new ArrayList<>();
         Map<OrderId, Headers> requestHeaders = new HashMap<>();
         for (int i = 0; i < read.size(); i++) {
             switch (read.get(i)) {
                 case OrderRequested request -> {
-                    byItem.computeIfAbsent(request.itemKey(), item -> new ArrayList<>()).add(request);
+                    accepted.add(new IsolatingDecider.Accepted(records.get(i), request));
                     // The trace the order came with, continued when its decision is published.
                     requestHeaders.putIfAbsent(request.orderId(), records.get(i).headers());
                 }
@@ -111,9 +106,12 @@ public class OrderRequestListener {
             }
         }
         // One transaction for the whole poll. If it fails (or finds the circuit open) the batch fails:
-        // nothing of it is committed to Kafka or to PostgreSQL, and it is decided when it comes again.
+        // nothing of it is committed to Kafka or to PostgreSQL, and it is decided when it comes again;
+        // unless the database refused what an order holds: then that order is isolated and set aside.
         long parsed = System.nanoTime();
-        List<OrderDecision> decisions = byItem.isEmpty() ? List.of() : database.call(() -> decider.decide(byItem));
+        IsolatingDecider.Outcome outcome = decider.decide(accepted);
+        List<OrderDecision> decisions = outcome.decisions();
+        unreadable.addAll(outcome.refused());
         long decided = System.nanoTime();
         // The previous poll's decisions went out while this one was decided; they must all be with the
         // broker before this poll's are handed over, so that offsets are released in poll order.

@@ -46,6 +46,9 @@ import org.springframework.transaction.support.TransactionTemplate;
  * rebalance), a guarded write fails, the transaction rolls back and the whole poll is decided again
  * from fresh state, a bounded number of times with jittered exponential back-off. Orders the other
  * processor decided are then found in {@code orders} and replayed, not decided again.
+ *
+ * <p>A transaction the database refuses for the orders' values ({@link Refusals}) is not retried
+ * here: it fails as {@link RefusedByDatabaseException}, and the listener splits the poll.
  */
 @Component
 public class PollDecider {
@@ -86,6 +89,9 @@ public class PollDecider {
     /**
      * The decision on every request, item by item in the order given and, per item, in the order of its
      * requests; duplicates and earlier orders are replayed.
+     *
+     * @throws RefusedByDatabaseException if the transaction failed for what the orders hold; nothing
+     *     of it is written
      */
     public List<OrderDecision> decide(Map<ItemKey, List<OrderRequested>> byItem) {
         if (byItem.isEmpty()) {
@@ -95,18 +101,24 @@ public class PollDecider {
         Map<ItemKey, List<OrderRequested>> normalized = new LinkedHashMap<>();
         byItem.forEach((item, requests) ->
                 normalized.put(item, requests.stream().map(PollDecider::toMicros).toList()));
-        SaleDecisions outcome = conflictRetry.execute(context -> {
-            if (context.getRetryCount() > 0) {
-                metrics.conflictRetried();
-            }
-            return transactions.execute(status -> {
-                PollSnapshot snapshot = store.load(normalized);
-                SaleDecisions decisions =
-                        decideOn(snapshot, normalized, clock.instant().truncatedTo(ChronoUnit.MICROS));
-                store.write(snapshot, decisions);
-                return decisions;
+        SaleDecisions outcome;
+        try {
+            outcome = conflictRetry.execute(context -> {
+                if (context.getRetryCount() > 0) {
+                    metrics.conflictRetried();
+                }
+                return transactions.execute(status -> {
+                    PollSnapshot snapshot = store.load(normalized);
+                    SaleDecisions decisions =
+                            decideOn(snapshot, normalized, clock.instant().truncatedTo(ChronoUnit.MICROS));
+                    store.write(snapshot, decisions);
+                    return decisions;
+                });
             });
-        });
+        } catch (RuntimeException e) {
+            // A refusal (the orders' fault) is told from an outage here, where the SQL is known.
+            throw Refusals.classify(e);
+        }
         outcome.fresh().forEach(metrics::decided);
         metrics.replayed(outcome.all().size() - outcome.fresh().size());
         return outcome.all();
