@@ -85,10 +85,10 @@ public record OrderRequested(
     static final class StrictInt extends JsonDeserializer<Integer> {
         @Override
         public Integer deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
-            if (p.currentToken() != JsonToken.VALUE_NUMBER_INT) {
-                return (Integer) ctxt.handleUnexpectedToken(int.class, p);
+            if (p.currentToken() != JsonToken.VALUE_NUMBER_INT || p.getNumberType() != JsonParser.NumberType.INT) {
+                return ctxt.reportInputMismatch(
+                        this, "%s must be a JSON integer within 32 bits, not %s", p.currentName(), p.getText());
             }
-            // Throws for a value beyond int (InputCoercionException) rather than wrapping around.
             return p.getIntValue();
         }
     }
@@ -98,7 +98,8 @@ public record OrderRequested(
         @Override
         public Instant deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
             if (p.currentToken() != JsonToken.VALUE_STRING) {
-                return (Instant) ctxt.handleUnexpectedToken(Instant.class, p);
+                return ctxt.reportInputMismatch(
+                        this, "%s must be an ISO-8601 string, not %s", p.currentName(), p.getText());
             }
             return InstantDeserializer.INSTANT.deserialize(p, ctxt);
         }
