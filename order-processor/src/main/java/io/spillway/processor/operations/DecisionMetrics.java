@@ -106,6 +106,10 @@ public class DecisionMetrics {
         conflictRetries.increment();
     }
 
+    public void deadLetterWithoutValue() {
+        registry.counter("spillway.processor.dead.letters.without.value").increment();
+    }
+
     public void deadLettered(String cause) {
         registry.counter("spillway.processor.dead.letters", "cause", cause).increment();
     }

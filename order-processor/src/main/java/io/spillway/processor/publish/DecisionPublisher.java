@@ -4,17 +4,23 @@ import io.spillway.contract.OrderDecision;
 import io.spillway.contract.OrderId;
 import io.spillway.contract.Topics;
 import io.spillway.observability.KafkaTraceContext;
+import io.spillway.processor.operations.DecisionMetrics;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.errors.ApiException;
+import org.apache.kafka.common.errors.AuthenticationException;
+import org.apache.kafka.common.errors.AuthorizationException;
+import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.header.Headers;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.kafka.core.DefaultKafkaProducerFactory;
 import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.kafka.support.SendResult;
 import org.springframework.stereotype.Component;
 
 /**
@@ -22,6 +28,12 @@ import org.springframework.stereotype.Component;
  * {@code orders.dlq} ({@code acks=all}, idempotent producer) and returns them as one
  * {@link Publication}: the batch's offsets are released for commit only once the broker has
  * acknowledged every one of them.
+ *
+ * <p>A dead letter the broker will never take as received (larger than {@code orders.dlq} accepts)
+ * is sent without the record's value and headers instead, with the cause and the record's origin, and
+ * counted ({@code spillway.processor.dead.letters.without.value}): otherwise it would hold its batch
+ * for ever. Limits: if {@code orders.dlq} refuses even that (a few hundred bytes), the batch is held
+ * and retried, as for any refused publication.
  */
 @Component
 public class DecisionPublisher {
@@ -33,13 +45,16 @@ public class DecisionPublisher {
     private final KafkaTemplate<byte[], byte[]> deadLetters;
     private final Topics topics;
     private final KafkaTraceContext traces;
+    private final DecisionMetrics metrics;
 
     DecisionPublisher(
             KafkaTemplate<String, OrderDecision> results,
             DefaultKafkaProducerFactory<String, OrderDecision> decisionProducerFactory,
             KafkaTemplate<byte[], byte[]> deadLetters,
             Topics topics,
-            KafkaTraceContext traces) {
+            KafkaTraceContext traces,
+            DecisionMetrics metrics) {
+        this.metrics = metrics;
         this.traces = traces;
         this.results = results;
         // The same producer, without the observation (a span and a timer per send) of the bean.
@@ -72,10 +87,46 @@ public class DecisionPublisher {
             sends.add(() -> traces.continueTrace(letter.source().headers(), "dead-letter order", () -> {
                 log.warn("orders.requested {}-{}@{} cannot be decided ({}: {}); sent to {}", letter.source().topic(),
                         letter.source().partition(), letter.source().offset(), letter.kind(), letter.cause(), topics.dlq());
-                return deadLetters.send(letter.toRecord(topics.dlq()));
+                return deadLetters.send(letter.toRecord(topics.dlq()))
+                        // Off the producer's I/O thread: a send from its callback could wait on itself.
+                        .exceptionallyComposeAsync(failure -> refusedForGood(failure)
+                                ? sendWithoutValue(letter, failure)
+                                : CompletableFuture.failedFuture(failure));
             }));
         }
         return Publication.start(sends, commit);
+    }
+
+    /**
+     * The broker will never take the dead letter as received (too large for {@code orders.dlq}, or
+     * another refusal that is not retriable): sending it again would hold the batch for ever.
+     * Authorization failures are excluded: a dead letter without value would be refused too, and the
+     * batch should wait for the operator rather than lose the value.
+     */
+    private static boolean refusedForGood(Throwable failure) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            if (cause instanceof ApiException api) {
+                return !(api instanceof RetriableException)
+                        && !(api instanceof AuthorizationException)
+                        && !(api instanceof AuthenticationException);
+            }
+            if (cause.getCause() == cause) {
+                break;
+            }
+        }
+        return false;
+    }
+
+    private CompletableFuture<SendResult<byte[], byte[]>> sendWithoutValue(DeadLetter letter, Throwable failure) {
+        Throwable refusal = failure;
+        while (refusal.getCause() != null && !(refusal instanceof ApiException)) {
+            refusal = refusal.getCause();
+        }
+        log.warn("{} refused the dead letter of {}-{}@{} as received ({}); sending it without its value",
+                topics.dlq(), letter.source().topic(), letter.source().partition(), letter.source().offset(),
+                refusal.toString());
+        metrics.deadLetterWithoutValue();
+        return deadLetters.send(letter.toRecordWithoutValue(topics.dlq(), refusal.toString()));
     }
 
     private CompletableFuture<?> send(OrderDecision decision) {
