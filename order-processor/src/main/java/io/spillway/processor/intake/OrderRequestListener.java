@@ -1,7 +1,11 @@
 package io.spillway.processor.intake;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.spillway.contract.EventJson;
 import io.spillway.contract.OrderDecision;
+import io.spillway.contract.OrderEvent;
 import io.spillway.contract.OrderId;
 import io.spillway.contract.OrderRequested;
 import io.spillway.processor.operations.DecisionMetrics;
@@ -9,6 +13,7 @@ import io.spillway.processor.publish.DeadLetter;
 import io.spillway.processor.publish.DecisionPublisher;
 import io.spillway.processor.publish.PublicationPipeline;
 import io.spillway.processor.store.PollDecider;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -56,6 +61,8 @@ public class OrderRequestListener {
 
     /** The container's id in {@code KafkaListenerEndpointRegistry}: stop and start it by this name. */
     public static final String ID = "order-processor";
+
+    private static final ObjectMapper LENIENT = JsonMapper.builder().build();
 
     /** Polls at least this large are read in parallel; below, splitting costs more than it saves. */
     private static final int PARALLEL_READ = 256;
@@ -130,7 +137,7 @@ public class OrderRequestListener {
         } catch (RuntimeException e) {
             // MalformedEventException, or anything else reading throws: either way it cannot be decided.
             String cause = e.getMessage() == null ? e.getClass().getName() : e.getMessage();
-            return new DeadLetter(record, "unreadable", cause);
+            return new DeadLetter(record, newerSchema(record.value()) ? "newer-version" : "unreadable", cause);
         }
         String key = record.key() == null ? null : new String(record.key(), StandardCharsets.UTF_8);
         if (!request.itemKey().toString().equals(key)) {
@@ -140,5 +147,23 @@ public class OrderRequestListener {
                     record, "key-mismatch", "the key " + key + " is not the order's item " + request.itemKey());
         }
         return request;
+    }
+
+    /**
+     * Whether an unreadable record is an order of a schema newer than this processor reads, as a
+     * newer door writes during a rolling upgrade: a valid order to replay once every processor reads
+     * it (docs/processor.md), not garbage. Only asked of records that failed to read.
+     */
+    private static boolean newerSchema(byte[] value) {
+        try {
+            JsonNode json = LENIENT.readTree(value);
+            return json != null
+                    && "OrderRequested".equals(json.path("type").asText())
+                    && json.path("schemaVersion").canConvertToInt()
+                    && json.path("schemaVersion").isIntegralNumber()
+                    && json.path("schemaVersion").intValue() > OrderEvent.SCHEMA_VERSION;
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
     }
 }
