@@ -10,7 +10,7 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
  * exactly as received (key, value and headers byte for byte) with the cause in headers.
  *
  * @param kind a short, fixed name of the cause ({@code unreadable}, {@code key-mismatch},
- *     {@code refused}) for metrics
+ *     {@code newer-version}, {@code refused}) for metrics
  * @param cause the human-readable cause
  * @param sqlState PostgreSQL's SQLState when the database refused the order ({@code refused}), else null
  */
