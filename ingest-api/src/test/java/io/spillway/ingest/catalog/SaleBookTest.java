@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.spillway.contract.ItemAvailability;
 import io.spillway.contract.ItemKey;
-import io.spillway.contract.ItemKind;
 import io.spillway.contract.SaleDefined;
 import io.spillway.contract.SaleDefined.ItemDefinition;
 import io.spillway.contract.SaleId;
+import io.spillway.contract.SeatChunk;
 import io.spillway.contract.SeatId;
 import io.spillway.contract.Sku;
 import io.spillway.contract.rules.SaleRule.Breach;
@@ -35,9 +35,14 @@ class SaleBookTest {
     private final SaleBook book = new SaleBook();
 
     SaleBookTest() {
-        book.define(SaleDefined.of(SALE, "Concert", OPENS, 4, List.of(
-                new ItemDefinition(GA, ItemKind.STOCK, 100, List.of()),
-                new ItemDefinition(VIP, ItemKind.SEATED, 2, List.of(SeatId.of("A-1"), SeatId.of("A-2"))))));
+        define(book, SaleDefined.of(SALE, "Concert", OPENS, 4, List.of(
+                ItemDefinition.stock(GA, 100), ItemDefinition.seated(VIP, 2))), VIP, List.of(SeatId.of("A-1"), SeatId.of("A-2")));
+    }
+
+    /** The sale and the seat chunks of its one seated item, as the relay publishes them. */
+    static void define(SaleBook book, SaleDefined sale, Sku seated, List<SeatId> seats) {
+        SeatChunk.split(sale.saleId(), seated, seats).forEach(book::seats);
+        book.define(sale);
     }
 
     private Reason refusal(SaleId sale, Sku sku, int quantity, List<SeatId> seats, Instant now) {
@@ -88,7 +93,7 @@ class SaleBookTest {
 
     @Test
     void aRedefinedSaleReplacesTheOldAndAForgottenOneIsUnknown() {
-        book.define(SaleDefined.of(SALE, "Concert", OPENS, 1, List.of(new ItemDefinition(GA, ItemKind.STOCK, 1, List.of()))));
+        book.define(SaleDefined.of(SALE, "Concert", OPENS, 1, List.of(ItemDefinition.stock(GA, 1))));
         assertThat(refusal(SALE, GA, 2, List.of(), OPEN)).isEqualTo(Reason.ABOVE_CUSTOMER_LIMIT);
         assertThat(refusal(SALE, VIP, 1, List.of(), OPEN)).isEqualTo(Reason.UNKNOWN_ITEM);
 
@@ -99,8 +104,8 @@ class SaleBookTest {
     @Test
     void checksSeatsOfAHundredThousandSeatItemQuickly() {
         List<SeatId> seats = IntStream.range(0, 100_000).mapToObj(i -> SeatId.of("S-" + i)).toList();
-        book.define(SaleDefined.of(SaleId.of("arena"), "Arena", OPENS, 4,
-                List.of(new ItemDefinition(Sku.of("FLOOR"), ItemKind.SEATED, seats.size(), seats))));
+        define(book, SaleDefined.of(SaleId.of("arena"), "Arena", OPENS, 4,
+                List.of(ItemDefinition.seated(Sku.of("FLOOR"), seats.size()))), Sku.of("FLOOR"), seats);
 
         assertThat(book.check(SaleId.of("arena"), Sku.of("FLOOR"), 2, List.of(SeatId.of("S-99999"), SeatId.of("S-0")), OPEN))
                 .isEqualTo(DoorVerdict.PASS);
@@ -108,14 +113,52 @@ class SaleBookTest {
                 .isEqualTo(Reason.SEATS_NOT_IN_ITEM);
     }
 
+    @Test
+    void aSaleIsUnknownUntilItsDefinitionAndEveryChunkAreInWhateverTheirOrder() {
+        SaleId arena = SaleId.of("arena");
+        Sku floor = Sku.of("FLOOR");
+        List<SeatId> seats = IntStream.range(0, 25_000).mapToObj(i -> SeatId.of("S-" + i)).toList();
+        List<SeatChunk> chunks = SeatChunk.split(arena, floor, seats);
+        List<SeatId> last = List.of(SeatId.of("S-24999"));
+
+        book.seats(chunks.get(2));
+        book.define(SaleDefined.of(arena, "Arena", OPENS, 4, List.of(ItemDefinition.seated(floor, seats.size()))));
+        book.seats(chunks.get(0));
+        assertThat(refusal(arena, floor, 1, last, OPEN)).isEqualTo(Reason.UNKNOWN_SALE);
+        assertThat(book.assembling()).isEqualTo(1);
+
+        book.seats(chunks.get(1));
+
+        assertThat(book.check(arena, floor, 1, last, OPEN)).isEqualTo(DoorVerdict.PASS);
+        assertThat(refusal(arena, floor, 1, List.of(SeatId.of("S-25000")), OPEN)).isEqualTo(Reason.SEATS_NOT_IN_ITEM);
+        assertThat(book.assembling()).isZero();
+        assertThat(book.size()).isEqualTo(2);
+    }
+
+    @Test
+    void aSalePublishedAgainIsIgnoredAndAChangedOneAnswersOnlyOnceComplete() {
+        SaleDefined again = SaleDefined.of(SALE, "Concert", OPENS, 4, List.of(
+                ItemDefinition.stock(GA, 100), ItemDefinition.seated(VIP, 2)));
+        SeatChunk.split(SALE, VIP, List.of(SeatId.of("A-1"), SeatId.of("A-2"))).forEach(book::seats);
+        book.define(again);
+        assertThat(book.assembling()).isZero();
+
+        book.define(SaleDefined.of(SALE, "Concert", OPENS, 4, List.of(ItemDefinition.seated(VIP, 1))));
+        assertThat(book.check(SALE, VIP, 1, List.of(SeatId.of("A-2")), OPEN)).isEqualTo(DoorVerdict.PASS);
+
+        book.seats(SeatChunk.of(SALE, VIP, 0, List.of(SeatId.of("B-1"))));
+        assertThat(refusal(SALE, VIP, 1, List.of(SeatId.of("A-2")), OPEN)).isEqualTo(Reason.SEATS_NOT_IN_ITEM);
+        assertThat(book.check(SALE, VIP, 1, List.of(SeatId.of("B-1")), OPEN)).isEqualTo(DoorVerdict.PASS);
+    }
+
     @ParameterizedTest(name = "{0}")
     @MethodSource("io.spillway.contract.rules.SaleRuleCases#all")
     void refusesByTheSaleRulesTable(Case c) {
         SaleBook table = new SaleBook();
-        table.define(SaleDefined.of(SaleRuleCases.SALE, "Concert", SaleRuleCases.OPENS, SaleRuleCases.LIMIT, List.of(
-                new ItemDefinition(SaleRuleCases.GA, ItemKind.STOCK, 100, List.of()),
-                new ItemDefinition(SaleRuleCases.VIP, ItemKind.SEATED, SaleRuleCases.VIP_SEATS.size(),
-                        SaleRuleCases.VIP_SEATS))));
+        define(table, SaleDefined.of(SaleRuleCases.SALE, "Concert", SaleRuleCases.OPENS, SaleRuleCases.LIMIT, List.of(
+                ItemDefinition.stock(SaleRuleCases.GA, 100),
+                ItemDefinition.seated(SaleRuleCases.VIP, SaleRuleCases.VIP_SEATS.size()))),
+                SaleRuleCases.VIP, SaleRuleCases.VIP_SEATS);
 
         DoorVerdict verdict = table.check(c.saleId(), c.sku(), c.quantity(), c.seatIds(), c.placedAt());
 
