@@ -70,15 +70,6 @@ public final class CatalogView implements SmartLifecycle, HealthIndicator {
                 () -> new Feed("catalog-sales", true,
                         value -> book.define(CatalogJson.read(value, SaleDefined.class)),
                         key -> book.forget(SaleId.of(key))));
-        // Seats: each chunk's seat ids hashed into the book, which assembles a sale once all are in.
-        // The store keeps nothing: ten million seat ids as raw bytes would be most of the heap.
-        builder.addGlobalStore(
-                Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore("catalog-seats"), Serdes.String(), Serdes.ByteArray())
-                        .withLoggingDisabled(),
-                topics.seats(), Consumed.with(Serdes.String(), Serdes.ByteArray()),
-                () -> new Feed("catalog-seats", false,
-                        value -> book.seats(CatalogJson.read(value, SeatChunk.class)),
-                        key -> {}));
         // Availability: the latest per item, so a sold-out item is refused at the door.
         builder.addGlobalStore(
                 Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore("catalog-availability"), Serdes.String(),
@@ -88,6 +79,17 @@ public final class CatalogView implements SmartLifecycle, HealthIndicator {
                 () -> new Feed("catalog-availability", true,
                         value -> book.update(CatalogJson.read(value, ItemAvailability.class)),
                         key -> book.forget(ItemKey.parse(key))));
+        // Seats: each chunk's seat ids hashed into the book, which assembles a sale once all are in.
+        // The store keeps nothing: ten million seat ids as raw bytes would be most of the heap.
+        // Registered after availability, which is restored first: a sale that ended is then known
+        // as ended before its chunks are read, and they are skipped.
+        builder.addGlobalStore(
+                Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore("catalog-seats"), Serdes.String(), Serdes.ByteArray())
+                        .withLoggingDisabled(),
+                topics.seats(), Consumed.with(Serdes.String(), Serdes.ByteArray()),
+                () -> new Feed("catalog-seats", false,
+                        value -> book.seats(CatalogJson.read(value, SeatChunk.class)),
+                        key -> {}));
         this.topology = builder.build();
         this.properties = new Properties();
         this.properties.putAll(streamsConfig);
@@ -110,6 +112,7 @@ public final class CatalogView implements SmartLifecycle, HealthIndicator {
         return health.withDetail("state", current == null ? "NOT_STARTED" : current.state().name())
                 .withDetail("sales", book.size())
                 .withDetail("salesAssembling", book.assembling())
+                .withDetail("seatsKept", book.seatsKept())
                 .build();
     }
 

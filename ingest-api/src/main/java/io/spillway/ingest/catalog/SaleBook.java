@@ -42,6 +42,14 @@ import java.util.concurrent.ConcurrentHashMap;
  * succeed (unknown, not open, already sold out), never grants anything. The rules are the sale's own
  * ({@link SaleRules}), the same the processor's ledger applies.
  *
+ * <p>A sale whose items are all sold out has ended: the door answers 409 sold out to every order of
+ * it from then on. It keeps the sale's terms and items (so an unknown item, seats on a stock item,
+ * a quantity above the limit and an order before the opening are answered as before) but drops the
+ * seats, which are nearly all of its memory (80 MB for the largest sale, docs/ingest.md); an order
+ * naming a seat the item never had is then 409 sold out instead of 422. Should an item come back
+ * (more stock added), the sale stays without seats and the door lets any seat through to the
+ * processor, which decides it; the door never refuses wrongly.
+ *
  * <p>Limits: a sale whose chunks never all arrive stays unknown (422 {@code unknown-sale}) and its
  * chunks stay in {@link #assembling()}; the relay publishes a sale's chunks before the sale, so
  * that happens only to a sale deleted half-published.
@@ -88,6 +96,17 @@ public final class SaleBook {
 
     public void update(ItemAvailability item) {
         availability.put(item.itemKey(), item);
+        if (!item.soldOut()) {
+            return;
+        }
+        KnownSale known = sales.get(item.saleId());
+        if (known != null && !known.ended() && hasEnded(known.definition())) {
+            sales.put(item.saleId(), ended(known.definition()));
+        }
+        Assembly assembly = assembling.get(item.saleId());
+        if (assembly != null) {
+            assembleIfComplete(item.saleId(), assembly);
+        }
     }
 
     public void forget(ItemKey item) {
@@ -104,9 +123,21 @@ public final class SaleBook {
         return assembling.size();
     }
 
+    /** Seats the book holds (hashes), across all sales it knows: what its memory goes to. */
+    public long seatsKept() {
+        return sales.values().stream().flatMap(sale -> sale.items().values().stream())
+                .mapToLong(item -> item.seats().size()).sum();
+    }
+
     private void assembleIfComplete(SaleId saleId, Assembly assembly) {
         SaleDefined sale = assembly.definition;
         if (sale == null) {
+            return;
+        }
+        if (hasEnded(sale)) {
+            // Its seats will never be asked about: the chunks still to come are not waited for.
+            assembling.remove(saleId);
+            sales.put(saleId, ended(sale));
             return;
         }
         for (ItemDefinition item : sale.items()) {
@@ -117,10 +148,38 @@ public final class SaleBook {
         Map<Sku, KnownItem> items = new HashMap<>();
         for (ItemDefinition item : sale.items()) {
             items.put(item.sku(), new KnownItem(item.kind(),
-                    item.kind() == ItemKind.SEATED ? assembly.seats(item) : SeatSet.of(new long[0])));
+                    item.kind() == ItemKind.SEATED ? assembly.seats(item) : SeatSet.NONE));
         }
         assembling.remove(saleId);
-        sales.put(saleId, new KnownSale(sale, new OrderCase.Sale(sale.opensAt(), sale.perCustomerLimit()), Map.copyOf(items)));
+        sales.put(saleId, new KnownSale(sale, terms(sale), Map.copyOf(items), false));
+    }
+
+    /** Every item sold out: the door answers 409 to every order that passes the rules, for good. */
+    private boolean hasEnded(SaleDefined sale) {
+        for (ItemDefinition item : sale.items()) {
+            ItemAvailability left = availability.get(new ItemKey(sale.saleId(), item.sku()));
+            if (left == null || !left.soldOut()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * An ended sale as the door keeps it: its terms and items, without their seats. The seat rule
+     * then holds for any seat (see {@link SeatSet#ANY}), so an order for a seat the item never had is
+     * answered 409 sold out, like every other order of the sale, instead of 422.
+     */
+    private static KnownSale ended(SaleDefined sale) {
+        Map<Sku, KnownItem> items = new HashMap<>();
+        for (ItemDefinition item : sale.items()) {
+            items.put(item.sku(), new KnownItem(item.kind(), SeatSet.ANY));
+        }
+        return new KnownSale(sale, terms(sale), Map.copyOf(items), true);
+    }
+
+    private static OrderCase.Sale terms(SaleDefined sale) {
+        return new OrderCase.Sale(sale.opensAt(), sale.perCustomerLimit());
     }
 
     /**
@@ -157,7 +216,7 @@ public final class SaleBook {
         return new Refuse(reason, breach.field(), breach.message(), retryAfter);
     }
 
-    private record KnownSale(SaleDefined definition, OrderCase.Sale terms, Map<Sku, KnownItem> items) {}
+    private record KnownSale(SaleDefined definition, OrderCase.Sale terms, Map<Sku, KnownItem> items, boolean ended) {}
 
     private record KnownItem(ItemKind kind, SeatSet seats) {}
 

@@ -18,6 +18,15 @@ import java.util.Arrays;
  */
 final class SeatSet {
 
+    /** No seats: an item sold by count. */
+    static final SeatSet NONE = new SeatSet(new long[0]);
+
+    /**
+     * The seats of an item whose seats were dropped (its sale ended): any seat may be one, so the
+     * door refuses no order for its seats and leaves them to the processor.
+     */
+    static final SeatSet ANY = new SeatSet(null);
+
     private final long[] hashes;
 
     private SeatSet(long[] hashes) {
@@ -31,11 +40,12 @@ final class SeatSet {
     }
 
     boolean contains(SeatId seat, SeatHash hash) {
-        return Arrays.binarySearch(hashes, hash.of(seat)) >= 0;
+        return hashes == null || Arrays.binarySearch(hashes, hash.of(seat)) >= 0;
     }
 
+    /** The seats kept, 0 for {@link #ANY}. */
     int size() {
-        return hashes.length;
+        return hashes == null ? 0 : hashes.length;
     }
 
     /** A keyed 64-bit hash of seat ids: FNV-1a over the characters from a seeded basis, then mixed. */

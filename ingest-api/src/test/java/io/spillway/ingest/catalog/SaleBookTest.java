@@ -151,6 +151,48 @@ class SaleBookTest {
         assertThat(book.check(SALE, VIP, 1, List.of(SeatId.of("B-1")), OPEN)).isEqualTo(DoorVerdict.PASS);
     }
 
+    @Test
+    void aSaleWhoseItemsAreAllSoldOutDropsItsSeatsAndAnswersAsBeforeButForSeatsItNeverHad() {
+        book.update(ItemAvailability.of(SALE, VIP, 0, true));
+        assertThat(book.seatsKept()).isEqualTo(2);
+        assertThat(refusal(SALE, VIP, 1, List.of(SeatId.of("B-9")), OPEN)).isEqualTo(Reason.SEATS_NOT_IN_ITEM);
+
+        book.update(ItemAvailability.of(SALE, GA, 0, true));
+
+        assertThat(book.seatsKept()).isZero();
+        assertThat(refusal(SALE, VIP, 1, List.of(SeatId.of("A-1")), OPEN)).isEqualTo(Reason.SOLD_OUT);
+        assertThat(refusal(SALE, GA, 1, List.of(), OPEN)).isEqualTo(Reason.SOLD_OUT);
+        assertThat(refusal(SALE, Sku.of("BALCONY"), 1, List.of(), OPEN)).isEqualTo(Reason.UNKNOWN_ITEM);
+        assertThat(refusal(SALE, GA, 1, List.of(SeatId.of("A-1")), OPEN)).isEqualTo(Reason.SEATS_ON_STOCK_ITEM);
+        assertThat(refusal(SALE, GA, 5, List.of(), OPEN)).isEqualTo(Reason.ABOVE_CUSTOMER_LIMIT);
+        assertThat(refusal(SALE, GA, 1, List.of(), OPENS.minusSeconds(1))).isEqualTo(Reason.NOT_OPEN);
+        // The one answer that changes: a seat the item never had is sold out, not unknown.
+        assertThat(refusal(SALE, VIP, 1, List.of(SeatId.of("B-9")), OPEN)).isEqualTo(Reason.SOLD_OUT);
+        // Published again (a relay restart), the sale stays ended and its chunks are not kept.
+        SeatChunk.split(SALE, VIP, List.of(SeatId.of("A-1"), SeatId.of("A-2"))).forEach(book::seats);
+        book.define(SaleDefined.of(SALE, "Concert", OPENS, 4, List.of(ItemDefinition.stock(GA, 100), ItemDefinition.seated(VIP, 2))));
+        assertThat(book.seatsKept()).isZero();
+        assertThat(book.assembling()).isZero();
+
+        // More stock later: the door no longer knows the seats and leaves them to the processor.
+        book.update(ItemAvailability.of(SALE, VIP, 1, false));
+        assertThat(book.check(SALE, VIP, 1, List.of(SeatId.of("B-9")), OPEN)).isEqualTo(DoorVerdict.PASS);
+    }
+
+    @Test
+    void aSaleThatEndedBeforeItsSeatsArriveIsKnownWithoutThem() {
+        SaleId arena = SaleId.of("arena");
+        Sku floor = Sku.of("FLOOR");
+        book.define(SaleDefined.of(arena, "Arena", OPENS, 4, List.of(ItemDefinition.seated(floor, 20_000))));
+        book.update(ItemAvailability.of(arena, floor, 0, true));
+
+        book.seats(SeatChunk.of(arena, floor, 0, List.of(SeatId.of("S-1"))));
+
+        assertThat(refusal(arena, floor, 1, List.of(SeatId.of("S-1")), OPEN)).isEqualTo(Reason.SOLD_OUT);
+        assertThat(book.assembling()).isZero();
+        assertThat(book.seatsKept()).isEqualTo(2);
+    }
+
     @ParameterizedTest(name = "{0}")
     @MethodSource("io.spillway.contract.rules.SaleRuleCases#all")
     void refusesByTheSaleRulesTable(Case c) {
