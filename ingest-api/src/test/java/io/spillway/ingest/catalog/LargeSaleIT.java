@@ -2,6 +2,7 @@ package io.spillway.ingest.catalog;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.spillway.contract.ItemAvailability;
 import io.spillway.contract.SaleDefined;
 import io.spillway.contract.SaleDefined.ItemDefinition;
 import io.spillway.contract.SaleId;
@@ -27,6 +28,7 @@ import java.util.stream.Stream;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -36,7 +38,8 @@ import org.springframework.test.context.DynamicPropertySource;
  * The largest sale inventory-service accepts, 100 items of 100,000 seats with 64-character ids
  * (670 MB of seat ids in 1,000 chunks), reaches a running door through the real broker: an order
  * for the last seat of the last item passes, a seat the item does not have is refused, and a small
- * sale published after it is known too.
+ * sale published after it is known too. Once every item is sold out the door keeps none of its
+ * seats and answers 409 to every order of it.
  */
 @SpringBootTest(
         classes = IngestApplication.class,
@@ -52,6 +55,9 @@ class LargeSaleIT {
 
     @LocalServerPort
     private int port;
+
+    @Autowired
+    private SaleBook book;
 
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {
@@ -82,6 +88,14 @@ class LargeSaleIT {
                 CatalogFixture.sale("after", CatalogFixture.anHourAgo(), 4, "GA", "VIP", "A-1"));
         Awaitility.await().atMost(Duration.ofSeconds(30))
                 .until(() -> order("after", Sku.of("VIP"), SeatId.of("A-1")).statusCode() == 202);
+
+        // Every item sold out: the sale has ended, the door drops its seats and answers 409.
+        CatalogFixture.publish(SharedInfrastructure.kafkaBootstrapServers(), TOPICS, IntStream.range(0, ITEMS)
+                .mapToObj(i -> ItemAvailability.of(arena, sku(i), 0, true)).toArray());
+        Awaitility.await().atMost(Duration.ofSeconds(30))
+                .until(() -> order("arena", sku(ITEMS - 1), seat(SEATS - 1)).statusCode() == 409);
+        assertThat(book.seatsKept()).isEqualTo(1);
+        assertThat(order("arena", sku(0), seat(SEATS)).statusCode()).isEqualTo(409);
     }
 
     private static Sku sku(int item) {
