@@ -18,7 +18,10 @@ import io.spillway.ingest.catalog.DoorVerdict.Reason;
 import io.spillway.ingest.catalog.DoorVerdict.Refuse;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
+import java.util.Random;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -133,6 +136,41 @@ class SaleBookTest {
         assertThat(refusal(arena, floor, 1, List.of(SeatId.of("S-25000")), OPEN)).isEqualTo(Reason.SEATS_NOT_IN_ITEM);
         assertThat(book.assembling()).isZero();
         assertThat(book.size()).isEqualTo(2);
+    }
+
+    @Test
+    void inAnyOrderOfArrivalTheSaleIsKnownOnlyOnceTheLastPieceIsIn() {
+        SaleId hall = SaleId.of("hall");
+        List<Sku> skus = List.of(Sku.of("A"), Sku.of("B"), Sku.of("C"));
+        List<List<SeatId>> seats = List.of(
+                IntStream.range(0, 25_000).mapToObj(i -> SeatId.of("A-" + i)).toList(),
+                IntStream.range(0, 10_000).mapToObj(i -> SeatId.of("B-" + i)).toList(),
+                List.of(SeatId.of("C-0")));
+        SaleDefined sale = SaleDefined.of(hall, "Hall", OPENS, 4,
+                IntStream.range(0, 3).mapToObj(i -> ItemDefinition.seated(skus.get(i), seats.get(i).size())).toList());
+        for (long seed = 0; seed < 20; seed++) {
+            SaleBook fresh = new SaleBook();
+            List<Runnable> pieces = new ArrayList<>();
+            pieces.add(() -> fresh.define(sale));
+            for (int i = 0; i < 3; i++) {
+                SeatChunk.split(hall, skus.get(i), seats.get(i)).forEach(chunk -> pieces.add(() -> fresh.seats(chunk)));
+            }
+            Collections.shuffle(pieces, new Random(seed));
+
+            for (Runnable piece : pieces.subList(0, pieces.size() - 1)) {
+                piece.run();
+                assertThat(fresh.check(hall, skus.get(2), 1, List.of(SeatId.of("C-0")), OPEN))
+                        .as("seed %d", seed).isInstanceOfSatisfying(Refuse.class,
+                                refuse -> assertThat(refuse.reason()).isEqualTo(Reason.UNKNOWN_SALE));
+            }
+            pieces.getLast().run();
+
+            for (int i = 0; i < 3; i++) {
+                assertThat(fresh.check(hall, skus.get(i), 1, List.of(seats.get(i).getLast()), OPEN)).isEqualTo(DoorVerdict.PASS);
+            }
+            assertThat(fresh.check(hall, skus.get(1), 1, List.of(SeatId.of("A-0")), OPEN)).isInstanceOf(Refuse.class);
+            assertThat(fresh.seatsKept()).isEqualTo(35_001);
+        }
     }
 
     @Test
