@@ -124,9 +124,7 @@ public final class CatalogRelay implements AutoCloseable {
         sales.sort(Comparator.comparingLong(CatalogRelay::seats));
         int chunkBudget = settings.seatChunksPerPoll();
         for (SaleDefined sale : sales) {
-            if (chunkBudget <= 0) {
-                break;
-            }
+            // With the budget spent, a sale whose chunks are all out is still published.
             try {
                 chunkBudget -= publish(sale, chunkBudget);
             } catch (RuntimeException e) {
