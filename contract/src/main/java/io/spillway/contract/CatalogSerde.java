@@ -11,6 +11,10 @@ public final class CatalogSerde<T extends CatalogRecord> extends JsonSerde<T> {
         return new CatalogSerde<>(SaleDefined.class);
     }
 
+    public static CatalogSerde<SeatChunk> seats() {
+        return new CatalogSerde<>(SeatChunk.class);
+    }
+
     public static CatalogSerde<ItemAvailability> availability() {
         return new CatalogSerde<>(ItemAvailability.class);
     }

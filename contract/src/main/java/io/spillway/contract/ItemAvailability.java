@@ -10,7 +10,7 @@ public record ItemAvailability(int schemaVersion, SaleId saleId, Sku sku, int av
         implements CatalogRecord {
 
     public ItemAvailability {
-        SaleDefined.requireSupported(schemaVersion);
+        CatalogRecord.requireVersion(schemaVersion, SCHEMA_VERSION);
         OrderEvent.require(saleId, "saleId");
         OrderEvent.require(sku, "sku");
         if (available < 0) {

@@ -5,17 +5,24 @@ import java.util.List;
 
 /**
  * A sale as created: when it opens, how much one customer may hold, its items and, for a seated
- * item, every seat id. Published by inventory-service to {@code sales}, keyed by {@code saleId};
- * read by ingest-api to answer at the door without a database call. A sale with 100,000 seats
- * makes a record of a few megabytes, which is why that topic and its producer allow large records.
+ * item, how many {@link SeatChunk}s carry its seat ids. Published by inventory-service to
+ * {@code sales}, keyed by {@code saleId}; read by ingest-api to answer at the door without a
+ * database call. The seat ids themselves are on {@code sales.seats}: a sale of 100 items of 100,000
+ * seats is about 670 MB of seat ids, far beyond what one record may be, while this record stays
+ * under 20 KB for the largest sale inventory-service accepts (checked in {@code CatalogJsonTest}).
+ *
+ * <p>Version 2: version 1 listed every seat id here and could not hold a large sale.
  */
 public record SaleDefined(
         int schemaVersion, SaleId saleId, String name, Instant opensAt, int perCustomerLimit,
         List<ItemDefinition> items)
         implements CatalogRecord {
 
+    /** This record's own version: 2 since the seat ids moved to {@link SeatChunk}s. */
+    public static final int SCHEMA_VERSION = 2;
+
     public SaleDefined {
-        requireSupported(schemaVersion);
+        CatalogRecord.requireVersion(schemaVersion, SCHEMA_VERSION);
         OrderEvent.require(saleId, "saleId");
         OrderEvent.require(name, "name");
         OrderEvent.require(opensAt, "opensAt");
@@ -36,31 +43,33 @@ public record SaleDefined(
         return saleId.value();
     }
 
-    static void requireSupported(int schemaVersion) {
-        if (schemaVersion != SCHEMA_VERSION) {
-            throw new IllegalArgumentException("unsupported schemaVersion " + schemaVersion);
-        }
-    }
-
     /**
-     * One item of the sale. {@code seatIds} is empty for a {@code STOCK} item and lists every seat,
-     * in the sale's order, for a {@code SEATED} one ({@code total} is then their count).
+     * One item of the sale. A {@code STOCK} item has no seat chunks; a {@code SEATED} one has
+     * {@code total} seats in {@code seatChunks} chunks ({@link SeatChunk#chunksFor}), numbered from 0.
      */
-    public record ItemDefinition(Sku sku, ItemKind kind, int total, List<SeatId> seatIds) {
+    public record ItemDefinition(Sku sku, ItemKind kind, int total, int seatChunks) {
 
         public ItemDefinition {
             OrderEvent.require(sku, "sku");
             OrderEvent.require(kind, "kind");
-            seatIds = seatIds == null ? List.of() : List.copyOf(seatIds);
             if (total < 0) {
                 throw new IllegalArgumentException("total must not be negative");
             }
-            if (kind == ItemKind.SEATED && seatIds.size() != total) {
-                throw new IllegalArgumentException("a seated item's total must be its number of seats");
+            if (kind == ItemKind.SEATED && seatChunks != SeatChunk.chunksFor(total)) {
+                throw new IllegalArgumentException("a seated item of " + total + " seats has "
+                        + SeatChunk.chunksFor(total) + " seat chunks, not " + seatChunks);
             }
-            if (kind == ItemKind.STOCK && !seatIds.isEmpty()) {
+            if (kind == ItemKind.STOCK && seatChunks != 0) {
                 throw new IllegalArgumentException("a stock item has no seats");
             }
+        }
+
+        public static ItemDefinition stock(Sku sku, int total) {
+            return new ItemDefinition(sku, ItemKind.STOCK, total, 0);
+        }
+
+        public static ItemDefinition seated(Sku sku, int seats) {
+            return new ItemDefinition(sku, ItemKind.SEATED, seats, SeatChunk.chunksFor(seats));
         }
     }
 }

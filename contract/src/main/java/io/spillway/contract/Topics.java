@@ -12,10 +12,12 @@ package io.spillway.contract;
  * @param sales compacted, keyed {@code saleId}: each sale's {@link SaleDefined}, by inventory-service
  * @param availability compacted, keyed {@code saleId/sku}: each item's {@link ItemAvailability}, by
  *     inventory-service
+ * @param seats compacted, keyed {@code saleId/sku/chunk}: seated items' seat ids in {@link SeatChunk}s,
+ *     by inventory-service; named {@code <sales>.seats} unless configured
  */
 public record Topics(
         String requested, String results, String dlq, int partitions, short replicationFactor, String sales,
-        String availability) {
+        String availability, String seats) {
 
     public static final Topics DEFAULTS = new Topics("orders.requested", "orders.results", "orders.dlq", 12, (short) 1);
 
@@ -24,16 +26,35 @@ public record Topics(
 
     public static final String DEFAULT_AVAILABILITY = "items.availability";
 
+    public static final String DEFAULT_SEATS = "sales.seats";
+
     /**
-     * The largest catalogue record: a sale with 100,000 seats of up to 64 characters is about
-     * 6.7 MB of JSON. Both the topics' {@code max.message.bytes} and the publisher's
-     * {@code max.request.size} are set to it.
+     * The catalogue topics' {@code max.message.bytes} and the publisher's {@code max.request.size}.
+     * No record comes near it: the largest {@link SeatChunk} is about 0.64 MiB and the largest
+     * {@link SaleDefined} under 20 KB (docs/ingest.md has the arithmetic); the margin is for readers
+     * and writers of an older version.
      */
     public static final int MAX_CATALOG_RECORD_BYTES = 8 * 1024 * 1024;
 
     /** The order topics as given, the catalogue topics with their default names. */
     public Topics(String requested, String results, String dlq, int partitions, short replicationFactor) {
         this(requested, results, dlq, partitions, replicationFactor, DEFAULT_SALES, DEFAULT_AVAILABILITY);
+    }
+
+    /** The catalogue with the seats topic named after the sales topic. */
+    public Topics(
+            String requested, String results, String dlq, int partitions, short replicationFactor, String sales,
+            String availability) {
+        this(requested, results, dlq, partitions, replicationFactor, sales, availability, seatsOf(sales));
+    }
+
+    /**
+     * The seats topic that goes with a sales topic when none is named: {@code sales.seats} for
+     * {@code sales}. Deriving it keeps a configuration that names only the sales topic (a test's own
+     * topics, an older deployment) consistent.
+     */
+    public static String seatsOf(String sales) {
+        return sales + ".seats";
     }
 
     public Topics {
@@ -47,7 +68,8 @@ public record Topics(
 
     /** The same catalogue with every name suffixed, for a test that wants topics of its own. */
     public Topics withSuffix(String suffix) {
+        String suffixedSeats = seats.equals(seatsOf(sales)) ? seatsOf(sales + suffix) : seats + suffix;
         return new Topics(requested + suffix, results + suffix, dlq + suffix, partitions, replicationFactor,
-                sales + suffix, availability + suffix);
+                sales + suffix, availability + suffix, suffixedSeats);
     }
 }

@@ -15,15 +15,14 @@ class CatalogJsonTest {
 
     private static final SaleDefined SALE = SaleDefined.of(SaleId.of("concert"), "Winter concert",
             Instant.parse("2026-12-24T09:00:00Z"), 4, List.of(
-                    new ItemDefinition(Sku.of("GA"), ItemKind.STOCK, 100, List.of()),
-                    new ItemDefinition(Sku.of("VIP"), ItemKind.SEATED, 2, List.of(SeatId.of("A-1"), SeatId.of("A-2")))));
+                    ItemDefinition.stock(Sku.of("GA"), 100), ItemDefinition.seated(Sku.of("VIP"), 2)));
 
     @Test
     void aSaleRoundTripsWithTypeAndVersion() {
         byte[] json = CatalogJson.write(SALE);
 
-        assertThat(new String(json, StandardCharsets.UTF_8)).contains("\"type\":\"SaleDefined\"", "\"schemaVersion\":1",
-                "\"seatIds\":[\"A-1\",\"A-2\"]", "\"opensAt\":\"2026-12-24T09:00:00Z\"");
+        assertThat(new String(json, StandardCharsets.UTF_8)).contains("\"type\":\"SaleDefined\"", "\"schemaVersion\":2",
+                "\"seatChunks\":1", "\"opensAt\":\"2026-12-24T09:00:00Z\"");
         assertThat(CatalogSerde.sales().deserialize("t", json)).isEqualTo(SALE);
         assertThat(SALE.key()).isEqualTo("concert");
     }
@@ -46,17 +45,55 @@ class CatalogJsonTest {
                 .getBytes(StandardCharsets.UTF_8);
         assertThatThrownBy(() -> CatalogJson.read(future, ItemAvailability.class))
                 .isInstanceOf(MalformedEventException.class);
-        assertThatThrownBy(() -> new ItemDefinition(Sku.of("V"), ItemKind.SEATED, 3, List.of(SeatId.of("A-1"))))
+        assertThatThrownBy(() -> new ItemDefinition(Sku.of("V"), ItemKind.SEATED, 20_001, 2))
                 .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new ItemDefinition(Sku.of("V"), ItemKind.STOCK, 3, 1))
+                .isInstanceOf(IllegalArgumentException.class);
+        byte[] version1 = new String(CatalogJson.write(SALE), StandardCharsets.UTF_8)
+                .replace("\"schemaVersion\":2", "\"schemaVersion\":1").getBytes(StandardCharsets.UTF_8);
+        assertThatThrownBy(() -> CatalogJson.read(version1, SaleDefined.class))
+                .isInstanceOf(MalformedEventException.class);
     }
 
     @Test
-    void aSaleWith100000SeatsFitsTheCatalogueLimit() {
-        List<SeatId> seats = IntStream.range(0, 100_000).mapToObj(i -> SeatId.of("S" + "x".repeat(56) + i)).toList();
-        SaleDefined big = SaleDefined.of(SaleId.of("arena"), "Arena", Instant.EPOCH, 4,
-                List.of(new ItemDefinition(Sku.of("FLOOR"), ItemKind.SEATED, seats.size(), seats)));
+    void seatChunksRoundTripKeyedBySaleItemAndChunk() {
+        List<SeatId> seats = IntStream.range(0, 25_001).mapToObj(i -> SeatId.of("S-" + i)).toList();
 
-        assertThat(CatalogJson.write(big).length).isLessThan(Topics.MAX_CATALOG_RECORD_BYTES);
+        List<SeatChunk> chunks = SeatChunk.split(SaleId.of("arena"), Sku.of("FLOOR"), seats);
+
+        assertThat(chunks).hasSize(SeatChunk.chunksFor(seats.size())).hasSize(3);
+        assertThat(chunks).extracting(c -> c.seatIds().size()).containsExactly(10_000, 10_000, 5_001);
+        assertThat(chunks).flatExtracting(SeatChunk::seatIds).containsExactlyElementsOf(seats);
+        assertThat(chunks.get(2).key()).isEqualTo("arena/FLOOR/2");
+        assertThat(CatalogSerde.seats().deserialize("t", CatalogSerde.seats().serialize("t", chunks.get(2))))
+                .isEqualTo(chunks.get(2));
+        assertThatThrownBy(() -> SeatChunk.of(SaleId.of("a"), Sku.of("F"), 0, List.of()))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    /**
+     * The largest records the largest valid sale makes (inventory-service's NewSaleRules: a 64-char
+     * sale id, a name of 200 four-byte characters, 100 items with 64-char skus, 100,000 seats of 64
+     * characters each) fit a quarter of Kafka's default 1 MiB record, whatever the sale: the seat
+     * ids travel in chunks.
+     */
+    @Test
+    void theLargestValidSaleMakesNoRecordAbove1MiB() {
+        SaleId saleId = SaleId.of("s".repeat(64));
+        List<ItemDefinition> items = IntStream.range(0, 100)
+                .mapToObj(i -> ItemDefinition.seated(Sku.of("%064d".formatted(i)), 100_000)).toList();
+        SaleDefined sale = SaleDefined.of(saleId, "\uD83C\uDFAB".repeat(200), Instant.parse("9999-12-31T23:59:59.999999Z"),
+                1_000, items);
+        List<SeatId> seats = IntStream.range(0, SeatChunk.MAX_SEATS).mapToObj(i -> SeatId.of("%064d".formatted(i))).toList();
+        SeatChunk chunk = SeatChunk.of(saleId, Sku.of("%064d".formatted(99)), 9, seats);
+
+        int saleBytes = CatalogJson.write(sale).length;
+        int chunkBytes = CatalogJson.write(chunk).length;
+
+        assertThat(saleBytes).isLessThan(20_000);
+        // 10,000 × (64 + 2 quotes + 1 comma) plus the envelope: 670,000 + a few hundred bytes.
+        assertThat(chunkBytes).isLessThan(671_000).isLessThan(1024 * 1024);
+        assertThat(Topics.MAX_CATALOG_RECORD_BYTES).isGreaterThan(8 * chunkBytes);
     }
 
     @Test
@@ -66,5 +103,9 @@ class CatalogJsonTest {
         assertThat(topics.availability()).isEqualTo("items.availability");
         assertThat(topics.withSuffix(".x").sales()).isEqualTo("sales.x");
         assertThat(Topics.DEFAULTS.withSuffix(".x").availability()).isEqualTo("items.availability.x");
+        assertThat(topics.seats()).isEqualTo("sales.seats").isEqualTo(Topics.DEFAULT_SEATS);
+        assertThat(topics.withSuffix("-x").seats()).isEqualTo("sales-x.seats");
+        Topics named = new Topics("r", "res", "d", 3, (short) 1, "s", "a", "chairs");
+        assertThat(named.withSuffix("-x").seats()).isEqualTo("chairs-x");
     }
 }

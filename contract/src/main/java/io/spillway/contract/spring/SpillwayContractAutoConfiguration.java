@@ -48,14 +48,14 @@ public class SpillwayContractAutoConfiguration {
         }
 
         /**
-         * The catalogue topics: compacted (a reader needs only the latest value per key) and
-         * allowing records as large as a sale with 100,000 seats. One partition each: they are
-         * small and every reader reads all of them.
+         * The catalogue topics: compacted (a reader needs only the latest value per key), all with
+         * the same settings. One partition each: every reader reads all of them.
          */
         @Bean
         KafkaAdmin.NewTopics spillwayCatalogTopics(Topics topics) {
             return new KafkaAdmin.NewTopics(
                     compacted(topics.sales(), topics.replicationFactor()),
+                    compacted(topics.seats(), topics.replicationFactor()),
                     compacted(topics.availability(), topics.replicationFactor()));
         }
 

@@ -15,10 +15,21 @@ public record TopicsProperties(
         @DefaultValue("1") short replicationFactor,
         @DefaultValue("true") boolean create,
         @DefaultValue(Topics.DEFAULT_SALES) String sales,
-        @DefaultValue(Topics.DEFAULT_AVAILABILITY) String availability) {
+        @DefaultValue(Topics.DEFAULT_AVAILABILITY) String availability,
+        String seats) {
 
+    /** {@code seats} unset is the sales topic's name with {@code .seats} ({@link Topics#seatsOf}). */
     @ConstructorBinding
-    public TopicsProperties {}
+    public TopicsProperties {
+        seats = seats == null || seats.isBlank() ? Topics.seatsOf(sales) : seats;
+    }
+
+    /** The settings before the seats topic was added; it is named after the sales topic. */
+    public TopicsProperties(
+            String requested, String results, String dlq, int partitions, short replicationFactor, boolean create,
+            String sales, String availability) {
+        this(requested, results, dlq, partitions, replicationFactor, create, sales, availability, null);
+    }
 
     /** The settings before the catalogue topics were added; those take their default names. */
     public TopicsProperties(
@@ -28,6 +39,6 @@ public record TopicsProperties(
     }
 
     public Topics toTopics() {
-        return new Topics(requested, results, dlq, partitions, replicationFactor, sales, availability);
+        return new Topics(requested, results, dlq, partitions, replicationFactor, sales, availability, seats);
     }
 }

@@ -39,7 +39,7 @@ class CatalogConfiguration {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        // A sale with 100,000 seats is one record of several megabytes.
+        // Catalogue records are at most 0.64 MiB by design; fetch up to the topics' 8 MiB limit anyway.
         config.put(StreamsConfig.globalConsumerPrefix(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG),
                 Topics.MAX_CATALOG_RECORD_BYTES);
         return new CatalogView(book, topics, config);

@@ -5,6 +5,7 @@ import io.spillway.contract.ItemAvailability;
 import io.spillway.contract.ItemKey;
 import io.spillway.contract.SaleDefined;
 import io.spillway.contract.SaleId;
+import io.spillway.contract.SeatChunk;
 import io.spillway.contract.Topics;
 import java.time.Duration;
 import java.util.Map;
@@ -32,7 +33,7 @@ import org.springframework.context.SmartLifecycle;
 
 /**
  * Keeps the {@link SaleBook} current from the compacted catalogue topics with a Kafka Streams
- * topology of two global stores: every ingest instance reads every sale and every item, from the
+ * topology of three global stores (sales, their seat chunks, availability): every ingest instance reads every sale and every item, from the
  * beginning at start-up and then as they change, with no consumer group to share them.
  *
  * <p>Each store's processor parses the record once and updates the book, which is what requests
@@ -66,7 +67,7 @@ public final class CatalogView implements SmartLifecycle, HealthIndicator {
                 Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore("catalog-sales"), Serdes.String(), Serdes.ByteArray())
                         .withLoggingDisabled(),
                 topics.sales(), Consumed.with(Serdes.String(), Serdes.ByteArray()),
-                () -> new Feed("catalog-sales",
+                () -> new Feed("catalog-sales", true,
                         value -> book.define(CatalogJson.read(value, SaleDefined.class)),
                         key -> book.forget(SaleId.of(key))));
         // Availability: the latest per item, so a sold-out item is refused at the door.
@@ -75,9 +76,20 @@ public final class CatalogView implements SmartLifecycle, HealthIndicator {
                                 Serdes.ByteArray())
                         .withLoggingDisabled(),
                 topics.availability(), Consumed.with(Serdes.String(), Serdes.ByteArray()),
-                () -> new Feed("catalog-availability",
+                () -> new Feed("catalog-availability", true,
                         value -> book.update(CatalogJson.read(value, ItemAvailability.class)),
                         key -> book.forget(ItemKey.parse(key))));
+        // Seats: each chunk's seat ids hashed into the book, which assembles a sale once all are in.
+        // The store keeps nothing: ten million seat ids as raw bytes would be most of the heap.
+        // Registered after availability, which is restored first: a sale that ended is then known
+        // as ended before its chunks are read, and they are skipped.
+        builder.addGlobalStore(
+                Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore("catalog-seats"), Serdes.String(), Serdes.ByteArray())
+                        .withLoggingDisabled(),
+                topics.seats(), Consumed.with(Serdes.String(), Serdes.ByteArray()),
+                () -> new Feed("catalog-seats", false,
+                        value -> book.seats(CatalogJson.read(value, SeatChunk.class)),
+                        key -> {}));
         this.topology = builder.build();
         this.properties = new Properties();
         this.properties.putAll(streamsConfig);
@@ -99,6 +111,8 @@ public final class CatalogView implements SmartLifecycle, HealthIndicator {
         Health.Builder health = running ? Health.up() : Health.down();
         return health.withDetail("state", current == null ? "NOT_STARTED" : current.state().name())
                 .withDetail("sales", book.size())
+                .withDetail("salesAssembling", book.assembling())
+                .withDetail("seatsKept", book.seatsKept())
                 .build();
     }
 
@@ -181,12 +195,14 @@ public final class CatalogView implements SmartLifecycle, HealthIndicator {
     private static final class Feed implements Processor<String, byte[], Void, Void> {
 
         private final String storeName;
+        private final boolean keep;
         private final Consumer<byte[]> apply;
         private final Consumer<String> remove;
         private KeyValueStore<String, byte[]> store;
 
-        Feed(String storeName, Consumer<byte[]> apply, Consumer<String> remove) {
+        Feed(String storeName, boolean keep, Consumer<byte[]> apply, Consumer<String> remove) {
             this.storeName = storeName;
+            this.keep = keep;
             this.apply = apply;
             this.remove = remove;
         }
@@ -204,7 +220,9 @@ public final class CatalogView implements SmartLifecycle, HealthIndicator {
                     store.delete(record.key());
                 } else {
                     apply.accept(record.value());
-                    store.put(record.key(), record.value());
+                    if (keep) {
+                        store.put(record.key(), record.value());
+                    }
                 }
             } catch (RuntimeException e) {
                 log.warn("catalogue record {} skipped: {}", record.key(), e.toString());

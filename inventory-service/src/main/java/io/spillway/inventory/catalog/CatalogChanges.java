@@ -3,6 +3,7 @@ package io.spillway.inventory.catalog;
 import io.spillway.contract.ItemAvailability;
 import io.spillway.contract.ItemKey;
 import io.spillway.contract.SaleId;
+import java.util.BitSet;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -12,15 +13,19 @@ import java.util.Set;
 
 /**
  * What the relay has published since this process started, and so what it still has to: sales it
- * has not published yet (a sale does not change once created) and items whose availability differs
- * from what it last published. Empty at start-up, so everything is published once then.
+ * has not published yet (a sale does not change once created), which of an unpublished sale's seat
+ * chunks the broker already holds, and items whose availability differs from what it last
+ * published. Empty at start-up, so everything is published once then.
  *
  * <p>Only what the broker acknowledged is recorded, so a failed publish is simply found again on the
- * next poll. Not thread-safe: the relay's one thread owns it.
+ * next poll, and a large sale's publication resumes where it stopped instead of starting over. A
+ * sale is published only once all its chunks are. Not thread-safe: the relay's one thread owns it.
  */
 final class CatalogChanges {
 
     private final Set<SaleId> publishedSales = new HashSet<>();
+    private final Map<SaleId, BitSet> publishedChunks = new HashMap<>();
+    private final Map<SaleId, Integer> failures = new HashMap<>();
     private final Map<ItemKey, ItemAvailability> publishedItems = new HashMap<>();
 
     List<SaleId> unpublishedSales(Collection<SaleId> existing) {
@@ -31,8 +36,25 @@ final class CatalogChanges {
         return current.stream().filter(item -> !item.equals(publishedItems.get(item.itemKey()))).toList();
     }
 
+    /** Whether chunk {@code index} (counted over the sale's seated items in sku order) is on the topic. */
+    boolean isChunkPublished(SaleId saleId, int index) {
+        BitSet chunks = publishedChunks.get(saleId);
+        return chunks != null && chunks.get(index);
+    }
+
+    void chunkPublished(SaleId saleId, int index) {
+        publishedChunks.computeIfAbsent(saleId, id -> new BitSet()).set(index);
+    }
+
     void salePublished(SaleId saleId) {
         publishedSales.add(saleId);
+        publishedChunks.remove(saleId);
+        failures.remove(saleId);
+    }
+
+    /** Counts one more failed attempt in a row for the sale and answers how many there were. */
+    int saleFailed(SaleId saleId) {
+        return failures.merge(saleId, 1, Integer::sum);
     }
 
     void itemPublished(ItemAvailability item) {

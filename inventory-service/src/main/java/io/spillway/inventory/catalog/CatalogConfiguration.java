@@ -1,5 +1,6 @@
 package io.spillway.inventory.catalog;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.spillway.contract.CatalogRecord;
 import io.spillway.contract.CatalogSerde;
 import io.spillway.contract.Topics;
@@ -17,7 +18,8 @@ import org.springframework.kafka.core.KafkaTemplate;
 
 /**
  * The catalogue relay and its producer: {@code acks=all} and idempotent, compressed (a seat list
- * compresses well) and allowed records as large as the catalogue topics take.
+ * compresses well) and allowed records as large as the catalogue topics take. Its buffer holds a
+ * poll's seat chunks in flight; {@code send} blocks (up to {@code publish-timeout}) when it is full.
  */
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnProperty(name = "spillway.inventory.catalog.enabled", havingValue = "true", matchIfMissing = true)
@@ -26,7 +28,7 @@ class CatalogConfiguration {
     @Bean(initMethod = "start", destroyMethod = "close")
     CatalogRelay catalogRelay(
             JdbcTemplate jdbc, KafkaProperties kafka, KafkaConnectionDetails connection, Topics topics,
-            CatalogProperties settings) {
+            CatalogProperties settings, MeterRegistry meters) {
         Map<String, Object> config = kafka.buildProducerProperties();
         config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, connection.getProducer().getBootstrapServers());
         config.put(ProducerConfig.ACKS_CONFIG, "all");
@@ -37,6 +39,7 @@ class CatalogConfiguration {
         config.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, (int) settings.publishTimeout().toMillis());
         DefaultKafkaProducerFactory<String, CatalogRecord> factory =
                 new DefaultKafkaProducerFactory<>(config, new StringSerializer(), CatalogSerde.records());
-        return new CatalogRelay(new CatalogSource(jdbc), new KafkaTemplate<>(factory), topics, settings);
+        return new CatalogRelay(
+                new CatalogSource(jdbc), new KafkaTemplate<>(factory), topics, settings, new PublishFailures(meters));
     }
 }

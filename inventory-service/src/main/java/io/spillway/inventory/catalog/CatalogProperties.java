@@ -13,10 +13,20 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param publishTimeout how long one publish may wait for the broker before the poll gives up
  * @param createdSaleWait how long {@code POST /api/v1/sales} waits for its sale to be published
  *     before it answers 201 anyway
+ * @param seatChunksPerPoll the most seat chunks (of up to 10,000 seats) one poll publishes: a
+ *     large sale is published over several polls, availability in between
  */
 @ConfigurationProperties("spillway.inventory.catalog")
 record CatalogProperties(
         @DefaultValue("true") boolean enabled,
         @DefaultValue("250ms") Duration pollInterval,
         @DefaultValue("10s") Duration publishTimeout,
-        @DefaultValue("2s") Duration createdSaleWait) {}
+        @DefaultValue("2s") Duration createdSaleWait,
+        @DefaultValue("100") int seatChunksPerPoll) {
+
+    CatalogProperties {
+        if (seatChunksPerPoll < 1) {
+            throw new IllegalArgumentException("seat-chunks-per-poll must be at least 1");
+        }
+    }
+}

@@ -3,10 +3,13 @@ package io.spillway.inventory.catalog;
 import io.spillway.contract.CatalogRecord;
 import io.spillway.contract.ItemAvailability;
 import io.spillway.contract.SaleDefined;
+import io.spillway.contract.SaleDefined.ItemDefinition;
+import io.spillway.contract.SeatChunk;
 import io.spillway.contract.SaleId;
 import io.spillway.contract.Topics;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -32,8 +35,15 @@ import org.springframework.kafka.core.KafkaTemplate;
  * the next poll, and the lag is bounded by the poll interval. It cannot publish a state that was
  * never committed, and it publishes only the latest state, never each step.
  *
- * <p>One thread does all the work; a poll that fails (database or broker away) is logged and the
- * next one starts over from what the broker acknowledged.
+ * <p>Seat ids go to their own topic in {@link SeatChunk}s, a sale's {@link SaleDefined} only after
+ * all of them: no record comes near the topics' limit, whatever the sale (docs/ingest.md). A round
+ * sends at most {@code seat-chunks-per-poll} chunks, so a sale of ten million seats is published
+ * over several rounds and availability keeps flowing between them.
+ *
+ * <p>One thread does all the work. A sale that fails is isolated: logged, counted
+ * ({@code spillway_inventory_catalog_publish_failures_total}) and tried again next round, while the
+ * other sales and the availability go on. A poll that fails as a whole (database away) is logged and
+ * the next one starts over from what the broker acknowledged.
  */
 public final class CatalogRelay implements AutoCloseable {
 
@@ -43,14 +53,16 @@ public final class CatalogRelay implements AutoCloseable {
     private final KafkaTemplate<String, CatalogRecord> template;
     private final Topics topics;
     private final CatalogProperties settings;
+    private final PublishFailures failures;
     private final CatalogChanges changes = new CatalogChanges();
     private final Map<SaleId, CompletableFuture<Void>> waiting = new ConcurrentHashMap<>();
     private final ScheduledExecutorService thread;
 
     CatalogRelay(
             CatalogSource source, KafkaTemplate<String, CatalogRecord> template, Topics topics,
-            CatalogProperties settings) {
+            CatalogProperties settings, PublishFailures failures) {
         this.source = source;
+        this.failures = failures;
         this.template = template;
         this.topics = topics;
         this.settings = settings;
@@ -97,31 +109,118 @@ public final class CatalogRelay implements AutoCloseable {
         }
     }
 
-    /** One round: what is not published yet or changed, sent and waited for. */
+    /**
+     * One round: availability that changed, then the sales not published yet, the smallest first,
+     * each on its own so that one that fails (a record the broker refuses, a seat list the database
+     * cannot give) is logged, counted and tried again next round while the others go on.
+     */
     void poll() {
+        publishAvailability(changes.changedItems(source.availability()));
         List<SaleDefined> sales = new ArrayList<>();
         for (SaleId saleId : changes.unpublishedSales(source.saleIds())) {
             source.sale(saleId).ifPresent(sales::add);
         }
-        List<ItemAvailability> items = changes.changedItems(source.availability());
-        // Sales first: a reader that sees an item's availability can then usually place it.
+        // Small sales first, so that a sale just created is not held behind a large one's chunks.
+        sales.sort(Comparator.comparingLong(CatalogRelay::seats));
+        int chunkBudget = settings.seatChunksPerPoll();
         for (SaleDefined sale : sales) {
-            acknowledged(template.send(topics.sales(), sale.key(), sale));
-            changes.salePublished(sale.saleId());
-        }
-        List<CompletableFuture<?>> sent = new ArrayList<>();
-        for (ItemAvailability item : items) {
-            sent.add(template.send(topics.availability(), item.key(), item));
-        }
-        for (int i = 0; i < items.size(); i++) {
-            acknowledged(sent.get(i));
-            changes.itemPublished(items.get(i));
+            // With the budget spent, a sale whose chunks are all out is still published.
+            try {
+                chunkBudget -= publish(sale, chunkBudget);
+            } catch (RuntimeException e) {
+                failed(sale.saleId(), "sale", e);
+            }
         }
         waiting.forEach((saleId, future) -> {
             if (changes.isPublished(saleId)) {
                 future.complete(null);
             }
         });
+    }
+
+    /** Sends the changed items at once, then records those the broker acknowledged. */
+    private void publishAvailability(List<ItemAvailability> items) {
+        List<CompletableFuture<?>> sent = new ArrayList<>(items.size());
+        for (ItemAvailability item : items) {
+            sent.add(template.send(topics.availability(), item.key(), item));
+        }
+        for (int i = 0; i < items.size(); i++) {
+            try {
+                acknowledged(sent.get(i));
+                changes.itemPublished(items.get(i));
+            } catch (RuntimeException e) {
+                failures.increment("availability");
+                log.warn("availability of {} not published, retrying next poll: {}", items.get(i).key(), e.toString());
+            }
+        }
+    }
+
+    /**
+     * Publishes up to {@code budget} of the sale's unpublished seat chunks and, once every chunk is
+     * on the topic, the sale itself. Chunks are read and sent one at a time (the producer serialises
+     * each as it is sent), so a sale of ten million seats never sits in this process's memory.
+     *
+     * @return the number of chunks sent
+     */
+    private int publish(SaleDefined sale, int budget) {
+        List<CompletableFuture<?>> sent = new ArrayList<>();
+        List<Integer> indexes = new ArrayList<>();
+        int index = 0;
+        boolean complete = true;
+        for (ItemDefinition item : sale.items()) {
+            for (int chunk = 0; chunk < item.seatChunks(); chunk++, index++) {
+                if (changes.isChunkPublished(sale.saleId(), index)) {
+                    continue;
+                }
+                if (sent.size() == budget) {
+                    complete = false;
+                    break;
+                }
+                SeatChunk seats = source.seatChunk(sale.saleId(), item, chunk);
+                sent.add(template.send(topics.seats(), seats.key(), seats));
+                indexes.add(index);
+            }
+        }
+        RuntimeException failure = null;
+        for (int i = 0; i < sent.size(); i++) {
+            try {
+                acknowledged(sent.get(i));
+                changes.chunkPublished(sale.saleId(), indexes.get(i));
+            } catch (RuntimeException e) {
+                failure = failure == null ? e : failure;
+            }
+        }
+        if (failure != null) {
+            throw failure;
+        }
+        if (complete) {
+            acknowledged(template.send(topics.sales(), sale.key(), sale));
+            changes.salePublished(sale.saleId());
+        }
+        return sent.size();
+    }
+
+    private void failed(SaleId saleId, String what, RuntimeException e) {
+        failures.increment(what);
+        int inARow = changes.saleFailed(saleId);
+        // Every time at first, then at 2, 4, 8… failures in a row: a sale that keeps failing must
+        // not flood the log four times a second.
+        if (Integer.bitCount(inARow) == 1) {
+            log.warn("sale {} not published ({} attempts in a row), retrying next poll; other sales go on: {}",
+                    saleId, inARow, rootCause(e));
+        }
+    }
+
+    private static String rootCause(Throwable e) {
+        Throwable cause = e;
+        while (cause.getCause() != null && cause.getCause() != cause) {
+            cause = cause.getCause();
+        }
+        return cause == e ? e.toString() : e.getMessage() + ": " + cause;
+    }
+
+    private static long seats(SaleDefined sale) {
+        return sale.items().stream().mapToLong(item -> item.seatChunks() == 0 ? 0 : item.total()).sum();
     }
 
     private void acknowledged(CompletableFuture<?> send) {

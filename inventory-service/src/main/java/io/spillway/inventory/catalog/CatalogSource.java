@@ -5,6 +5,7 @@ import io.spillway.contract.ItemKind;
 import io.spillway.contract.SaleDefined;
 import io.spillway.contract.SaleDefined.ItemDefinition;
 import io.spillway.contract.SaleId;
+import io.spillway.contract.SeatChunk;
 import io.spillway.contract.SeatId;
 import io.spillway.contract.Sku;
 import java.util.List;
@@ -16,6 +17,9 @@ import org.springframework.jdbc.core.JdbcTemplate;
  * as inventory-service created them, items' {@code available} and {@code sold_out} as the processor
  * keeps them. Every poll reads all items in one query; that is cheap for the thousands of items a
  * deployment has at once (see docs/ingest.md for when it would stop being so).
+ *
+ * <p>Seats are read one {@link SeatChunk} at a time, by ordinal range over the index
+ * {@code seats_by_ordinal}: a sale can have ten million seats, which must never be in memory at once.
  */
 final class CatalogSource {
 
@@ -36,13 +40,12 @@ final class CatalogSource {
                 row.getBoolean(4) || row.getInt(3) == 0));
     }
 
+    /** The sale without its seat ids, items in sku order (the order its chunks are published in). */
     Optional<SaleDefined> sale(SaleId saleId) {
         List<ItemDefinition> items = jdbc.query("SELECT sku, kind, total FROM items WHERE sale_id = ? ORDER BY sku",
-                (row, i) -> {
-                    ItemKind kind = ItemKind.valueOf(row.getString(2));
-                    List<SeatId> seats = kind == ItemKind.SEATED ? seats(saleId, row.getString(1)) : List.of();
-                    return new ItemDefinition(Sku.of(row.getString(1)), kind, row.getInt(3), seats);
-                },
+                (row, i) -> ItemKind.valueOf(row.getString(2)) == ItemKind.SEATED
+                        ? ItemDefinition.seated(Sku.of(row.getString(1)), row.getInt(3))
+                        : ItemDefinition.stock(Sku.of(row.getString(1)), row.getInt(3)),
                 saleId.value());
         return jdbc.query("SELECT name, opens_at, per_customer_limit FROM sales WHERE sale_id = ?",
                         (row, i) -> SaleDefined.of(saleId, row.getString(1),
@@ -51,8 +54,20 @@ final class CatalogSource {
                 .stream().findFirst();
     }
 
-    private List<SeatId> seats(SaleId saleId, String sku) {
-        return jdbc.query("SELECT seat_id FROM seats WHERE sale_id = ? AND sku = ? ORDER BY ordinal",
-                (row, i) -> SeatId.of(row.getString(1)), saleId.value(), sku);
+    /**
+     * Chunk {@code chunk} of a seated item: the seats of ordinals {@code chunk × MAX_SEATS} up to the
+     * next chunk's, which inventory-service numbered from 0 without gaps when it created them.
+     */
+    SeatChunk seatChunk(SaleId saleId, ItemDefinition item, int chunk) {
+        int from = chunk * SeatChunk.MAX_SEATS;
+        int to = Math.min(item.total(), from + SeatChunk.MAX_SEATS);
+        List<SeatId> seats = jdbc.query(
+                "SELECT seat_id FROM seats WHERE sale_id = ? AND sku = ? AND ordinal >= ? AND ordinal < ? ORDER BY ordinal",
+                (row, i) -> SeatId.of(row.getString(1)), saleId.value(), item.sku().value(), from, to);
+        if (seats.size() != to - from) {
+            throw new IllegalStateException("item " + saleId + "/" + item.sku() + " has " + seats.size()
+                    + " seats of ordinals " + from + " to " + (to - 1) + ", expected " + (to - from));
+        }
+        return SeatChunk.of(saleId, item.sku(), chunk, seats);
     }
 }

@@ -33,6 +33,15 @@ final class NewSaleRules {
     static final int MAX_SEATS = 100_000;
     static final int MAX_VIOLATIONS = 100;
 
+    /**
+     * The times a sale may have: four-digit years, as ISO 8601 writes them without a sign. Well
+     * inside what PostgreSQL's {@code timestamptz} stores (4713 BC to 294276 AD), which
+     * {@link Instant#parse} goes far beyond ({@code +300000-01-01T00:00:00Z} parses).
+     */
+    static final Instant EARLIEST = Instant.parse("0001-01-01T00:00:00Z");
+
+    static final Instant LATEST = Instant.parse("9999-12-31T23:59:59.999999Z");
+
     private NewSaleRules() {}
 
     /** The outcome of checking a request. */
@@ -69,16 +78,27 @@ final class NewSaleRules {
         } else if (name.codePoints().anyMatch(Character::isISOControl)) {
             // PostgreSQL rejects NUL in text; other control characters have no place in a title.
             violations.add("name", "must not contain control characters");
+        } else if (name.codePoints().anyMatch(c -> c >= Character.MIN_SURROGATE && c <= Character.MAX_SURROGATE)) {
+            // Half a surrogate pair (a JSON escape can make one) is no character: the driver would store "?".
+            violations.add("name", "must be valid Unicode text");
         }
     }
 
     private static Instant parseInstant(String text, Violations violations) {
         if (text != null) {
+            Instant instant;
             try {
                 // The database keeps microseconds; the answer must show what was stored.
-                return Instant.parse(text).truncatedTo(ChronoUnit.MICROS);
+                instant = Instant.parse(text).truncatedTo(ChronoUnit.MICROS);
             } catch (DateTimeParseException e) {
-                // reported below
+                instant = null;
+            }
+            if (instant != null && (instant.isBefore(EARLIEST) || instant.isAfter(LATEST))) {
+                violations.add("opensAt", "must be from " + EARLIEST + " to " + LATEST);
+                return null;
+            }
+            if (instant != null) {
+                return instant;
             }
         }
         violations.add("opensAt", "must be an ISO-8601 instant such as 2026-12-24T09:00:00Z");

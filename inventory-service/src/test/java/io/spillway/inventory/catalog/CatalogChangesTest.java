@@ -49,4 +49,24 @@ class CatalogChangesTest {
         assertThat(changes.changedItems(List.of(GA_10))).containsExactly(GA_10);
         assertThat(changes.isPublished(SALE)).isFalse();
     }
+
+    @Test
+    void aLargeSaleResumesFromTheChunksAcknowledgedAndCountsFailuresInARow() {
+        CatalogChanges changes = new CatalogChanges();
+        changes.chunkPublished(SALE, 0);
+        changes.chunkPublished(SALE, 2);
+
+        assertThat(changes.isChunkPublished(SALE, 0)).isTrue();
+        assertThat(changes.isChunkPublished(SALE, 1)).isFalse();
+        assertThat(changes.isChunkPublished(SALE, 2)).isTrue();
+        assertThat(changes.saleFailed(SALE)).isEqualTo(1);
+        assertThat(changes.saleFailed(SALE)).isEqualTo(2);
+        assertThat(changes.unpublishedSales(List.of(SALE))).containsExactly(SALE);
+
+        changes.salePublished(SALE);
+
+        assertThat(changes.unpublishedSales(List.of(SALE))).isEmpty();
+        assertThat(changes.isChunkPublished(SALE, 0)).isFalse();
+        assertThat(changes.saleFailed(SALE)).isEqualTo(1);
+    }
 }

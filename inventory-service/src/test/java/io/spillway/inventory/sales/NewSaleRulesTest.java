@@ -66,6 +66,14 @@ class NewSaleRulesTest {
         assertThat(sale.opensAt()).isEqualTo(Instant.parse("2026-12-24T09:00:00.123456Z"));
     }
 
+    @Test
+    void opensAtMayBeAnyTimeWithAFourDigitYear() {
+        for (String time : List.of("0001-01-01T00:00:00Z", "9999-12-31T23:59:59.999999999Z")) {
+            assertThat(NewSaleRules.check(with(r -> new SaleRequest(r.saleId(), r.name(), time, r.perCustomerLimit(), r.items()))))
+                    .as(time).isInstanceOf(NewSaleRules.Valid.class);
+        }
+    }
+
     static Stream<Arguments> invalid() {
         return Stream.of(
                 Arguments.of("no saleId", with(r -> new SaleRequest(null, r.name(), r.opensAt(), r.perCustomerLimit(), r.items())), "saleId"),
@@ -77,6 +85,11 @@ class NewSaleRulesTest {
                 Arguments.of("name with NUL", with(r -> new SaleRequest(r.saleId(), "a\u0000b", r.opensAt(), r.perCustomerLimit(), r.items())), "name"),
                 Arguments.of("no opensAt", with(r -> new SaleRequest(r.saleId(), r.name(), null, r.perCustomerLimit(), r.items())), "opensAt"),
                 Arguments.of("opensAt a date", with(r -> new SaleRequest(r.saleId(), r.name(), "2026-12-24", r.perCustomerLimit(), r.items())), "opensAt"),
+                Arguments.of("opensAt beyond timestamptz", with(r -> new SaleRequest(r.saleId(), r.name(), "+300000-01-01T00:00:00Z", r.perCustomerLimit(), r.items())), "opensAt"),
+                Arguments.of("opensAt year 10000", with(r -> new SaleRequest(r.saleId(), r.name(), "+10000-01-01T00:00:00Z", r.perCustomerLimit(), r.items())), "opensAt"),
+                Arguments.of("opensAt before year 1", with(r -> new SaleRequest(r.saleId(), r.name(), "0000-12-31T23:59:59Z", r.perCustomerLimit(), r.items())), "opensAt"),
+                Arguments.of("opensAt at Instant.MAX", with(r -> new SaleRequest(r.saleId(), r.name(), Instant.MAX.toString(), r.perCustomerLimit(), r.items())), "opensAt"),
+                Arguments.of("name with half a surrogate pair", with(r -> new SaleRequest(r.saleId(), "a\ud800b", r.opensAt(), r.perCustomerLimit(), r.items())), "name"),
                 Arguments.of("opensAt local", with(r -> new SaleRequest(r.saleId(), r.name(), "2026-12-24T09:00:00", r.perCustomerLimit(), r.items())), "opensAt"),
                 Arguments.of("no limit", with(r -> new SaleRequest(r.saleId(), r.name(), r.opensAt(), null, r.items())), "perCustomerLimit"),
                 Arguments.of("limit 0", with(r -> new SaleRequest(r.saleId(), r.name(), r.opensAt(), 0, r.items())), "perCustomerLimit"),

@@ -209,6 +209,9 @@ class SalesIT {
                 Arguments.of("no items", sale("s-%s", "[]"), "items"),
                 Arguments.of("bad saleId", sale("s %s", items), "saleId"),
                 Arguments.of("bad opensAt", sale("s-%s", items).replace("2026-12-24T09:00:00Z", "tomorrow"), "opensAt"),
+                Arguments.of("opensAt beyond timestamptz", sale("s-%s", items).replace("2026-12-24T09:00:00Z", "+300000-01-01T00:00:00Z"), "opensAt"),
+                Arguments.of("opensAt before year 1", sale("s-%s", items).replace("2026-12-24T09:00:00Z", "-4714-01-01T00:00:00Z"), "opensAt"),
+                Arguments.of("name with half a surrogate pair", sale("s-%s", items).replace("Winter concert", "Winter \\ud800"), "name"),
                 Arguments.of("limit as text", sale("s-%s", items).replace("\"perCustomerLimit\":4", "\"perCustomerLimit\":\"4\""), "perCustomerLimit"),
                 Arguments.of("limit 0", sale("s-%s", items).replace("\"perCustomerLimit\":4", "\"perCustomerLimit\":0"), "perCustomerLimit"),
                 Arguments.of("name too long", sale("s-%s", items).replace("Winter concert", "n".repeat(201)), "name"),
@@ -231,6 +234,18 @@ class SalesIT {
             assertThat(problem.path("errors").findValuesAsText("message")).allSatisfy(message -> assertThat(message).isNotBlank());
         }
         assertThat(totals()).isEqualTo(before);
+    }
+
+    @Test
+    void theLastTimeAFourDigitYearCanWriteIsStoredAndServedAsGiven() throws Exception {
+        String saleId = newSaleId();
+
+        HttpResponse<String> created = post(sale(saleId, "[{\"sku\":\"GA\",\"stock\":1}]")
+                .replace("2026-12-24T09:00:00Z", "9999-12-31T23:59:59.999999Z"), BEARER);
+
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+        assertThat(JSON.readTree(get("/api/v1/sales/" + saleId).body()).path("opensAt").asText())
+                .isEqualTo("9999-12-31T23:59:59.999999Z");
     }
 
     @Test
