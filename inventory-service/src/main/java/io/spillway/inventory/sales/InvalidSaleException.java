@@ -2,6 +2,7 @@ package io.spillway.inventory.sales;
 
 import io.spillway.contract.problems.Problems;
 import io.spillway.contract.problems.Violation;
+import io.spillway.inventory.sales.rules.NewSaleRules;
 import java.util.List;
 import org.springframework.http.HttpStatus;
 import org.springframework.web.ErrorResponseException;

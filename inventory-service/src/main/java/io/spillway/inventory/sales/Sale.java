@@ -3,6 +3,7 @@ package io.spillway.inventory.sales;
 import io.spillway.contract.SaleId;
 import io.spillway.contract.Sku;
 import io.spillway.inventory.sales.SaleView.ItemView;
+import io.spillway.inventory.sales.rules.NewSale;
 import jakarta.persistence.CascadeType;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;

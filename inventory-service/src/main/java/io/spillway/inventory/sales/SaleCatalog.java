@@ -1,7 +1,8 @@
 package io.spillway.inventory.sales;
 
 import io.spillway.contract.SeatId;
-import io.spillway.inventory.sales.NewSale.SeatedItem;
+import io.spillway.inventory.sales.rules.NewSale.SeatedItem;
+import io.spillway.inventory.sales.rules.NewSale;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.stream.IntStream;

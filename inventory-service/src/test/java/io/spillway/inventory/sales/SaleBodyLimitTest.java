@@ -3,6 +3,7 @@ package io.spillway.inventory.sales;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.spillway.inventory.sales.rules.NewSaleRules;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.IntStream;

@@ -1,4 +1,4 @@
-package io.spillway.inventory.sales;
+package io.spillway.inventory.sales.rules;
 
 import io.spillway.contract.ItemKind;
 import io.spillway.contract.SaleId;
@@ -8,14 +8,14 @@ import java.time.Instant;
 import java.util.List;
 
 /** A sale that passed {@link NewSaleRules} and is about to be created. */
-record NewSale(SaleId saleId, String name, Instant opensAt, int perCustomerLimit, List<NewItem> items) {
+public record NewSale(SaleId saleId, String name, Instant opensAt, int perCustomerLimit, List<NewItem> items) {
 
-    NewSale {
+    public NewSale {
         items = List.copyOf(items);
     }
 
     /** An item of a new sale; its whole {@link #total()} is available. */
-    sealed interface NewItem {
+    public sealed interface NewItem {
 
         Sku sku();
 
@@ -24,7 +24,7 @@ record NewSale(SaleId saleId, String name, Instant opensAt, int perCustomerLimit
         int total();
     }
 
-    record StockItem(Sku sku, int stock) implements NewItem {
+    public record StockItem(Sku sku, int stock) implements NewItem {
 
         @Override
         public ItemKind kind() {
@@ -38,9 +38,9 @@ record NewSale(SaleId saleId, String name, Instant opensAt, int perCustomerLimit
     }
 
     /** Seats in the order the request listed them; that order is their ordinal. */
-    record SeatedItem(Sku sku, List<SeatId> seats) implements NewItem {
+    public record SeatedItem(Sku sku, List<SeatId> seats) implements NewItem {
 
-        SeatedItem {
+        public SeatedItem {
             seats = List.copyOf(seats);
         }
 

@@ -1,13 +1,13 @@
-package io.spillway.inventory.sales;
+package io.spillway.inventory.sales.rules;
 
 import io.spillway.contract.SaleId;
 import io.spillway.contract.SeatId;
 import io.spillway.contract.Sku;
 import io.spillway.contract.problems.Violation;
-import io.spillway.inventory.sales.NewSale.NewItem;
-import io.spillway.inventory.sales.NewSale.SeatedItem;
-import io.spillway.inventory.sales.NewSale.StockItem;
-import io.spillway.inventory.sales.SaleRequest.ItemRequest;
+import io.spillway.inventory.sales.rules.NewSale.NewItem;
+import io.spillway.inventory.sales.rules.NewSale.SeatedItem;
+import io.spillway.inventory.sales.rules.NewSale.StockItem;
+import io.spillway.inventory.sales.rules.SaleRequest.ItemRequest;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
@@ -24,13 +24,13 @@ import java.util.Set;
  * <p>The list stops at {@link #MAX_VIOLATIONS}: a list of 100,000 seats can hold 100,000 bad
  * ones, and the first hundred tell the caller enough.
  */
-final class NewSaleRules {
+public final class NewSaleRules {
 
     static final int MAX_NAME = 200;
     static final int MAX_PER_CUSTOMER_LIMIT = 1_000;
-    static final int MAX_ITEMS = 100;
+    public static final int MAX_ITEMS = 100;
     static final int MAX_STOCK = 10_000_000;
-    static final int MAX_SEATS = 100_000;
+    public static final int MAX_SEATS = 100_000;
     static final int MAX_VIOLATIONS = 100;
 
     /**
@@ -45,13 +45,13 @@ final class NewSaleRules {
     private NewSaleRules() {}
 
     /** The outcome of checking a request. */
-    sealed interface Checked {}
+    public sealed interface Checked {}
 
-    record Valid(NewSale sale) implements Checked {}
+    public record Valid(NewSale sale) implements Checked {}
 
-    record Invalid(List<Violation> violations) implements Checked {}
+    public record Invalid(List<Violation> violations) implements Checked {}
 
-    static Checked check(SaleRequest request) {
+    public static Checked check(SaleRequest request) {
         Violations violations = new Violations();
         if (!SaleId.isValid(request.saleId())) {
             violations.add("saleId", "must be 1-64 of A-Z a-z 0-9 . _ -");

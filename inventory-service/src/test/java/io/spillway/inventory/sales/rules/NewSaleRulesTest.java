@@ -1,4 +1,4 @@
-package io.spillway.inventory.sales;
+package io.spillway.inventory.sales.rules;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
@@ -7,9 +7,9 @@ import io.spillway.contract.ItemKind;
 import io.spillway.contract.SeatId;
 import io.spillway.contract.Sku;
 import io.spillway.contract.problems.Violation;
-import io.spillway.inventory.sales.NewSale.SeatedItem;
-import io.spillway.inventory.sales.NewSale.StockItem;
-import io.spillway.inventory.sales.SaleRequest.ItemRequest;
+import io.spillway.inventory.sales.rules.NewSale.SeatedItem;
+import io.spillway.inventory.sales.rules.NewSale.StockItem;
+import io.spillway.inventory.sales.rules.SaleRequest.ItemRequest;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
