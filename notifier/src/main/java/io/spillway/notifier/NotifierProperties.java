@@ -100,7 +100,15 @@ public record NotifierProperties(
         }
     }
 
+    /** {@link #decidedRetention}, or zero (decided orders stay) when there is no system of record to ask. */
+    public Duration decidedRetentionInForce() {
+        return records.enabled() ? decidedRetention : Duration.ZERO;
+    }
+
     public NotifierProperties {
+        if (records == null) {
+            records = new Records(null, null, null, 2, Duration.ofMillis(500), Duration.ofMillis(20), Duration.ofSeconds(5));
+        }
         if (stateDir == null) {
             stateDir = Path.of(System.getProperty("java.io.tmpdir"), "spillway-notifier");
         }

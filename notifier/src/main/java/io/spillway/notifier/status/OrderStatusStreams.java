@@ -69,6 +69,7 @@ class OrderStatusStreams {
             @Override
             public void configureBuilder(StreamsBuilder builder) {
                 OrderStatusTopology.build(builder, topics, settings.statusTopic(), settings.statusRetention(),
+                        settings.decidedRetentionInForce(),
                         (status, timestamp) -> subscribers.get().changed(status, timestamp),
                         status -> owner.get().accept(status), hops);
             }
