@@ -33,6 +33,11 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *     thousands of decisions a second one thread falls behind
  * @param coldStartDecisionsPerSecond the speed assumed for a line before any line's speed has been
  *     measured; 0 (the default) gives no ETA rather than an invented one
+ * @param decidedRetention how long a decided order stays in the order-status table after its
+ *     decision; then it is answered from the system of record ({@link #records}). {@code 0} keeps
+ *     decided orders for ever (until {@code statusRetention}). Applies only while the system of
+ *     record is configured: without it nothing could answer for a forgotten order
+ * @param records the read-only access to PostgreSQL's {@code orders} table
  */
 @ConfigurationProperties("spillway.notifier")
 public record NotifierProperties(
@@ -47,9 +52,63 @@ public record NotifierProperties(
         @DefaultValue("8") int maxStreamsPerOrder,
         @DefaultValue("3d") Duration statusRetention,
         @DefaultValue("2") int streamThreads,
-        @DefaultValue("0") double coldStartDecisionsPerSecond) {
+        @DefaultValue("0") double coldStartDecisionsPerSecond,
+        @DefaultValue("1d") Duration decidedRetention,
+        @DefaultValue Records records) {
+
+    /**
+     * {@code spillway.notifier.records.*}: where decided orders that left the table are read. A
+     * blank {@code url} turns the lookup off (and with it {@code decidedRetention}).
+     *
+     * @param url JDBC URL of the spillway database; blank: no lookup
+     * @param username a role that may only SELECT on {@code orders} (docs/notifier.md)
+     * @param poolSize connections; one batch query runs at a time, so 2 is plenty
+     * @param timeout how long an answer waits for the lookup before it is given without it (the
+     *     status as the table has it); also bounds a connection attempt and a query
+     * @param batchWindow lookups asked within this window go to the database as one query
+     * @param absentFor how long "not in the database" is believed: a burst of reads of an order
+     *     that is queued (not decided, so not in {@code orders}) costs one query per window
+     */
+    public record Records(
+            String url,
+            String username,
+            String password,
+            @DefaultValue("2") int poolSize,
+            @DefaultValue("500ms") Duration timeout,
+            @DefaultValue("20ms") Duration batchWindow,
+            @DefaultValue("5s") Duration absentFor) {
+
+        public Records {
+            if (poolSize < 1) {
+                throw new IllegalArgumentException("spillway.notifier.records.pool-size must be at least 1");
+            }
+            if (timeout.isNegative() || timeout.isZero() || batchWindow.isNegative() || absentFor.isNegative()) {
+                throw new IllegalArgumentException(
+                        "spillway.notifier.records.timeout must be positive, batch-window and absent-for not negative");
+            }
+        }
+
+        public boolean enabled() {
+            return url != null && !url.isBlank();
+        }
+
+        /** Without the password: settings may be logged. */
+        @Override
+        public String toString() {
+            return "Records[url=" + url + ", username=" + username + ", poolSize=" + poolSize + ", timeout=" + timeout
+                    + ", batchWindow=" + batchWindow + ", absentFor=" + absentFor + "]";
+        }
+    }
+
+    /** {@link #decidedRetention}, or zero (decided orders stay) when there is no system of record to ask. */
+    public Duration decidedRetentionInForce() {
+        return records.enabled() ? decidedRetention : Duration.ZERO;
+    }
 
     public NotifierProperties {
+        if (records == null) {
+            records = new Records(null, null, null, 2, Duration.ofMillis(500), Duration.ofMillis(20), Duration.ofSeconds(5));
+        }
         if (stateDir == null) {
             stateDir = Path.of(System.getProperty("java.io.tmpdir"), "spillway-notifier");
         }
@@ -67,6 +126,9 @@ public record NotifierProperties(
         }
         if (coldStartDecisionsPerSecond < 0) {
             throw new IllegalArgumentException("spillway.notifier.cold-start-decisions-per-second must not be negative");
+        }
+        if (decidedRetention.isNegative()) {
+            throw new IllegalArgumentException("spillway.notifier.decided-retention must not be negative");
         }
         if (heartbeat.isZero() || heartbeat.isNegative() || heartbeat.compareTo(Duration.ofSeconds(15)) > 0) {
             throw new IllegalArgumentException("spillway.notifier.heartbeat must be more than 0 and at most 15s");

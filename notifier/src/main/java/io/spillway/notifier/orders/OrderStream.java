@@ -45,7 +45,10 @@ import java.util.Locale;
  * brings it. The same decision arriving later by the other road changes nothing and sends
  * nothing; a request ({@code QUEUED}) arriving after a decision never overwrites it; a repeated
  * request keeps the first one's place. So a stream writes one terminal event whichever road is
- * first, and the delivery metric is charged to that road.
+ * first, and the delivery metric is charged to that road. A third road serves orders the table
+ * no longer holds: the system of record ({@link Road#RECORD}), asked by the host when a read of
+ * the store finds nothing to end with; its decision is offered like the others (and is no
+ * delivery: it was made before the stream opened).
  *
  * <p>Limits: {@link #offer} may be called from any thread; everything else only from one step at
  * a time (the host's lock). A step must not block: the {@link Views} it reads are local.
@@ -104,10 +107,14 @@ final class OrderStream {
         GONE
     }
 
-    /** Which road brought a status: the direct feed of decisions, or the order-status table. */
+    /**
+     * Which road brought a status: the direct feed of decisions, the order-status table, or the
+     * system of record (PostgreSQL's {@code orders}, asked when the table cannot answer).
+     */
     enum Road {
         DIRECT,
-        TABLE;
+        TABLE,
+        RECORD;
 
         /** The metrics' tag value. */
         String tag() {
@@ -279,8 +286,10 @@ final class OrderStream {
             String name = view.status().name().toLowerCase(Locale.ROOT);
             Event event = event(name, EventIds.terminal(view.updatedAt()), views.json(view), now);
             state = State.ENDED;
-            // Only a decision heard while this stream was open has a meaningful delivery time.
-            return new Step(event, Step.END, heardStatus != null && heardStatus.isTerminal() ? heard : null);
+            // Only a decision heard while this stream was open has a meaningful delivery time; one read
+            // from the system of record was made long before.
+            return new Step(event, Step.END,
+                    heardStatus != null && heardStatus.isTerminal() && heard.road() != Road.RECORD ? heard : null);
         }
         String json = views.json(view);
         if (!json.equals(lastQueued)) {

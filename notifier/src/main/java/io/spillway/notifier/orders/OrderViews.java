@@ -6,17 +6,39 @@ import io.spillway.notifier.queue.QueueModel;
 import io.spillway.notifier.status.OrderState;
 import io.spillway.notifier.status.OrderStatus;
 import io.spillway.notifier.status.OrderStatusStore;
+import io.spillway.notifier.records.OrderRecords;
+import io.spillway.notifier.records.RecordFallback;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Optional;
+import java.util.function.Consumer;
+import reactor.core.publisher.Mono;
 
-/** Turns what the table and the queue model know about an order into its {@link OrderView}. */
+/**
+ * Turns what the table, the system of record and the queue model know about an order into its
+ * {@link OrderView}. The table answers; the system of record is asked only when the table cannot
+ * ({@link RecordFallback}), and never holds up an answer for longer than {@code recordTimeout}.
+ */
 class OrderViews {
 
     private final OrderStatusStore store;
     private final QueueModel queue;
+    private final OrderRecords records;
+    private final Duration decidedRetention;
+    private final Duration recordTimeout;
 
     OrderViews(OrderStatusStore store, QueueModel queue) {
+        this(store, queue, OrderRecords.NONE, Duration.ZERO, Duration.ofMillis(500));
+    }
+
+    /** @param decidedRetention how long decided orders stay in the table (zero: for ever) */
+    OrderViews(OrderStatusStore store, QueueModel queue, OrderRecords records, Duration decidedRetention,
+            Duration recordTimeout) {
         this.store = store;
         this.queue = queue;
+        this.records = records;
+        this.decidedRetention = decidedRetention;
+        this.recordTimeout = recordTimeout;
     }
 
     /** Changes whenever a rendered queue place may have changed. */
@@ -28,8 +50,31 @@ class OrderViews {
         return store.find(orderId);
     }
 
-    OrderView current(OrderId orderId) {
-        return render(orderId, store.find(orderId).orElse(null));
+    /** The order now: the table's row, or the system of record's decision when the table cannot answer. */
+    Mono<OrderView> current(OrderId orderId) {
+        OrderStatus stored = store.find(orderId).orElse(null);
+        if (!recordNeeded(stored)) {
+            return Mono.just(render(orderId, stored));
+        }
+        return Mono.fromFuture(records.decided(orderId))
+                // The database late or down: the table's answer, as before the fallback existed.
+                .timeout(recordTimeout, Mono.just(Optional.empty()))
+                .onErrorReturn(Optional.empty())
+                .map(decided -> render(orderId, OrderStatus.merge(stored, decided.orElse(null))));
+    }
+
+    /**
+     * For a stream: asks the system of record when the table cannot answer for the order; its
+     * decision, if any, is handed to {@code decided} later, on the lookup's thread. Never blocks.
+     */
+    void askRecord(OrderId orderId, OrderStatus stored, Consumer<OrderStatus> decided) {
+        if (recordNeeded(stored)) {
+            records.decided(orderId).thenAccept(found -> found.ifPresent(decided));
+        }
+    }
+
+    private boolean recordNeeded(OrderStatus stored) {
+        return records.enabled() && RecordFallback.needed(stored, Instant.now(), decidedRetention);
     }
 
     /** @param status null when the order is not visible yet: it is then QUEUED, place unknown */

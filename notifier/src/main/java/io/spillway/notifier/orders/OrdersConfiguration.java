@@ -7,6 +7,7 @@ import io.spillway.contract.OrderTokens;
 import io.spillway.contract.Topics;
 import io.spillway.notifier.NotifierProperties;
 import io.spillway.notifier.queue.QueueModel;
+import io.spillway.notifier.records.OrderRecords;
 import io.spillway.notifier.status.OrderStatusStore;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.kafka.KafkaProperties;
@@ -34,8 +35,10 @@ class OrdersConfiguration {
     }
 
     @Bean
-    OrderViews orderViews(OrderStatusStore store, QueueModel queueModel) {
-        return new OrderViews(store, queueModel);
+    OrderViews orderViews(OrderStatusStore store, QueueModel queueModel, OrderRecords orderRecords,
+            NotifierProperties settings) {
+        return new OrderViews(store, queueModel, orderRecords, settings.decidedRetentionInForce(),
+                settings.records().timeout());
     }
 
     @Bean

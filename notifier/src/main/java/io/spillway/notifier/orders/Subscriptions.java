@@ -24,6 +24,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.http.HttpHeaders;
@@ -89,7 +90,7 @@ class Subscriptions implements OrderStatusListener, SmartLifecycle, DisposableBe
 
     Subscriptions(OrderViews views, ObjectMapper json, NotifierProperties settings, MeterRegistry meters) {
         this.views = views;
-        this.streamViews = new StreamViews(views, json);
+        this.streamViews = new StreamViews(views, json, this::recorded);
         this.timings = new OrderStream.Timings(settings.queuedUpdateInterval(), settings.heartbeat(),
                 settings.streamTimeout(), settings.retry(), SUBSCRIBE_GRACE);
         this.settings = settings;
@@ -197,6 +198,11 @@ class Subscriptions implements OrderStatusListener, SmartLifecycle, DisposableBe
         offer(decision, recordTimestamp, Road.DIRECT);
     }
 
+    /** A decision from the system of record, for an order the table could not answer for; on the lookup's thread. */
+    private void recorded(OrderStatus decision) {
+        offer(decision, decision.updatedAt().toEpochMilli(), Road.RECORD);
+    }
+
     private void offer(OrderStatus status, long recordTimestamp, Road road) {
         Set<Subscription> subscriptions = byOrder.get(status.orderId());
         if (subscriptions != null) {
@@ -237,8 +243,13 @@ class Subscriptions implements OrderStatusListener, SmartLifecycle, DisposableBe
                 .register(meters));
     }
 
-    /** The streams' port to the store, the queue model and JSON. */
-    private record StreamViews(OrderViews views, ObjectMapper json) implements OrderStream.Views {
+    /**
+     * The streams' port to the store, the queue model and JSON. A read of the store that finds
+     * nothing the stream can end with also asks the system of record; its decision comes back as
+     * an offer ({@code recorded}), as the other roads' do.
+     */
+    private record StreamViews(OrderViews views, ObjectMapper json, Consumer<OrderStatus> recorded)
+            implements OrderStream.Views {
 
         @Override
         public long queueVersion() {
@@ -247,7 +258,9 @@ class Subscriptions implements OrderStatusListener, SmartLifecycle, DisposableBe
 
         @Override
         public OrderStatus stored(OrderId orderId) {
-            return views.find(orderId).orElse(null);
+            OrderStatus stored = views.find(orderId).orElse(null);
+            views.askRecord(orderId, stored, recorded);
+            return stored;
         }
 
         @Override

@@ -8,7 +8,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.Map;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
+import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.springframework.boot.actuate.health.HealthIndicator;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.StreamsConfig;
@@ -44,6 +46,7 @@ class OrderStatusStreams {
             Topics topics,
             ObjectProvider<OrderStatusListener> listener,
             ObjectProvider<OwnerChanges> ownerChanges,
+            StatusStoreReadiness statusStoreReadiness,
             MeterRegistry meters) {
         Map<String, Object> config = kafka.buildStreamsProperties(sslBundles);
         config.put(StreamsConfig.APPLICATION_ID_CONFIG, settings.applicationId());
@@ -66,6 +69,7 @@ class OrderStatusStreams {
             @Override
             public void configureBuilder(StreamsBuilder builder) {
                 OrderStatusTopology.build(builder, topics, settings.statusTopic(), settings.statusRetention(),
+                        settings.decidedRetentionInForce(),
                         (status, timestamp) -> subscribers.get().changed(status, timestamp),
                         status -> owner.get().accept(status), hops);
             }
@@ -75,6 +79,8 @@ class OrderStatusStreams {
             return StreamThreadExceptionResponse.REPLACE_THREAD;
         });
         factory.addListener(new KafkaStreamsMicrometerListener(meters));
+        // Tells readiness when the global store holds the whole status topic.
+        factory.setStateRestoreListener(statusStoreReadiness);
         factory.setStateListener((now, before) -> log.info("Order-status table: {} -> {}", before, now));
         return factory;
     }
@@ -114,6 +120,18 @@ class OrderStatusStreams {
                 .replicas(topics.replicationFactor())
                 .configs(OrderStatusTopology.retentionConfig(settings.statusRetention()))
                 .build();
+    }
+
+    @Bean
+    StatusStoreReadiness statusStoreReadiness() {
+        return new StatusStoreReadiness();
+    }
+
+    /** {@code orderStatusTable} in the health groups; application.yml puts it in readiness. */
+    @Bean
+    HealthIndicator orderStatusTableHealthIndicator(StatusStoreReadiness statusStoreReadiness,
+            StreamsBuilderFactoryBean orderStatusStreamsBuilder, Admin admin, NotifierProperties settings) {
+        return new OrderStatusTableHealth(statusStoreReadiness, orderStatusStreamsBuilder, admin, settings.statusTopic());
     }
 
     @Bean

@@ -42,7 +42,8 @@ import org.apache.kafka.common.config.TopicConfig;
  * and its subscribers hear every change (docs/notifier.md weighs this against routed queries).
  *
  * <p>Limits: a change reaches the global store one produce and one fetch after the table; every
- * instance keeps every order (on disk, in RocksDB). Records that cannot be read are skipped by the
+ * instance keeps every order (on disk, in RocksDB) until it is decided and the decided retention
+ * has passed ({@link ForgetDecided}). Records that cannot be read are skipped by the
  * configured deserialization exception handler, never by this topology.
  */
 public final class OrderStatusTopology {
@@ -63,16 +64,19 @@ public final class OrderStatusTopology {
      */
     public static void build(StreamsBuilder builder, Topics topics, String statusTopic,
             OrderStatusListener listener, Consumer<OrderStatus> ownerChanges) {
-        build(builder, topics, statusTopic, Duration.ZERO, listener, ownerChanges, DecisionHops.NONE);
+        build(builder, topics, statusTopic, Duration.ZERO, Duration.ZERO, listener, ownerChanges, DecisionHops.NONE);
     }
 
     /**
      * @param retention how long the table's changelog keeps an order after its last change; zero
      *     keeps it for ever (compaction only)
+     * @param decidedRetention how long a decided order stays in the table after its decision; zero
+     *     keeps it ({@link ForgetDecided})
      * @param hops hears when each decision reached the partitioned table and the global store
      */
     public static void build(StreamsBuilder builder, Topics topics, String statusTopic, Duration retention,
-            OrderStatusListener listener, Consumer<OrderStatus> ownerChanges, DecisionHops hops) {
+            Duration decidedRetention, OrderStatusListener listener, Consumer<OrderStatus> ownerChanges,
+            DecisionHops hops) {
         OrderStatusSerde statusSerde = new OrderStatusSerde();
 
         KStream<String, OrderStatus> queued = builder
@@ -122,6 +126,8 @@ public final class OrderStatusTopology {
                 .toStream(Named.as("status-changes"))
                 // Once per order across instances (the ETA audit), not once per instance.
                 .processValues(() -> new OwnerStage(ownerChanges, hops), Named.as("owner-changes"))
+                // Bounded: decided orders leave the table after a while, by tombstones every instance hears.
+                .process(() -> new ForgetDecided(decidedRetention), Named.as("forget-decided"), STORE)
                 // Every instance reads this topic whole, so each can answer for any order.
                 .to(statusTopic, Produced.with(Serdes.String(), statusSerde).withName("status-topic"));
 

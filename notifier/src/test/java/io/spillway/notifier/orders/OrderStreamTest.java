@@ -187,6 +187,23 @@ class OrderStreamTest {
         assertThat(after.ends()).isTrue();
     }
 
+    @Test
+    void aDecisionFromTheSystemOfRecordEndsAStreamTheTableCouldNotAnswerButIsNoDelivery() {
+        // Not in the table (it left, or it is not restored): queued, place unknown.
+        OrderStream stream = open(EventIds.NONE);
+        assertThat(event(step(stream, Client.READY)).name()).isEqualTo("queued");
+
+        assertThat(stream.offer(confirmed(), DECIDED_AT.toEpochMilli(), Road.RECORD)).isEqualTo(Offered.DECIDED);
+        Step decided = step(stream, Client.READY);
+        Event terminal = event(decided);
+        assertThat(terminal.name()).isEqualTo("confirmed");
+        // The same id as from the table: a client that got it elsewhere is not sent it again.
+        assertThat(terminal.id()).isEqualTo(EventIds.terminal(DECIDED_AT));
+        assertThat(decided.ends()).isTrue();
+        // Decided before the stream opened: no delivery time to measure.
+        assertThat(decided.delivered()).isNull();
+    }
+
     /** The two roads' merge rule (OrderStream's class comment), both ways round. */
     @Test
     void theFirstDecisionToArriveWinsAndNeitherTheOtherRoadsCopyNorALateRequestChangesIt() {
