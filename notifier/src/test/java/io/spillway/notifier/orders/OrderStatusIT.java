@@ -119,7 +119,7 @@ class OrderStatusIT {
 
     @Test
     void anOrderThatIsNotVisibleYetIsQueuedNotMissing() throws Exception {
-        OrderId orderId = OrderId.derive(CustomerId.of("not-yet"), UUID.randomUUID().toString());
+        OrderId orderId = OrderId.derive(CustomerId.of("not-yet"), SaleId.of("concert"), UUID.randomUUID().toString());
 
         HttpResponse<String> byQuery = get(statusUri(orderId, TOKENS.tokenFor(orderId)), null);
         HttpResponse<String> byHeader = get(statusUri(orderId, null), "Bearer " + TOKENS.tokenFor(orderId));
@@ -139,7 +139,7 @@ class OrderStatusIT {
 
     @Test
     void aQuietStreamIsKeptAliveWithComments() throws Exception {
-        OrderId orderId = OrderId.derive(CustomerId.of("quiet"), UUID.randomUUID().toString());
+        OrderId orderId = OrderId.derive(CustomerId.of("quiet"), SaleId.of("concert"), UUID.randomUUID().toString());
 
         SseClient stream = subscribe(orderId, null);
 
@@ -154,7 +154,7 @@ class OrderStatusIT {
         OrderRequested order = request("someone", "GA", List.of());
         send(TOPICS.requested(), null, order.itemKey().toString(), order);
         awaitStatus(order.orderId(), "QUEUED", body -> !body.get("saleId").isNull());
-        OrderId other = OrderId.derive(CustomerId.of("other"), UUID.randomUUID().toString());
+        OrderId other = OrderId.derive(CustomerId.of("other"), SaleId.of("concert"), UUID.randomUUID().toString());
 
         List<HttpResponse<String>> refused = List.of(
                 get(statusUri(order.orderId(), "wrong-token"), null),
@@ -384,7 +384,7 @@ class OrderStatusIT {
 
     @Test
     void oneStreamMoreThanAnOrderMayHaveIsRefusedWith429() throws Exception {
-        OrderId orderId = OrderId.derive(CustomerId.of("many-tabs"), UUID.randomUUID().toString());
+        OrderId orderId = OrderId.derive(CustomerId.of("many-tabs"), SaleId.of("concert"), UUID.randomUUID().toString());
         for (int i = 0; i < MAX_STREAMS_PER_ORDER; i++) {
             SseClient stream = subscribe(orderId, null);
             await().atMost(PATIENCE).until(() -> !stream.events().isEmpty());
@@ -398,7 +398,7 @@ class OrderStatusIT {
         assertThat(refused.headers().firstValue("Retry-After")).isPresent();
         assertThat(json.readTree(refused.body()).get("status").asInt()).isEqualTo(429);
         // Another order is not held back by this one's streams.
-        OrderId other = OrderId.derive(CustomerId.of("one-tab"), UUID.randomUUID().toString());
+        OrderId other = OrderId.derive(CustomerId.of("one-tab"), SaleId.of("concert"), UUID.randomUUID().toString());
         assertThat(subscribe(other, null).status()).isEqualTo(200);
     }
 
@@ -429,7 +429,7 @@ class OrderStatusIT {
         List<java.net.Socket> sockets = new ArrayList<>();
         try {
             for (int i = 0; i < clients; i++) {
-                sockets.add(rawSubscribe(OrderId.derive(CustomerId.of("vanishing"), UUID.randomUUID().toString())));
+                sockets.add(rawSubscribe(OrderId.derive(CustomerId.of("vanishing"), SaleId.of("concert"), UUID.randomUUID().toString())));
             }
             await().atMost(PATIENCE).until(() -> openStreams() == clients);
             long withStreams = settledHeap();
@@ -538,7 +538,7 @@ class OrderStatusIT {
 
     private static OrderRequested request(String customer, String sku, List<SeatId> seats) {
         CustomerId customerId = CustomerId.of(customer);
-        return OrderRequested.of(OrderId.derive(customerId, UUID.randomUUID().toString()), customerId,
+        return OrderRequested.of(OrderId.derive(customerId, SaleId.of("concert"), UUID.randomUUID().toString()), customerId,
                 SaleId.of("concert"), Sku.of(sku), seats.isEmpty() ? 1 : seats.size(), seats, Instant.now());
     }
 
