@@ -135,6 +135,19 @@ class OrderIngestIT {
     }
 
     @Test
+    void tomcatHoldsNoMoreConnectionsAndRequestsThanTheHeapCanHold(
+            @Autowired ServletWebServerApplicationContext context, @Autowired IngestProperties settings) {
+        Connector connector = ((TomcatWebServer) context.getWebServer()).getTomcat().getConnector();
+        AbstractProtocol<?> protocol = (AbstractProtocol<?>) connector.getProtocolHandler();
+        long maxHeap = Runtime.getRuntime().maxMemory();
+
+        assertThat(protocol.getExecutor()).isInstanceOf(TomcatLimits.Turns.class);
+        assertThat(protocol.getMaxConnections())
+                .isEqualTo(settings.connectionLimit(8_192, maxHeap))
+                .isLessThanOrEqualTo((int) (maxHeap * settings.connectionHeapShare() / settings.connectionSize().toBytes()));
+    }
+
+    @Test
     void aValidOrderIsAcceptedOnceTheBrokerHoldsItInItsItemsPartition() throws Exception {
         String key = UUID.randomUUID().toString();
         OrderId expected = OrderId.derive(CustomerId.of("buyer-1"), SaleId.of("concert-2026-12-24"), key);
