@@ -40,10 +40,10 @@ record IngestProperties(
         @DefaultValue("1s") Duration retryAfter,
         @DefaultValue("5000") int maxInFlight,
         @DefaultValue("200000") long rememberedKeys,
-        @DefaultValue("0.15") double inFlightHeapShare,
+        @DefaultValue("0.1") double inFlightHeapShare,
         @DefaultValue("64KB") DataSize waitingRequestSize,
         @DefaultValue("0.8") double shedAboveHeapShare,
-        @DefaultValue("0.25") double requestHeapShare,
+        @DefaultValue("0.15") double requestHeapShare,
         @DefaultValue("0.3") double connectionHeapShare,
         @DefaultValue("10KB") DataSize connectionSize) {
 

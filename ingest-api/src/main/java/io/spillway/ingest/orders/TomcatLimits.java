@@ -22,8 +22,10 @@ import org.springframework.core.Ordered;
  * <ul>
  *   <li>at most {@code requestLimit} requests run at once; the others' virtual threads wait for a
  *       turn before Tomcat gives them a processor, holding a few hundred bytes each;
- *   <li>each connection's socket buffers are 4 KiB each way instead of 8 KiB (a whole order, with its
- *       headers, fits in one; larger requests take more reads, nothing is refused for it);
+ *   <li>idle processors kept for reuse are at most half that many;
+ *   <li>each connection's socket buffers are 2 KiB each way instead of 8 KiB (an order with its
+ *       headers, a few hundred bytes, fits in one; larger requests take more reads, nothing is
+ *       refused for it);
  *   <li>{@code max-connections} is lowered to what the heap holds at that size; connections beyond it
  *       wait, established, in the operating system's accept queue ({@code server.tomcat.accept-count}).
  * </ul>
@@ -37,7 +39,7 @@ import org.springframework.core.Ordered;
 final class TomcatLimits implements WebServerFactoryCustomizer<TomcatServletWebServerFactory>, Ordered {
 
     private static final Logger log = LoggerFactory.getLogger(TomcatLimits.class);
-    private static final String SOCKET_BUFFER_BYTES = "4096";
+    private static final String SOCKET_BUFFER_BYTES = "2048";
 
     private final IngestProperties settings;
     private final long maxHeap;
@@ -59,11 +61,13 @@ final class TomcatLimits implements WebServerFactoryCustomizer<TomcatServletWebS
             int connections = settings.connectionLimit(configured, maxHeap);
             protocol.setMaxConnections(connections);
             int requests = settings.requestLimit(maxHeap);
+            protocol.setProcessorCache(Math.min(protocol.getProcessorCache(), requests / 2));
             if (protocol.getExecutor() != null) {
                 protocol.setExecutor(new Turns(protocol.getExecutor(), requests));
             }
-            log.info("Tomcat: at most {} connections (server.tomcat.max-connections {}) and {} requests in progress "
-                    + "for a {} MiB heap", connections, configured, requests, maxHeap >> 20);
+            log.info("Tomcat: at most {} connections (server.tomcat.max-connections {}), {} requests in progress and {} "
+                    + "idle processors for a {} MiB heap", connections, configured, requests, protocol.getProcessorCache(),
+                    maxHeap >> 20);
         });
     }
 

@@ -13,16 +13,16 @@ class IngestPropertiesTest {
 
     private static IngestProperties settings(int maxInFlight) {
         return new IngestProperties(Duration.ofSeconds(2), Duration.ofMillis(500), Duration.ofSeconds(1), maxInFlight,
-                200_000, 0.15, DataSize.ofKilobytes(64), 0.8, 0.25, 0.3, DataSize.ofKilobytes(10));
+                200_000, 0.1, DataSize.ofKilobytes(64), 0.8, 0.15, 0.3, DataSize.ofKilobytes(10));
     }
 
     @Test
     void theInFlightLimitIsWhatTheHeapShareHoldsAndNeverAboveMaxInFlight() {
-        // 15 % of 256 MiB at 64 KiB: 614.
-        assertThat(settings(5_000).inFlightLimit(256 * MB)).isEqualTo(614);
-        assertThat(settings(5_000).inFlightLimit(768 * MB)).isEqualTo(1_843);
+        // 10 % of 256 MiB at 64 KiB: 409.
+        assertThat(settings(5_000).inFlightLimit(256 * MB)).isEqualTo(409);
+        assertThat(settings(5_000).inFlightLimit(768 * MB)).isEqualTo(1_228);
         assertThat(settings(500).inFlightLimit(768 * MB)).isEqualTo(500);
-        assertThat(settings(5_000).inFlightLimit(MB)).isEqualTo(2);
+        assertThat(settings(5_000).inFlightLimit(4 * MB)).isEqualTo(6);
         assertThat(settings(5_000).inFlightLimit(1)).isEqualTo(1);
     }
 
@@ -38,8 +38,8 @@ class IngestPropertiesTest {
 
     @Test
     void moreRequestsMayBeInProgressThanWaitForTheBroker() {
-        // 25 % of 256 MiB at 64 KiB: 1,024, above the 614 that may wait for the broker.
-        assertThat(settings(5_000).requestLimit(256 * MB)).isEqualTo(1_024);
+        // 15 % of 256 MiB at 64 KiB: 614, above the 409 that may wait for the broker.
+        assertThat(settings(5_000).requestLimit(256 * MB)).isEqualTo(614);
         assertThat(settings(5_000).requestLimit(256 * MB)).isGreaterThan(settings(5_000).inFlightLimit(256 * MB));
         assertThat(settings(5_000).requestLimit(1)).isEqualTo(2);
     }
