@@ -9,8 +9,10 @@ import java.security.NoSuchAlgorithmException;
 import java.util.UUID;
 
 /**
- * An order. It is a function of the buyer and the buyer's {@code Idempotency-Key}, so a retry
- * of the same request names the same order and can never become a second one.
+ * An order. It is a function of the buyer, the sale and the buyer's {@code Idempotency-Key}, so a
+ * retry of the same request names the same order and can never become a second one, while the same
+ * key used again in another sale names a new order (a client that reuses its keys across sales
+ * does not get an old sale's order replayed).
  */
 public record OrderId(@JsonValue UUID value) {
 
@@ -38,13 +40,15 @@ public record OrderId(@JsonValue UUID value) {
     }
 
     /**
-     * A version-8 (custom, RFC 9562) UUID from SHA-256 of the pair. The customer id cannot contain
-     * a newline, so the separator keeps distinct pairs distinct.
+     * A version-8 (custom, RFC 9562) UUID from SHA-256 of the triple. Neither the customer id nor the
+     * sale id can contain a newline, so the separators keep distinct triples distinct (the key, last,
+     * may contain anything).
      */
-    public static OrderId derive(CustomerId customer, String idempotencyKey) {
+    public static OrderId derive(CustomerId customer, SaleId sale, String idempotencyKey) {
         try {
             byte[] hash = MessageDigest.getInstance("SHA-256")
-                    .digest((customer.value() + "\n" + idempotencyKey).getBytes(StandardCharsets.UTF_8));
+                    .digest((customer.value() + "\n" + sale.value() + "\n" + idempotencyKey)
+                            .getBytes(StandardCharsets.UTF_8));
             hash[6] = (byte) ((hash[6] & 0x0f) | 0x80);
             hash[8] = (byte) ((hash[8] & 0x3f) | 0x80);
             ByteBuffer bytes = ByteBuffer.wrap(hash, 0, 16);

@@ -14,7 +14,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class EventJsonTest {
 
     private static final OrderRequested REQUEST = OrderRequested.of(
-            OrderId.derive(CustomerId.of("c-1"), "key-1"), CustomerId.of("c-1"), SaleId.of("sale-1"), Sku.of("VIP"),
+            OrderId.derive(CustomerId.of("c-1"), SaleId.of("sale-1"), "key-1"), CustomerId.of("c-1"), SaleId.of("sale-1"), Sku.of("VIP"),
             2, List.of(SeatId.of("A-1"), SeatId.of("A-2")), Instant.parse("2026-12-24T09:00:00.123456Z"));
 
     @Test

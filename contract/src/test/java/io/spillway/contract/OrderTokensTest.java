@@ -19,13 +19,13 @@ class OrderTokensTest {
     private static final String SECRET = "a-secret-of-at-least-thirty-two-bytes!!";
 
     private final OrderTokens tokens = new OrderTokens(SECRET);
-    private final OrderId order = OrderId.derive(CustomerId.of("alice"), "k-1");
+    private final OrderId order = OrderId.derive(CustomerId.of("alice"), SaleId.of("sale-1"), "k-1");
 
     @Test
     void aTokenOpensItsOwnOrderOnly() {
         String token = tokens.tokenFor(order);
         assertThat(tokens.verify(order, token)).isTrue();
-        assertThat(tokens.verify(OrderId.derive(CustomerId.of("alice"), "k-2"), token)).isFalse();
+        assertThat(tokens.verify(OrderId.derive(CustomerId.of("alice"), SaleId.of("sale-1"), "k-2"), token)).isFalse();
     }
 
     @Test
@@ -42,7 +42,7 @@ class OrderTokensTest {
         // Every token is made on a clone of one shared, initialized Mac: threads must not see each other's state.
         List<OrderId> orders = new ArrayList<>();
         for (int i = 0; i < 2_000; i++) {
-            orders.add(OrderId.derive(CustomerId.of("c" + i), "k"));
+            orders.add(OrderId.derive(CustomerId.of("c" + i), SaleId.of("sale-1"), "k"));
         }
         OrderTokens reference = new OrderTokens(SECRET);
         List<String> expected = orders.stream().map(reference::tokenFor).toList();

@@ -56,6 +56,20 @@ public class IngestMetrics {
                 .register(registry);
     }
 
+    /** Publishes the most orders that may wait for the broker at once (derived from the heap). */
+    public void inFlightLimit(int limit) {
+        io.micrometer.core.instrument.Gauge.builder("spillway.ingest.sends.in.flight.limit", () -> limit)
+                .description("The most orders that may wait for the broker at once; one more is answered 503")
+                .register(registry);
+    }
+
+    /** Publishes 1 while orders are answered 503 because the heap is nearly full, else 0. */
+    public void heapShedding(java.util.function.BooleanSupplier shedding) {
+        io.micrometer.core.instrument.Gauge.builder("spillway.ingest.heap.shedding", () -> shedding.getAsBoolean() ? 1 : 0)
+                .description("1 while the last garbage collection left the heap too full to take more orders")
+                .register(registry);
+    }
+
     public void ack(AckOutcome outcome, Duration took) {
         acks.computeIfAbsent(outcome, o -> Timer.builder("spillway.ingest.broker.ack")
                         .description("From handing an order to the producer to the broker's acks=all answer")

@@ -19,6 +19,13 @@ import java.security.NoSuchAlgorithmException;
  * processor, which decides by order id, replays the first order's decision: still never a second
  * order. The fingerprint is 128 bits of SHA-256 over the order's fields, not the raw body, so that
  * the same order written with other spacing or field order is the same order.
+ *
+ * <p>An order is remembered once it passed the sale's rules, just before it is handed to the
+ * producer, and is not forgotten when the send is answered 503: the broker may have written it
+ * anyway (an acknowledgement lost or late), so the key now names that order, and only that order.
+ * A retry of it is recognised here ({@link Recall#SAME_ORDER}) and goes to the broker again
+ * without being judged by the sale view once more: the order may be the one that sold the item
+ * out, and the buyer must get its order id back, not a 409 that hides an order it has.
  */
 final class BodyFingerprints {
 
@@ -28,14 +35,40 @@ final class BodyFingerprints {
         this.seen = Caffeine.newBuilder().maximumSize(capacity).build();
     }
 
-    /** True if the key is new or was used for this same order; false if for a different one. */
-    boolean sameOrderAsBefore(PlaceOrder order) {
-        Fingerprint fingerprint = Fingerprint.of(order);
-        Fingerprint first = seen.asMap().putIfAbsent(order.orderId(), fingerprint);
+    /** What this instance knows of the order's key. */
+    enum Recall {
+        /** Not remembered: never seen here, forgotten, or last seen before a restart. */
+        NEW,
+        /** Remembered with this same order: a retry. */
+        SAME_ORDER,
+        /** Remembered with another order: the key is reused (422). */
+        OTHER_ORDER
+    }
+
+    /** Looks the key up without remembering anything. */
+    Recall recall(OrderId orderId, Fingerprint fingerprint) {
+        Fingerprint first = seen.getIfPresent(orderId);
+        if (first == null) {
+            return Recall.NEW;
+        }
+        return first.equals(fingerprint) ? Recall.SAME_ORDER : Recall.OTHER_ORDER;
+    }
+
+    /**
+     * Remembers the order under its key. True if the key is new or was used for this same order;
+     * false if for a different one (the first stays).
+     */
+    boolean remember(OrderId orderId, Fingerprint fingerprint) {
+        Fingerprint first = seen.asMap().putIfAbsent(orderId, fingerprint);
         return first == null || first.equals(fingerprint);
     }
 
-    private record Fingerprint(long high, long low) {
+    /** {@link #remember} with the order's own fingerprint. */
+    boolean sameOrderAsBefore(PlaceOrder order) {
+        return remember(order.orderId(), Fingerprint.of(order));
+    }
+
+    record Fingerprint(long high, long low) {
 
         static Fingerprint of(PlaceOrder order) {
             MessageDigest sha;

@@ -22,8 +22,12 @@ import org.springframework.kafka.support.SendResult;
  * the rest of the send timeout, bounds the time until the producer reports the record written or
  * given up, so a record is not written after its request was answered 503. (An acknowledgement
  * lost on the way back can still leave a record behind a 503; the retry with the same key names the
- * same order, so it cannot become a second one.) At most {@code max-in-flight} sends wait at once;
- * one more is answered 503 immediately.
+ * same order, so it cannot become a second one.)
+ *
+ * <p>What waits for a stalled broker is bounded by memory: at most {@code limit} sends wait at once,
+ * a count derived from the heap ({@link IngestProperties#inFlightLimit}), and none is started while
+ * the {@link HeapGate} says the last collection left the heap nearly full; either way the request is
+ * answered 503 {@code overloaded} at once, before it takes anything more than its parsing did.
  */
 final class KafkaOrderLog implements OrderLog {
 
@@ -33,24 +37,35 @@ final class KafkaOrderLog implements OrderLog {
     private final Topics topics;
     private final IngestProperties settings;
     private final IngestMetrics metrics;
+    private final HeapGate heap;
+    private final int limit;
     private final Semaphore inFlight;
 
     KafkaOrderLog(
             KafkaTemplate<String, OrderRequested> template, Topics topics, IngestProperties settings,
-            IngestMetrics metrics) {
+            IngestMetrics metrics, HeapGate heap, int limit) {
         this.template = template;
         this.topics = topics;
         this.settings = settings;
         this.metrics = metrics;
-        this.inFlight = new Semaphore(settings.maxInFlight());
-        metrics.inFlightSends(() -> settings.maxInFlight() - inFlight.availablePermits());
+        this.heap = heap;
+        this.limit = limit;
+        this.inFlight = new Semaphore(limit);
+        metrics.inFlightSends(this::inFlight);
+        metrics.inFlightLimit(limit);
+        metrics.heapShedding(heap::full);
+    }
+
+    /** Sends waiting for the broker now. */
+    int inFlight() {
+        return limit - inFlight.availablePermits();
     }
 
     @Override
     public void append(OrderRequested order) {
         // Shed load rather than queue: past this many sends the broker is not keeping up, and a
-        // request waiting its full send timeout helps no one.
-        if (!inFlight.tryAcquire()) {
+        // request waiting its full send timeout helps no one; nor does one that the heap cannot hold.
+        if (heap.full() || !inFlight.tryAcquire()) {
             throw Refusal.overloaded(settings.retryAfter());
         }
         try {

@@ -5,6 +5,7 @@ import io.spillway.contract.OrderTokens;
 import io.spillway.ingest.catalog.CatalogView;
 import io.spillway.ingest.catalog.DoorVerdict;
 import io.spillway.ingest.catalog.SaleBook;
+import io.spillway.ingest.orders.BodyFingerprints.Fingerprint;
 import io.spillway.ingest.problems.Refusal;
 import io.spillway.ingest.problems.RefusalKind;
 import io.spillway.contract.problems.Violation;
@@ -22,9 +23,10 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * What happens to a well-formed request at the door, in this order: refused while the sale view is
- * still loading (503), the caller's rate limits (429), the sale's rules from the view (422 / 409),
- * a key reused with another body (422), and only then the append to {@code orders.requested}, so
- * that a refused request never reaches Kafka.
+ * still loading (503), the caller's rate limits (429), a key reused with another body (422), the
+ * sale's rules from the view (422 / 409) unless the request is a retry of an order this instance
+ * already sent towards the broker, and only then the append to {@code orders.requested}, so that a
+ * refused request never reaches Kafka.
  *
  * <p>Concurrent requests for one order id (a client retrying before its first attempt returned)
  * share the first one's send and its outcome instead of publishing one record each: one order id,
@@ -65,12 +67,23 @@ final class OrderIntake {
         if (!rate.allowed()) {
             throw rateLimited(rate);
         }
-        if (book.check(order.saleId(), order.sku(), order.quantity(), order.seatIds(), clock.instant())
-                instanceof DoorVerdict.Refuse refuse) {
-            throw refusal(refuse);
-        }
-        if (!fingerprints.sameOrderAsBefore(order)) {
-            throw Refusal.keyReused();
+        Fingerprint fingerprint = Fingerprint.of(order);
+        switch (fingerprints.recall(order.orderId(), fingerprint)) {
+            case OTHER_ORDER -> throw Refusal.keyReused();
+            // A retry of an order that passed the sale's rules and went towards the broker, perhaps
+            // answered 503 yet written: it must get its order id back, not a refusal from a view that
+            // has moved on since (it may be the very order that sold the item out). Published again,
+            // it is replayed by the processor, which decides by order id.
+            case SAME_ORDER -> { }
+            case NEW -> {
+                if (book.check(order.saleId(), order.sku(), order.quantity(), order.seatIds(), clock.instant())
+                        instanceof DoorVerdict.Refuse refuse) {
+                    throw refusal(refuse);
+                }
+                if (!fingerprints.remember(order.orderId(), fingerprint)) {
+                    throw Refusal.keyReused();
+                }
+            }
         }
         OrderId orderId = order.orderId();
         appendOnce(order);

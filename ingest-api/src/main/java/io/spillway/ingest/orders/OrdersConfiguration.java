@@ -13,6 +13,8 @@ import java.time.Duration;
 import java.util.Map;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.kafka.KafkaConnectionDetails;
 import org.springframework.boot.autoconfigure.kafka.KafkaProperties;
@@ -37,6 +39,8 @@ class OrdersConfiguration {
 
     private static final Duration METADATA_MAX_IDLE = Duration.ofDays(1);
     private static final Duration WARMUP_RETRY = Duration.ofSeconds(1);
+    private static final Duration HEAP_VERDICT_TRUST = Duration.ofSeconds(1);
+    private static final Logger log = LoggerFactory.getLogger(OrdersConfiguration.class);
 
     @Bean
     ProducerFactory<String, OrderRequested> orderProducerFactory(
@@ -82,10 +86,26 @@ class OrdersConfiguration {
     }
 
     @Bean
+    TomcatLimits tomcatLimits(IngestProperties settings) {
+        return new TomcatLimits(settings, Runtime.getRuntime().maxMemory());
+    }
+
+    /** Trusted for a second after each collection (HeapGate says why). */
+    @Bean(destroyMethod = "close")
+    HeapGate heapGate(IngestProperties settings) {
+        return HeapGate.listening(settings.shedAboveHeapShare(), HEAP_VERDICT_TRUST);
+    }
+
+    @Bean
     OrderLog orderLog(
             KafkaTemplate<String, OrderRequested> orderTemplate, Topics topics, IngestProperties settings,
-            IngestMetrics metrics) {
-        return new KafkaOrderLog(orderTemplate, topics, settings, metrics);
+            IngestMetrics metrics, HeapGate heapGate) {
+        long maxHeap = Runtime.getRuntime().maxMemory();
+        int limit = settings.inFlightLimit(maxHeap);
+        log.info("at most {} orders wait for the broker at once (max-in-flight {}, {}% of a {} MiB heap at {} KiB each)",
+                limit, settings.maxInFlight(), Math.round(settings.inFlightHeapShare() * 100), maxHeap >> 20,
+                settings.waitingRequestSize().toKilobytes());
+        return new KafkaOrderLog(orderTemplate, topics, settings, metrics, heapGate, limit);
     }
 
     /** The instance's memory of recent keys: one, whatever takes orders through it. */

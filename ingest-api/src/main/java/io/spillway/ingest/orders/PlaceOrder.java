@@ -22,9 +22,12 @@ record PlaceOrder(
         seatIds = List.copyOf(seatIds);
     }
 
-    /** The same (customer, key) always names the same order, which is what makes a retry safe. */
+    /**
+     * The same (customer, sale, key) always names the same order, which is what makes a retry safe;
+     * the same key in another sale names another order.
+     */
     PlaceOrder(CustomerId customerId, String idempotencyKey, SaleId saleId, Sku sku, int quantity, List<SeatId> seatIds) {
-        this(customerId, idempotencyKey, saleId, sku, quantity, seatIds, OrderId.derive(customerId, idempotencyKey));
+        this(customerId, idempotencyKey, saleId, sku, quantity, seatIds, OrderId.derive(customerId, saleId, idempotencyKey));
     }
 
     OrderRequested toEvent(Instant requestedAt) {

@@ -19,7 +19,12 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param customerPerSale per customer and sale, for sales that want a tighter or looser limit
  *     than {@code customer}; replaces the customer limit for orders of that sale
  * @param maxTrackedKeys the most customers (and addresses) with a bucket at once; idle buckets are
- *     dropped after their window, when they would be full again anyway
+ *     dropped after their window, when they would be full again anyway. Keep it above what the
+ *     global limit lets live at once (global requests over the longest window, 550,000 with the
+ *     defaults; a warning is logged otherwise). A bucket with its key is about 350 bytes of heap
+ *     (docs/benchmarks/ingest.md): 600,000, the default, is at most about 200 MB, and only under a
+ *     spike that passes the global limit for a whole window; the largest sale the project promises,
+ *     300,000 buyers, about 100 MB
  */
 @ConfigurationProperties("spillway.ingest.rate-limit")
 public record RateLimitProperties(
@@ -29,7 +34,7 @@ public record RateLimitProperties(
         Limit address,
         Limit global,
         Map<String, Limit> customerPerSale,
-        @DefaultValue("200000") long maxTrackedKeys) {
+        @DefaultValue("600000") long maxTrackedKeys) {
 
     public RateLimitProperties {
         if (instances < 1) {

@@ -3,6 +3,11 @@ package io.spillway.ingest.ratelimit;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.github.bucket4j.Bucket;
+import io.github.bucket4j.BucketConfiguration;
+import io.github.bucket4j.BucketListener;
+import io.github.bucket4j.MathType;
+import io.github.bucket4j.TimeMeter;
+import io.github.bucket4j.local.LockFreeBucket;
 import io.github.bucket4j.ConsumptionProbe;
 import io.spillway.ingest.ratelimit.RateLimitProperties.Limit;
 import java.time.Duration;
@@ -10,12 +15,20 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Token buckets (Bucket4j, in this instance's memory) per customer, per client address and for
  * the whole instance. A request takes one token from each; if any bucket is empty it is refused
  * and the tokens it took from the others are given back, so a refused request costs nothing.
+ *
+ * <p>A bucket is kept only once its request passed every limit: a customer or address without one
+ * has a full bucket, and a request refused anyway leaves nothing behind. So the buckets that can be
+ * live at once are bounded by the global limit over the longest window ({@link #mostLiveBuckets}),
+ * whatever the number of distinct ids sent, and with {@code max-tracked-keys} above that bound a
+ * live bucket is never dropped to make room (it would come back full: the limit evaded). Idle
+ * buckets expire one window after their last use, when they are full again anyway.
  *
  * <p>Limits: buckets are local, so with N instances behind a load balancer each holds 1/N of the
  * configured limit ({@link RateLimitProperties#instances()}). That is exact for the global bucket
@@ -23,6 +36,10 @@ import java.util.function.Function;
  * instance gets 1/N of the limit there. docs/ingest.md discusses the distributed alternative.
  */
 public final class RateLimits {
+
+    private static final Logger log = LoggerFactory.getLogger(RateLimits.class);
+    /** Immutable, one per distinct limit; there are a handful. */
+    private static final Map<Limit, BucketConfiguration> CONFIGURATIONS = new java.util.concurrent.ConcurrentHashMap<>();
 
     private final boolean enabled;
     private final Limit customer;
@@ -50,6 +67,23 @@ public final class RateLimits {
         // An idle bucket is full again after its window: dropping it then loses nothing.
         this.customers = Caffeine.newBuilder().maximumSize(properties.maxTrackedKeys()).expireAfterAccess(longest).build();
         this.addresses = Caffeine.newBuilder().maximumSize(properties.maxTrackedKeys()).expireAfterAccess(longest).build();
+        long live = mostLiveBuckets(globalLimit, longest);
+        if (enabled && live > properties.maxTrackedKeys()) {
+            log.warn("spillway.ingest.rate-limit.max-tracked-keys ({}) is below the {} buckets the global limit lets "
+                    + "live at once: under a spike, live buckets may be dropped and come back full",
+                    properties.maxTrackedKeys(), live);
+        }
+    }
+
+    /**
+     * The most buckets of one kind that can be live (not full) at once: a bucket is kept only for a
+     * request that passed every limit, the global one included, and is full again one window after
+     * its last request, so at most the global bucket's capacity plus its refill over the longest
+     * window.
+     */
+    static long mostLiveBuckets(Limit global, Duration longest) {
+        double windows = (double) longest.toNanos() / global.per().toNanos();
+        return global.requests() + (long) Math.ceil(global.requests() * windows);
     }
 
     /** Takes a token for this request from every bucket that applies, or none if one is empty. */
@@ -59,10 +93,18 @@ public final class RateLimits {
         }
         Limit customerLimit = customerPerSale.getOrDefault(saleId, customer);
         String customerKey = customerLimit == customer ? customerId : saleId + "\u0000" + customerId;
+        Bucket known = customers.getIfPresent(customerKey);
+        Bucket customerBucket = known != null ? known : bucket(customerLimit);
+        Bucket knownAddress = addresses.getIfPresent(clientAddress);
+        Bucket addressBucket = knownAddress != null ? knownAddress : bucket(address);
         List<Taken> taken = new ArrayList<>(3);
-        Optional<RateDecision> refused = take("customer", customerLimit, bucket(customers, customerKey, customerLimit), taken)
-                .or(() -> take("address", address, bucket(addresses, clientAddress, address), taken))
-                .or(() -> take("global", globalLimit, global, taken));
+        Optional<RateDecision> refused = take("customer", customerLimit, customerBucket, taken)
+                .or(() -> take("address", address, addressBucket, taken))
+                .or(() -> take("global", globalLimit, global, taken))
+                .or(() -> known != null ? Optional.empty()
+                        : keep(customers, customerKey, customerBucket, "customer", customerLimit, taken))
+                .or(() -> knownAddress != null ? Optional.empty()
+                        : keep(addresses, clientAddress, addressBucket, "address", address, taken));
         if (refused.isPresent()) {
             taken.forEach(t -> t.bucket().addTokens(1));
             return refused.get();
@@ -81,12 +123,28 @@ public final class RateLimits {
         return Optional.empty();
     }
 
-    private static Bucket bucket(Cache<String, Bucket> buckets, String key, Limit limit) {
-        return buckets.get(key, (Function<String, Bucket>) k -> bucket(limit));
+    /**
+     * Keeps a new bucket once its request passed every limit. If a concurrent request of the same
+     * key kept one first, the token is taken from that one instead (the new one is dropped).
+     */
+    private static Optional<RateDecision> keep(
+            Cache<String, Bucket> buckets, String key, Bucket fresh, String name, Limit limit, List<Taken> taken) {
+        Bucket first = buckets.asMap().putIfAbsent(key, fresh);
+        return first == null ? Optional.empty() : take(name, limit, first, taken);
     }
 
+    /**
+     * A full bucket for the limit. Its configuration is shared by every bucket of that limit rather
+     * than built per bucket: at a million customers that is a third of the buckets' heap
+     * (docs/benchmarks/ingest.md).
+     */
     private static Bucket bucket(Limit limit) {
-        return Bucket.builder()
+        return new LockFreeBucket(CONFIGURATIONS.computeIfAbsent(limit, RateLimits::configuration),
+                MathType.INTEGER_64_BITS, TimeMeter.SYSTEM_NANOTIME, BucketListener.NOPE);
+    }
+
+    private static BucketConfiguration configuration(Limit limit) {
+        return BucketConfiguration.builder()
                 .addLimit(l -> l.capacity(limit.requests()).refillGreedy(limit.requests(), limit.per()))
                 .build();
     }

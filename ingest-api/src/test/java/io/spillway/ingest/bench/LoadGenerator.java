@@ -35,7 +35,11 @@ import org.HdrHistogram.Histogram;
  *
  * <p>{@code LoadGenerator URL RATE SECONDS CONNECTIONS SALE SKU [WARMUP_SECONDS]} prints one line of
  * {@code key=value}: offered and achieved rates, statuses, p50/p90/p99/p99.9/max in milliseconds and
- * the CPU the generator itself used.
+ * the CPU the generator itself used. With {@code -Dtimeline=FILE} it also writes, for every second
+ * of the run by the time answers arrived, {@code epochMillis answers accepted shed other} (shed:
+ * 503s), for benchmarks that follow a run second by second (bench/stall.sh); with
+ * {@code -Dstarted=FILE} it writes the run's start (epoch milliseconds) there once its connections
+ * are open and the first request is due.
  */
 public final class LoadGenerator {
 
@@ -57,6 +61,10 @@ public final class LoadGenerator {
             }
             Result result = generator.run(rate, seconds);
             System.out.println(result.line(url.getPath(), rate, seconds));
+            String timeline = System.getProperty("timeline");
+            if (timeline != null) {
+                java.nio.file.Files.write(java.nio.file.Path.of(timeline), result.timeline());
+            }
         } finally {
             generator.close();
         }
@@ -87,11 +95,17 @@ public final class LoadGenerator {
     }
 
     private Result run(int rate, int seconds) throws IOException {
-        Result result = new Result();
+        Result result = new Result(seconds);
         long cpuBefore = cpuNanos();
         long total = (long) rate * seconds;
         double interval = 1e9 / rate;
         long start = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(20);
+        result.startNanos = start;
+        result.startEpochMillis = System.currentTimeMillis() + 20;
+        String started = System.getProperty("started");
+        if (started != null) {
+            java.nio.file.Files.writeString(java.nio.file.Path.of(started), Long.toString(result.startEpochMillis));
+        }
         long windowEnd = start + TimeUnit.SECONDS.toNanos(seconds);
         long next = 0;
         int busy = 0;
@@ -157,7 +171,7 @@ public final class LoadGenerator {
                     }
                     if (connection.inFlight) {
                         long done = System.nanoTime();
-                        result.record(status, done - connection.due, done <= windowEnd);
+                        result.record(status, done - connection.due, done <= windowEnd, done);
                         connection.inFlight = false;
                         busy--;
                         if (connection.channel == null) {
@@ -393,6 +407,24 @@ public final class LoadGenerator {
         long sent;
         long cpuNanos;
         long elapsedNanos;
+        long startNanos;
+        long startEpochMillis;
+        /** Per second since the start, by arrival of the answer: answers (not failed connections), 202s, 503s. */
+        final long[][] perSecond;
+
+        Result(int seconds) {
+            perSecond = new long[(int) (seconds + DRAIN_NANOS / 1_000_000_000 + 2)][3];
+        }
+
+        java.util.List<String> timeline() {
+            java.util.List<String> lines = new java.util.ArrayList<>();
+            for (int second = 0; second < perSecond.length; second++) {
+                long[] counts = perSecond[second];
+                lines.add((startEpochMillis + second * 1000L) + " " + counts[0] + " " + counts[1] + " " + counts[2]
+                        + " " + (counts[0] - counts[1] - counts[2]));
+            }
+            return lines;
+        }
 
         long sent(long scheduled) {
             return scheduled - unsent;
@@ -403,8 +435,12 @@ public final class LoadGenerator {
             unsent++;
         }
 
-        void record(int status, long nanos, boolean inWindow) {
+        void record(int status, long nanos, boolean inWindow, long doneNanos) {
             latency.recordValue(Math.min(Math.max(0, nanos), latency.getHighestTrackableValue()));
+            int second = (int) Math.min(perSecond.length - 1, Math.max(0, (doneNanos - startNanos) / 1_000_000_000));
+            perSecond[second][0] += status > 0 ? 1 : 0;
+            perSecond[second][1] += status == 202 ? 1 : 0;
+            perSecond[second][2] += status == 503 ? 1 : 0;
             statuses.merge(status < 0 ? 0 : status, 1L, Long::sum);
             completed++;
             if (status == 202 && inWindow) {

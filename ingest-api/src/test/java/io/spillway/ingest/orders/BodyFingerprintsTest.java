@@ -35,4 +35,20 @@ class BodyFingerprintsTest {
         assertThat(fingerprints.sameOrderAsBefore(order("k", "VIP", 2, "A-1", "A-3"))).isFalse();
         assertThat(fingerprints.sameOrderAsBefore(order("k", "VIP", 2, "A-1", "A-2"))).isTrue();
     }
+
+    @Test
+    void aRecallRemembersNothingAndTellsARetryFromAnotherOrder() {
+        BodyFingerprints fingerprints = new BodyFingerprints(100);
+        PlaceOrder order = order("k", "GA", 2);
+        BodyFingerprints.Fingerprint fingerprint = BodyFingerprints.Fingerprint.of(order);
+        BodyFingerprints.Fingerprint other = BodyFingerprints.Fingerprint.of(order("k", "GA", 3));
+
+        assertThat(fingerprints.recall(order.orderId(), fingerprint)).isEqualTo(BodyFingerprints.Recall.NEW);
+        assertThat(fingerprints.recall(order.orderId(), fingerprint)).isEqualTo(BodyFingerprints.Recall.NEW);
+        assertThat(fingerprints.remember(order.orderId(), fingerprint)).isTrue();
+        assertThat(fingerprints.recall(order.orderId(), fingerprint)).isEqualTo(BodyFingerprints.Recall.SAME_ORDER);
+        assertThat(fingerprints.recall(order.orderId(), other)).isEqualTo(BodyFingerprints.Recall.OTHER_ORDER);
+        assertThat(fingerprints.remember(order.orderId(), other)).isFalse();
+        assertThat(fingerprints.recall(order.orderId(), fingerprint)).isEqualTo(BodyFingerprints.Recall.SAME_ORDER);
+    }
 }

@@ -135,9 +135,22 @@ class OrderIngestIT {
     }
 
     @Test
+    void tomcatHoldsNoMoreConnectionsAndRequestsThanTheHeapCanHold(
+            @Autowired ServletWebServerApplicationContext context, @Autowired IngestProperties settings) {
+        Connector connector = ((TomcatWebServer) context.getWebServer()).getTomcat().getConnector();
+        AbstractProtocol<?> protocol = (AbstractProtocol<?>) connector.getProtocolHandler();
+        long maxHeap = Runtime.getRuntime().maxMemory();
+
+        assertThat(protocol.getExecutor()).isInstanceOf(TomcatLimits.Turns.class);
+        assertThat(protocol.getMaxConnections())
+                .isEqualTo(settings.connectionLimit(8_192, maxHeap))
+                .isLessThanOrEqualTo((int) (maxHeap * settings.connectionHeapShare() / settings.connectionSize().toBytes()));
+    }
+
+    @Test
     void aValidOrderIsAcceptedOnceTheBrokerHoldsItInItsItemsPartition() throws Exception {
         String key = UUID.randomUUID().toString();
-        OrderId expected = OrderId.derive(CustomerId.of("buyer-1"), key);
+        OrderId expected = OrderId.derive(CustomerId.of("buyer-1"), SaleId.of("concert-2026-12-24"), key);
         String token = new OrderTokens(SECRET).tokenFor(expected);
         Map<TopicPartition, Long> before = endOffsets();
 
@@ -195,9 +208,40 @@ class OrderIngestIT {
 
         assertThat(List.of(first.statusCode(), second.statusCode(), other.statusCode())).containsOnly(202);
         String orderId = JSON.readTree(first.body()).get("orderId").asText();
-        assertThat(orderId).isEqualTo(OrderId.derive(CustomerId.of("buyer-2"), key).toString());
+        assertThat(orderId).isEqualTo(OrderId.derive(CustomerId.of("buyer-2"), SaleId.of("concert-2026-12-24"), key).toString());
         assertThat(JSON.readTree(second.body())).isEqualTo(JSON.readTree(first.body()));
         assertThat(JSON.readTree(other.body()).get("orderId").asText()).isNotEqualTo(orderId);
+    }
+
+    @Test
+    void theSameKeyInALaterSaleIsANewOrderAndInTheSameSaleStillAReplay() throws Exception {
+        String key = UUID.randomUUID().toString();
+        UnaryOperator<HttpRequest.Builder> headers = b -> b
+                .header("Content-Type", "application/json")
+                .header("Idempotency-Key", key)
+                .header("X-Customer-Id", "buyer-sales");
+        String inOpera = "{\"saleId\":\"opera\",\"sku\":\"GA\",\"quantity\":2}";
+        assertThat(post(VALID, headers).statusCode()).isEqualTo(202);
+        Map<TopicPartition, Long> before = endOffsets();
+
+        HttpResponse<String> later = post(inOpera, headers);
+        HttpResponse<String> retryInTheSameSale = post(inOpera, headers);
+
+        OrderId inConcert = OrderId.derive(CustomerId.of("buyer-sales"), SaleId.of("concert-2026-12-24"), key);
+        OrderId expected = OrderId.derive(CustomerId.of("buyer-sales"), SaleId.of("opera"), key);
+        assertThat(expected).isNotEqualTo(inConcert);
+        assertThat(later.statusCode()).isEqualTo(202);
+        assertThat(JSON.readTree(later.body()).get("orderId").asText()).isEqualTo(expected.toString());
+        // The body fingerprint is kept per order id, so the same body again in the same sale is a retry.
+        assertThat(retryInTheSameSale.statusCode()).isEqualTo(202);
+        assertThat(JSON.readTree(retryInTheSameSale.body())).isEqualTo(JSON.readTree(later.body()));
+        TopicPartition partition = new TopicPartition(TOPICS.requested(),
+                Utils.toPositive(Utils.murmur2("opera/GA".getBytes(StandardCharsets.UTF_8))) % before.size());
+        long published = endOffsets().get(partition) - before.get(partition);
+        assertThat(recordsFrom(partition, before.get(partition), (int) published))
+                .extracting(r -> EventJson.read(r.value(), OrderRequested.class).orderId())
+                .hasSize(2)
+                .containsOnly(expected);
     }
 
     @Test
@@ -216,7 +260,7 @@ class OrderIngestIT {
         TopicPartition partition = new TopicPartition(TOPICS.requested(),
                 Utils.toPositive(Utils.murmur2(itemKey.getBytes(StandardCharsets.UTF_8))) % before.size());
         OrderRequested published = EventJson.read(recordAt(partition, before.get(partition)).value(), OrderRequested.class);
-        assertThat(published.orderId()).isEqualTo(OrderId.derive(CustomerId.of("buyer-3"), key));
+        assertThat(published.orderId()).isEqualTo(OrderId.derive(CustomerId.of("buyer-3"), SaleId.of("opera"), key));
         assertThat(published.seatIds()).containsExactly(SeatId.of("A-2"), SeatId.of("A-1"));
         assertThat(published.quantity()).isEqualTo(2);
     }
@@ -258,6 +302,9 @@ class OrderIngestIT {
                 new Request(big.getBytes(StandardCharsets.UTF_8), true, headers()), 413, "body"));
         cases.add(withHeaders("text/plain", headers("Content-Type", "text/plain"), 415, "Content-Type"));
         cases.add(withHeaders("no Content-Type", headers("Content-Type", null), 415, "Content-Type"));
+        // Found by DoorFuzzIT: Spring's multipart parsing ran before the door and answered 500.
+        cases.add(withHeaders("multipart without a boundary", headers("Content-Type", "multipart/form-data"), 415,
+                "Content-Type"));
         cases.add(withHeaders("JSON in Latin-1", headers("Content-Type", "application/json; charset=ISO-8859-1"), 415,
                 "Content-Type"));
         cases.add(withHeaders("missing Idempotency-Key", headers("Idempotency-Key", null), 400, "Idempotency-Key"));
@@ -361,7 +408,7 @@ class OrderIngestIT {
     @Test
     void fiftyConcurrentRetriesOfOneKeyNameOneOrder() throws Exception {
         String key = UUID.randomUUID().toString();
-        OrderId expected = OrderId.derive(CustomerId.of("buyer-storm"), key);
+        OrderId expected = OrderId.derive(CustomerId.of("buyer-storm"), SaleId.of("opera"), key);
         Map<TopicPartition, Long> before = endOffsets();
         HttpRequest request = HttpRequest.newBuilder(uri("/api/v1/orders"))
                 .POST(BodyPublishers.ofString("{\"saleId\":\"opera\",\"sku\":\"GA\",\"quantity\":1}"))

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import io.spillway.contract.CustomerId;
 import io.spillway.contract.OrderId;
+import io.spillway.contract.SaleId;
 import io.spillway.contract.SeatId;
 import io.spillway.ingest.problems.Refusal;
 import io.spillway.ingest.problems.RefusalKind;
@@ -47,7 +48,7 @@ class OrderRequestReaderTest {
         assertThat(order.sku().value()).isEqualTo("GA");
         assertThat(order.quantity()).isEqualTo(2);
         assertThat(order.seatIds()).isEmpty();
-        assertThat(order.orderId()).isEqualTo(OrderId.derive(CustomerId.of("cust:42"), "key-1"));
+        assertThat(order.orderId()).isEqualTo(OrderId.derive(CustomerId.of("cust:42"), SaleId.of("concert-2026"), "key-1"));
     }
 
     @Test

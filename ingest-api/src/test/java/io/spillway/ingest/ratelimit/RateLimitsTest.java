@@ -80,4 +80,29 @@ class RateLimitsTest {
             assertThat(limits.acquire("a", "s", "x").allowed()).isTrue();
         }
     }
+
+    @Test
+    void aLiveBucketIsNeitherDroppedNorRefilledWhenManyOtherIdsPress() {
+        // Room for twenty buckets; a thousand other customers from one address, of which only ten pass.
+        RateLimits limits = new RateLimits(new RateLimitProperties(true, 1, new Limit(1, Duration.ofHours(1)),
+                new Limit(10, Duration.ofHours(1)), MANY, Map.of(), 20));
+
+        assertThat(limits.acquire("live", "s", "home").allowed()).isTrue();
+        for (int i = 0; i < 1_000; i++) {
+            limits.acquire("other-" + i, "s", "crowd");
+        }
+        RateDecision again = limits.acquire("live", "s", "home");
+
+        assertThat(again.allowed()).isFalse();
+        assertThat(again.policy().name()).isEqualTo("customer");
+    }
+
+    @Test
+    void theBucketsThatCanBeLiveAreBoundedByTheGlobalLimitOverTheLongestWindow() {
+        // The defaults: 50,000/s for a 10 s customer window, plus the global bucket's own burst.
+        assertThat(RateLimits.mostLiveBuckets(new Limit(50_000, Duration.ofSeconds(1)), Duration.ofSeconds(10)))
+                .isEqualTo(550_000);
+        assertThat(RateLimits.mostLiveBuckets(new Limit(100, Duration.ofMinutes(1)), Duration.ofSeconds(10)))
+                .isEqualTo(117);
+    }
 }

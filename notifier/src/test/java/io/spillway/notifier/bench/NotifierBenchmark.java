@@ -496,7 +496,7 @@ public final class NotifierBenchmark {
 
     private static OrderRequested request(String customer) {
         CustomerId customerId = CustomerId.of(customer.length() > 60 ? customer.substring(0, 60) : customer);
-        return OrderRequested.of(OrderId.derive(customerId, UUID.randomUUID().toString()), customerId,
+        return OrderRequested.of(OrderId.derive(customerId, SaleId.of("bench"), UUID.randomUUID().toString()), customerId,
                 SaleId.of("bench"), Sku.of("GA"), 1, List.of(), Instant.now());
     }
 

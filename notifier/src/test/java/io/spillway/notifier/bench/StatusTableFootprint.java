@@ -60,7 +60,7 @@ public final class StatusTableFootprint {
                     driver.createInputTopic(Topics.DEFAULTS.results(), new StringSerializer(), EventSerde.decisions());
             for (int i = 0; i < orders; i++) {
                 CustomerId customer = CustomerId.of("customer-" + i);
-                OrderRequested order = OrderRequested.of(OrderId.derive(customer, UUID.randomUUID().toString()), customer,
+                OrderRequested order = OrderRequested.of(OrderId.derive(customer, SaleId.of("concert-2026-12-24"), UUID.randomUUID().toString()), customer,
                         SaleId.of("concert-2026-12-24"), Sku.of("GA"), 2, List.of(), Instant.now());
                 requests.pipeInput(order.itemKey().toString(), order);
                 if (retention.isZero() && i % 2 == 0) {

@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
 class DirectDecisionsTest {
 
     private final OrderRequested request = OrderRequested.of(
-            OrderId.derive(CustomerId.of("buyer"), UUID.randomUUID().toString()), CustomerId.of("buyer"),
+            OrderId.derive(CustomerId.of("buyer"), SaleId.of("concert"), UUID.randomUUID().toString()), CustomerId.of("buyer"),
             SaleId.of("concert"), Sku.of("VIP"), 2, List.of(SeatId.of("A-1"), SeatId.of("A-2")),
             Instant.parse("2026-11-23T10:00:00.123456Z"));
 

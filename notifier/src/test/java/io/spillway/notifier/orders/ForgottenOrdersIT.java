@@ -79,7 +79,7 @@ class ForgottenOrdersIT {
             for (int i = 0; i < 6; i++) {
                 CustomerId customer = CustomerId.of("buyer-" + i);
                 List<SeatId> seats = i % 2 == 0 ? List.of(SeatId.of("R-" + i)) : List.of();
-                OrderRequested request = OrderRequested.of(OrderId.derive(customer, UUID.randomUUID().toString()),
+                OrderRequested request = OrderRequested.of(OrderId.derive(customer, SaleId.of("concert"), UUID.randomUUID().toString()),
                         customer, SaleId.of("concert"), Sku.of(seats.isEmpty() ? "GA" : "VIP"), 1, seats, Instant.now());
                 OrderDecision decision = i % 3 == 2
                         ? OrderRejected.of(request, RejectionReason.SOLD_OUT, Instant.now())

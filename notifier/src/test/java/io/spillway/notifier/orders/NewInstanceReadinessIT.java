@@ -67,7 +67,7 @@ class NewInstanceReadinessIT {
                 KafkaProducer<String, OrderEvent> producer = producer()) {
             for (int i = 0; i < ORDERS; i++) {
                 CustomerId customer = CustomerId.of("buyer-" + i);
-                OrderRequested request = OrderRequested.of(OrderId.derive(customer, UUID.randomUUID().toString()),
+                OrderRequested request = OrderRequested.of(OrderId.derive(customer, SaleId.of("concert"), UUID.randomUUID().toString()),
                         customer, SaleId.of("concert"), Sku.of("GA-" + (i % 7)), 1, List.of(), Instant.now());
                 OrderDecision decision = i % 3 == 0
                         ? OrderRejected.of(request, RejectionReason.SOLD_OUT, Instant.now())

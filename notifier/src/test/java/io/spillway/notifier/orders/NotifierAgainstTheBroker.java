@@ -138,7 +138,7 @@ abstract class NotifierAgainstTheBroker {
 
     static OrderRequested request(String customer, String sku, List<SeatId> seats) {
         CustomerId customerId = CustomerId.of(customer);
-        return OrderRequested.of(OrderId.derive(customerId, UUID.randomUUID().toString()), customerId,
+        return OrderRequested.of(OrderId.derive(customerId, SaleId.of("concert"), UUID.randomUUID().toString()), customerId,
                 SaleId.of("concert"), Sku.of(sku), seats.isEmpty() ? 1 : seats.size(), seats, Instant.now());
     }
 

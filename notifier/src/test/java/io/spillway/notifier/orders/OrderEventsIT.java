@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.spillway.contract.CustomerId;
 import io.spillway.contract.OrderConfirmed;
 import io.spillway.contract.OrderId;
+import io.spillway.contract.SaleId;
 import io.spillway.contract.OrderRejected;
 import io.spillway.contract.OrderRequested;
 import io.spillway.contract.RejectionReason;
@@ -22,7 +23,7 @@ class OrderEventsIT extends NotifierAgainstTheBroker {
 
     @Test
     void aQuietStreamIsKeptAliveWithComments() throws Exception {
-        OrderId orderId = OrderId.derive(CustomerId.of("quiet"), UUID.randomUUID().toString());
+        OrderId orderId = OrderId.derive(CustomerId.of("quiet"), SaleId.of("concert"), UUID.randomUUID().toString());
 
         SseClient stream = subscribe(orderId, null);
 

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.spillway.contract.CustomerId;
 import io.spillway.contract.OrderId;
+import io.spillway.contract.SaleId;
 import io.spillway.contract.OrderRequested;
 import java.net.URI;
 import java.net.http.HttpResponse;
@@ -19,7 +20,7 @@ class OrderStatusIT extends NotifierAgainstTheBroker {
 
     @Test
     void anOrderThatIsNotVisibleYetIsQueuedNotMissing() throws Exception {
-        OrderId orderId = OrderId.derive(CustomerId.of("not-yet"), UUID.randomUUID().toString());
+        OrderId orderId = OrderId.derive(CustomerId.of("not-yet"), SaleId.of("concert"), UUID.randomUUID().toString());
 
         HttpResponse<String> byQuery = get(statusUri(orderId, TOKENS.tokenFor(orderId)), null);
         HttpResponse<String> byHeader = get(statusUri(orderId, null), "Bearer " + TOKENS.tokenFor(orderId));
@@ -42,7 +43,7 @@ class OrderStatusIT extends NotifierAgainstTheBroker {
         OrderRequested order = request("someone", "GA", List.of());
         send(TOPICS.requested(), null, order.itemKey().toString(), order);
         awaitStatus(order.orderId(), "QUEUED", body -> !body.get("saleId").isNull());
-        OrderId other = OrderId.derive(CustomerId.of("other"), UUID.randomUUID().toString());
+        OrderId other = OrderId.derive(CustomerId.of("other"), SaleId.of("concert"), UUID.randomUUID().toString());
 
         List<HttpResponse<String>> refused = List.of(
                 get(statusUri(order.orderId(), "wrong-token"), null),
@@ -66,7 +67,7 @@ class OrderStatusIT extends NotifierAgainstTheBroker {
 
     @Test
     void oneStreamMoreThanAnOrderMayHaveIsRefusedWith429() throws Exception {
-        OrderId orderId = OrderId.derive(CustomerId.of("many-tabs"), UUID.randomUUID().toString());
+        OrderId orderId = OrderId.derive(CustomerId.of("many-tabs"), SaleId.of("concert"), UUID.randomUUID().toString());
         for (int i = 0; i < MAX_STREAMS_PER_ORDER; i++) {
             SseClient stream = subscribe(orderId, null);
             await().atMost(PATIENCE).until(() -> !stream.events().isEmpty());
@@ -80,7 +81,7 @@ class OrderStatusIT extends NotifierAgainstTheBroker {
         assertThat(refused.headers().firstValue("Retry-After")).isPresent();
         assertThat(json.readTree(refused.body()).get("status").asInt()).isEqualTo(429);
         // Another order is not held back by this one's streams.
-        OrderId other = OrderId.derive(CustomerId.of("one-tab"), UUID.randomUUID().toString());
+        OrderId other = OrderId.derive(CustomerId.of("one-tab"), SaleId.of("concert"), UUID.randomUUID().toString());
         assertThat(subscribe(other, null).status()).isEqualTo(200);
     }
 

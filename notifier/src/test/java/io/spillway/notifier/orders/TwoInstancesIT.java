@@ -102,7 +102,7 @@ class TwoInstancesIT {
         List<OrderRequested> orders = new ArrayList<>();
         for (int i = 0; i < 8; i++) {
             CustomerId customer = CustomerId.of("buyer-" + i);
-            OrderRequested order = OrderRequested.of(OrderId.derive(customer, UUID.randomUUID().toString()), customer,
+            OrderRequested order = OrderRequested.of(OrderId.derive(customer, SaleId.of("concert"), UUID.randomUUID().toString()), customer,
                     SaleId.of("concert"), Sku.of("GA-" + i), 1, List.of(), Instant.now());
             orders.add(order);
             producer.send(new ProducerRecord<>(TOPICS.requested(), i % PARTITIONS, order.itemKey().toString(), order)).get();

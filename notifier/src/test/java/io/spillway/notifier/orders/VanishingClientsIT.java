@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.spillway.contract.CustomerId;
 import io.spillway.contract.OrderId;
+import io.spillway.contract.SaleId;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -41,7 +42,7 @@ class VanishingClientsIT extends NotifierAgainstTheBroker {
         List<java.net.Socket> sockets = new ArrayList<>();
         try {
             for (int i = 0; i < clients; i++) {
-                sockets.add(rawSubscribe(OrderId.derive(CustomerId.of("vanishing"), UUID.randomUUID().toString())));
+                sockets.add(rawSubscribe(OrderId.derive(CustomerId.of("vanishing"), SaleId.of("concert"), UUID.randomUUID().toString())));
             }
             await().atMost(PATIENCE).until(() -> openStreams() == clients);
             long withStreams = settledHeap();

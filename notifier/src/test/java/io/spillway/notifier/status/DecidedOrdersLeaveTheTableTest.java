@@ -120,7 +120,7 @@ class DecidedOrdersLeaveTheTableTest {
 
     private static OrderRequested request(String customer, Instant requestedAt) {
         CustomerId customerId = CustomerId.of(customer);
-        return OrderRequested.of(OrderId.derive(customerId, UUID.randomUUID().toString()), customerId,
+        return OrderRequested.of(OrderId.derive(customerId, SaleId.of("concert"), UUID.randomUUID().toString()), customerId,
                 SaleId.of("concert"), Sku.of("GA"), 1, List.of(), requestedAt);
     }
 }

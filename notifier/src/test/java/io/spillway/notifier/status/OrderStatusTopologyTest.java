@@ -233,7 +233,7 @@ class OrderStatusTopologyTest {
     private static OrderRequested request(String customer, String sku, String... seats) {
         List<SeatId> seatIds = Arrays.stream(seats).map(SeatId::of).toList();
         return OrderRequested.of(
-                OrderId.derive(CustomerId.of(customer), UUID.randomUUID().toString()),
+                OrderId.derive(CustomerId.of(customer), SaleId.of("concert"), UUID.randomUUID().toString()),
                 CustomerId.of(customer), SaleId.of("concert"), Sku.of(sku),
                 seatIds.isEmpty() ? 2 : seatIds.size(), seatIds, REQUESTED_AT);
     }
