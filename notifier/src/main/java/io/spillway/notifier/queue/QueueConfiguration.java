@@ -3,13 +3,10 @@ package io.spillway.notifier.queue;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.spillway.contract.Topics;
 import io.spillway.notifier.NotifierProperties;
 import io.spillway.notifier.status.OwnerChanges;
-import org.apache.kafka.clients.admin.Admin;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.kafka.core.KafkaAdmin;
 
 /**
  * The queue model, what keeps it current, and the audit of its ETAs.
@@ -51,17 +48,5 @@ class QueueConfiguration {
                 queueModel.firstSeen(status.requestPartition(), status.requestOffset(), System.nanoTime() / 1_000_000);
             }
         };
-    }
-
-    /** One admin client for the instance, on the same connection settings as Spring's KafkaAdmin. */
-    @Bean(destroyMethod = "close")
-    Admin processorProgressAdmin(KafkaAdmin kafkaAdmin) {
-        return Admin.create(kafkaAdmin.getConfigurationProperties());
-    }
-
-    @Bean
-    ProcessorProgress processorProgress(
-            Admin processorProgressAdmin, QueueModel queueModel, Topics topics, NotifierProperties settings) {
-        return new ProcessorProgress(processorProgressAdmin, queueModel, topics, settings);
     }
 }

@@ -1,7 +1,8 @@
-package io.spillway.notifier.queue;
+package io.spillway.notifier.progress;
 
 import io.spillway.contract.Topics;
 import io.spillway.notifier.NotifierProperties;
+import io.spillway.notifier.queue.QueueModel;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
