@@ -13,8 +13,6 @@ import io.spillway.contract.Sku;
 import io.spillway.contract.Topics;
 import io.spillway.ingest.CatalogFixture;
 import io.spillway.ingest.IngestApplication;
-import io.spillway.localstack.KafkaBroker;
-import io.spillway.localstack.Ports;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -22,8 +20,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpRequest.BodyPublishers;
 import java.net.http.HttpResponse;
 import java.net.http.HttpResponse.BodyHandlers;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -75,10 +71,7 @@ class BrokerRestartIT {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String RETRIED_SALE = "retried";
 
-    private static Path directory;
-    private static int brokerPort;
-    private static int controllerPort;
-    private static KafkaBroker broker;
+    private static RestartableBroker broker;
 
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
@@ -87,10 +80,7 @@ class BrokerRestartIT {
 
     @BeforeAll
     static void startBroker() throws Exception {
-        directory = Files.createTempDirectory("ingest-broker-restart");
-        brokerPort = Ports.free();
-        controllerPort = Ports.free();
-        broker = KafkaBroker.start(directory, brokerPort, controllerPort);
+        broker = RestartableBroker.start("ingest-broker-restart");
         CatalogFixture.createTopics(broker.bootstrapServers(), TOPICS);
         CatalogFixture.publish(broker.bootstrapServers(), TOPICS,
                 CatalogFixture.sale("restart", CatalogFixture.anHourAgo(), 4, "GA", "VIP", "A-1"),
@@ -106,7 +96,7 @@ class BrokerRestartIT {
 
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {
-        registry.add("spring.kafka.bootstrap-servers", () -> "127.0.0.1:" + brokerPort);
+        registry.add("spring.kafka.bootstrap-servers", () -> broker.bootstrapServers());
     }
 
     @Test
@@ -114,8 +104,7 @@ class BrokerRestartIT {
         CatalogFixture.awaitReady(port);
         assertThat(order().statusCode()).isEqualTo(202);
 
-        broker.close();
-        broker = null;
+        broker.stop();
         for (int attempt = 0; attempt < 3; attempt++) {
             long start = System.nanoTime();
             HttpResponse<String> response = order();
@@ -128,7 +117,7 @@ class BrokerRestartIT {
                     .isEqualTo("urn:spillway:problem:not-accepted");
         }
 
-        broker = KafkaBroker.start(directory, brokerPort, controllerPort);
+        broker.restart();
         Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
             HttpResponse<String> response = order();
             assertThat(response.statusCode()).isIn(202, 503);
@@ -145,14 +134,13 @@ class BrokerRestartIT {
         String otherBody = "{\"saleId\":\"" + RETRIED_SALE + "\",\"sku\":\"GA\",\"quantity\":2}";
         OrderId expected = OrderId.derive(CustomerId.of(customer), SaleId.of(RETRIED_SALE), key);
 
-        broker.close();
-        broker = null;
+        broker.stop();
         HttpResponse<String> unacknowledged = order(body, key, customer);
         assertThat(unacknowledged.statusCode()).isEqualTo(503);
         assertThat(JSON.readTree(unacknowledged.body()).get("type").asText())
                 .isEqualTo("urn:spillway:problem:not-accepted");
 
-        broker = KafkaBroker.start(directory, brokerPort, controllerPort);
+        broker.restart();
         // The order behind a 503 may have been written and decided, and may be the one that sold the
         // item out: the door's view now says sold out.
         CatalogFixture.publish(broker.bootstrapServers(), TOPICS,

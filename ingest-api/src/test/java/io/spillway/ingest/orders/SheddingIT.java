@@ -12,16 +12,12 @@ import io.spillway.contract.SaleId;
 import io.spillway.contract.Topics;
 import io.spillway.ingest.CatalogFixture;
 import io.spillway.ingest.IngestApplication;
-import io.spillway.localstack.KafkaBroker;
-import io.spillway.localstack.Ports;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpRequest.BodyPublishers;
 import java.net.http.HttpResponse;
 import java.net.http.HttpResponse.BodyHandlers;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -74,10 +70,7 @@ class SheddingIT {
     private static final String ORDER = "{\"saleId\":\"" + SALE + "\",\"sku\":\"GA\",\"quantity\":1}";
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private static Path directory;
-    private static int brokerPort;
-    private static int controllerPort;
-    private static KafkaBroker broker;
+    private static RestartableBroker broker;
 
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
@@ -86,10 +79,7 @@ class SheddingIT {
 
     @BeforeAll
     static void startBroker() throws Exception {
-        directory = Files.createTempDirectory("ingest-shedding");
-        brokerPort = Ports.free();
-        controllerPort = Ports.free();
-        broker = KafkaBroker.start(directory, brokerPort, controllerPort);
+        broker = RestartableBroker.start("ingest-shedding");
         CatalogFixture.createTopics(broker.bootstrapServers(), TOPICS);
         CatalogFixture.publish(broker.bootstrapServers(), TOPICS,
                 CatalogFixture.sale(SALE, CatalogFixture.anHourAgo(), 4, "GA", "VIP", "A-1"));
@@ -104,7 +94,7 @@ class SheddingIT {
 
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {
-        registry.add("spring.kafka.bootstrap-servers", () -> "127.0.0.1:" + brokerPort);
+        registry.add("spring.kafka.bootstrap-servers", () -> broker.bootstrapServers());
     }
 
     @Test
@@ -114,8 +104,7 @@ class SheddingIT {
         CatalogFixture.awaitReady(port);
         assertThat(order(UUID.randomUUID().toString()).statusCode()).isEqualTo(202);
 
-        broker.close();
-        broker = null;
+        broker.stop();
         List<CompletableFuture<HttpResponse<String>>> waiting = new ArrayList<>();
         for (int i = 0; i < BOUND; i++) {
             waiting.add(http.sendAsync(request(UUID.randomUUID().toString()), BodyHandlers.ofString()));
@@ -140,7 +129,7 @@ class SheddingIT {
         // Every one of the twenty was answered while the three were still waiting: none queued.
         assertThat(waiting).noneMatch(CompletableFuture::isDone);
 
-        broker = KafkaBroker.start(directory, brokerPort, controllerPort);
+        broker.restart();
         Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
                 .until(() -> order(UUID.randomUUID().toString()).statusCode() == 202);
         for (CompletableFuture<HttpResponse<String>> answer : waiting) {
