@@ -33,9 +33,16 @@ import org.slf4j.LoggerFactory;
  * is collected far more often than that, and a door left idle after a spike must not refuse its
  * next orders for as long as no collection happens to say the heap is fine again.
  *
- * <p>Limits: the heap in use after a young collection still holds old garbage that only a mixed or
- * full collection frees, so the gate may shed a little early, never late; the threshold is of the
- * whole heap, not of one pool.
+ * <p>Only a collection that collected the old generation can say the heap is full (a full
+ * collection, or a mixed one: the old generation shrank); a young collection can only say it is
+ * fine. After a young collection the heap in use still holds the old generation's garbage, which
+ * only those free: judged by it, the gate shed most orders of a healthy door under 6,000
+ * connections at a 256 MB heap (docs/benchmarks/ingest.md). When the live data really grows, the
+ * collector starts marking and mixed collections, and they say so. A collector without generations
+ * (ZGC) gives a verdict after every collection.
+ *
+ * <p>Limits: between two old collections the gate keeps the last verdict for {@code trust} at most,
+ * then lets orders in until the next one; the threshold is of the whole heap, not of one pool.
  */
 final class HeapGate implements AutoCloseable {
 
@@ -83,15 +90,55 @@ final class HeapGate implements AutoCloseable {
         if (!GarbageCollectionNotificationInfo.GARBAGE_COLLECTION_NOTIFICATION.equals(notification.getType())) {
             return;
         }
-        Map<String, MemoryUsage> after = GarbageCollectionNotificationInfo
-                .from((CompositeData) notification.getUserData()).getGcInfo().getMemoryUsageAfterGc();
+        GarbageCollectionNotificationInfo info =
+                GarbageCollectionNotificationInfo.from((CompositeData) notification.getUserData());
+        Map<String, MemoryUsage> before = info.getGcInfo().getMemoryUsageBeforeGc();
+        Map<String, MemoryUsage> after = info.getGcInfo().getMemoryUsageAfterGc();
         long used = 0;
-        for (Map.Entry<String, MemoryUsage> pool : after.entrySet()) {
-            if (heapPools.contains(pool.getKey())) {
-                used += pool.getValue().getUsed();
+        for (String pool : heapPools) {
+            MemoryUsage usage = after.get(pool);
+            used += usage == null ? 0 : usage.getUsed();
+        }
+        if (collectedOld(info.getGcAction(), before, after, heapPools)) {
+            afterCollection(used, max);
+        } else {
+            afterYoungCollection(used, max);
+        }
+    }
+
+    /**
+     * What a young collection left. It overstates what is live (the old generation's garbage is still
+     * counted), so it can say the heap is fine, never that it is full.
+     */
+    void afterYoungCollection(long used, long max) {
+        if ((double) used / max <= shedAbove) {
+            afterCollection(used, max);
+        }
+    }
+
+    /**
+     * Whether the collection collected the old generation: a full ("major") collection, one in which
+     * the old generation shrank (G1's mixed collections, a reclaimed humongous object), or any
+     * collection of a collector without an old generation.
+     */
+    static boolean collectedOld(
+            String action, Map<String, MemoryUsage> before, Map<String, MemoryUsage> after, Set<String> heapPools) {
+        if (action.contains("major") || heapPools.stream().noneMatch(HeapGate::isOld)) {
+            return true;
+        }
+        for (String pool : heapPools) {
+            MemoryUsage was = before.get(pool);
+            MemoryUsage is = after.get(pool);
+            if (isOld(pool) && was != null && is != null && is.getUsed() < was.getUsed()) {
+                return true;
             }
         }
-        afterCollection(used, max);
+        return false;
+    }
+
+    /** The pool of a generational collector that holds what survived young collections. */
+    private static boolean isOld(String pool) {
+        return pool.contains("Old") || pool.contains("Tenured");
     }
 
     /** What a collection left: {@code used} bytes of a heap of at most {@code max}. */
