@@ -17,6 +17,7 @@ public final class TestProperties {
         registry.add("spillway.topics.dlq", topics::dlq);
         registry.add("spillway.topics.sales", topics::sales);
         registry.add("spillway.topics.availability", topics::availability);
+        registry.add("spillway.topics.seats", topics::seats);
     }
 
     /** A database of the shared PostgreSQL. */

@@ -69,7 +69,6 @@ class CatalogRelayIT {
         TestDatabase database = SharedInfrastructure.newDatabase();
         TestProperties.database(registry, database);
         TestProperties.kafka(registry, TOPICS);
-        registry.add("spillway.topics.seats", TOPICS::seats);
     }
 
     @LocalServerPort

@@ -66,7 +66,6 @@ class SaleThatCannotBePublishedIT {
         TestDatabase database = SharedInfrastructure.newDatabase();
         TestProperties.database(registry, database);
         TestProperties.kafka(registry, TOPICS);
-        registry.add("spillway.topics.seats", TOPICS::seats);
     }
 
     @BeforeAll

@@ -35,7 +35,12 @@ public record DeadLetter(ConsumerRecord<byte[], byte[]> source, String kind, Str
     }
 
     ProducerRecord<byte[], byte[]> toRecord(String dlqTopic) {
-        RecordHeaders headers = new RecordHeaders(source.headers().toArray());
+        RecordHeaders headers = causeAndOrigin(new RecordHeaders(source.headers().toArray()));
+        return new ProducerRecord<>(dlqTopic, null, source.key(), source.value(), headers);
+    }
+
+    /** Adds the headers every dead letter carries: why, what kind, and where the record came from. */
+    private RecordHeaders causeAndOrigin(RecordHeaders headers) {
         headers.add(CAUSE, utf8(cause));
         headers.add(KIND, utf8(kind));
         headers.add(TOPIC, utf8(source.topic()));
@@ -44,7 +49,7 @@ public record DeadLetter(ConsumerRecord<byte[], byte[]> source, String kind, Str
         if (sqlState != null) {
             headers.add(SQL_STATE, utf8(sqlState));
         }
-        return new ProducerRecord<>(dlqTopic, null, source.key(), source.value(), headers);
+        return headers;
     }
 
     /**
@@ -53,15 +58,7 @@ public record DeadLetter(ConsumerRecord<byte[], byte[]> source, String kind, Str
      * read the original from {@code orders.requested} while the topic retains it.
      */
     ProducerRecord<byte[], byte[]> toRecordWithoutValue(String dlqTopic, String refusal) {
-        RecordHeaders headers = new RecordHeaders();
-        headers.add(CAUSE, utf8(cause));
-        headers.add(KIND, utf8(kind));
-        headers.add(TOPIC, utf8(source.topic()));
-        headers.add(PARTITION, utf8(Integer.toString(source.partition())));
-        headers.add(OFFSET, utf8(Long.toString(source.offset())));
-        if (sqlState != null) {
-            headers.add(SQL_STATE, utf8(sqlState));
-        }
+        RecordHeaders headers = causeAndOrigin(new RecordHeaders());
         headers.add(VALUE_BYTES, utf8(Integer.toString(source.value() == null ? 0 : source.value().length)));
         headers.add(DROPPED, utf8("the value and headers were left out: " + dlqTopic + " refused the record as received ("
                 + refusal + ")"));
