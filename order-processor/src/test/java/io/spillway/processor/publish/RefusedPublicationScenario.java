@@ -90,6 +90,10 @@ abstract class RefusedPublicationScenario {
         // Small polls, so that a run of orders is several polls, each published while the next is decided.
         registry.add("spring.kafka.consumer.max-poll-records", () -> "40");
         // The producer retries a refused batch until its delivery timeout: seconds here, not two minutes.
+        // Every decision in a batch of its own, so that the broker's refusal reaches the processor:
+        // kafka-clients 3.9 splits a batch of several records over the topic's limit again and
+        // again, for ever, instead (KAFKA-8350; docs/processor.md, "Dead letters").
+        registry.add("spring.kafka.producer.batch-size", () -> "1");
         registry.add("spring.kafka.producer.properties.request.timeout.ms", () -> "2000");
         registry.add("spring.kafka.producer.properties.delivery.timeout.ms", () -> "4000");
         registry.add("spillway.processor.publish-timeout", () -> "15s");
