@@ -14,10 +14,14 @@ package io.spillway.contract;
  *     inventory-service
  * @param seats compacted, keyed {@code saleId/sku/chunk}: seated items' seat ids in {@link SeatChunk}s,
  *     by inventory-service; named {@code <sales>.seats} unless configured
+ * @param commands ingest → processor, keyed by order id: payments and cancellations ({@link
+ *     OrderCommand}), {@code LogAppendTime}; named after {@code requested} unless configured
+ * @param holds compacted, keyed by order id: one {@link HoldOpened} per hold ever opened, by the
+ *     processor, read by the door to know which orders can be paid; named after {@code requested}
  */
 public record Topics(
         String requested, String results, String dlq, int partitions, short replicationFactor, String sales,
-        String availability, String seats) {
+        String availability, String seats, String commands, String holds) {
 
     public static final Topics DEFAULTS = new Topics("orders.requested", "orders.results", "orders.dlq", 12, (short) 1);
 
@@ -41,6 +45,14 @@ public record Topics(
         this(requested, results, dlq, partitions, replicationFactor, DEFAULT_SALES, DEFAULT_AVAILABILITY);
     }
 
+    /** The catalogue with the holds topics named after the requests topic. */
+    public Topics(
+            String requested, String results, String dlq, int partitions, short replicationFactor, String sales,
+            String availability, String seats) {
+        this(requested, results, dlq, partitions, replicationFactor, sales, availability, seats,
+                siblingOf(requested, "commands"), siblingOf(requested, "holds"));
+    }
+
     /** The catalogue with the seats topic named after the sales topic. */
     public Topics(
             String requested, String results, String dlq, int partitions, short replicationFactor, String sales,
@@ -57,6 +69,17 @@ public record Topics(
         return sales + ".seats";
     }
 
+    /**
+     * A topic named like {@code requested} with another last word: {@code orders.commands} for
+     * {@code orders.requested}, {@code orders.requested-it7.commands} for a test's own name.
+     */
+    public static String siblingOf(String requested, String word) {
+        String suffix = ".requested";
+        return requested.endsWith(suffix)
+                ? requested.substring(0, requested.length() - suffix.length()) + "." + word
+                : requested + "." + word;
+    }
+
     public Topics {
         if (partitions < 1) {
             throw new IllegalArgumentException("partitions must be at least 1");
@@ -70,6 +93,6 @@ public record Topics(
     public Topics withSuffix(String suffix) {
         String suffixedSeats = seats.equals(seatsOf(sales)) ? seatsOf(sales + suffix) : seats + suffix;
         return new Topics(requested + suffix, results + suffix, dlq + suffix, partitions, replicationFactor,
-                sales + suffix, availability + suffix, suffixedSeats);
+                sales + suffix, availability + suffix, suffixedSeats, commands + suffix, holds + suffix);
     }
 }

@@ -20,7 +20,7 @@ import org.springframework.kafka.core.KafkaAdmin;
  * is false.
  */
 @AutoConfiguration
-@EnableConfigurationProperties({TopicsProperties.class, OrderTokenProperties.class})
+@EnableConfigurationProperties({TopicsProperties.class, OrderTokenProperties.class, HoldsProperties.class})
 public class SpillwayContractAutoConfiguration {
 
     @Bean
@@ -44,8 +44,20 @@ public class SpillwayContractAutoConfiguration {
             return new KafkaAdmin.NewTopics(
                     topic(topics.requested(), topics.partitions(), topics.replicationFactor()),
                     topic(topics.results(), topics.partitions(), topics.replicationFactor()),
-                    topic(topics.dlq(), 1, topics.replicationFactor()));
+                    topic(topics.dlq(), 1, topics.replicationFactor()),
+                    TopicBuilder.name(topics.commands()).partitions(topics.partitions())
+                            .replicas(topics.replicationFactor())
+                            .config(TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG, "LogAppendTime")
+                            .build(),
+                    TopicBuilder.name(topics.holds()).partitions(1).replicas(topics.replicationFactor())
+                            .config(TopicConfig.CLEANUP_POLICY_CONFIG,
+                                    TopicConfig.CLEANUP_POLICY_COMPACT + "," + TopicConfig.CLEANUP_POLICY_DELETE)
+                            .config(TopicConfig.RETENTION_MS_CONFIG, Long.toString(HOLDS_RETENTION.toMillis()))
+                            .build());
         }
+
+        /** How long the door can tell a hold it has seen: the longest hold and a day of refunds' calls. */
+        static final java.time.Duration HOLDS_RETENTION = java.time.Duration.ofDays(2);
 
         /**
          * The catalogue topics: compacted (a reader needs only the latest value per key), all with

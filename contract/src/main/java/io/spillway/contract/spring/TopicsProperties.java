@@ -16,12 +16,27 @@ public record TopicsProperties(
         @DefaultValue("true") boolean create,
         @DefaultValue(Topics.DEFAULT_SALES) String sales,
         @DefaultValue(Topics.DEFAULT_AVAILABILITY) String availability,
-        String seats) {
+        String seats,
+        String commands,
+        String holds) {
 
-    /** {@code seats} unset is the sales topic's name with {@code .seats} ({@link Topics#seatsOf}). */
+    /**
+     * {@code seats} unset is the sales topic's name with {@code .seats} ({@link Topics#seatsOf});
+     * {@code commands} and {@code holds} unset are named after {@code requested} ({@link
+     * Topics#siblingOf}).
+     */
     @ConstructorBinding
     public TopicsProperties {
         seats = seats == null || seats.isBlank() ? Topics.seatsOf(sales) : seats;
+        commands = commands == null || commands.isBlank() ? Topics.siblingOf(requested, "commands") : commands;
+        holds = holds == null || holds.isBlank() ? Topics.siblingOf(requested, "holds") : holds;
+    }
+
+    /** The settings before the holds topics were added; those are named after {@code requested}. */
+    public TopicsProperties(
+            String requested, String results, String dlq, int partitions, short replicationFactor, boolean create,
+            String sales, String availability, String seats) {
+        this(requested, results, dlq, partitions, replicationFactor, create, sales, availability, seats, null, null);
     }
 
     /** The settings before the seats topic was added; it is named after the sales topic. */
@@ -39,6 +54,7 @@ public record TopicsProperties(
     }
 
     public Topics toTopics() {
-        return new Topics(requested, results, dlq, partitions, replicationFactor, sales, availability, seats);
+        return new Topics(requested, results, dlq, partitions, replicationFactor, sales, availability, seats,
+                commands, holds);
     }
 }
