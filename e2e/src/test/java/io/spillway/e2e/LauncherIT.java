@@ -49,6 +49,8 @@ class LauncherIT {
             assertThat(pids).hasSize(7);
             assertThat(pids).allMatch(LauncherIT::alive);
 
+            String paymentToken = Files.readString(home.resolve("payment-token"));
+
             Run again = run(environment, 120, "up");
             assertThat(again.exitCode).as(again.output).isZero();
             assertThat(startedProcesses(home)).containsExactlyInAnyOrderElementsOf(pids);
@@ -58,6 +60,13 @@ class LauncherIT {
             assertThat(Files.getPosixFilePermissions(home.resolve("order-token-secret")))
                     .as("a secret taken from the environment")
                     .containsExactlyInAnyOrder(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE);
+            assertThat(Files.getPosixFilePermissions(home.resolve("payment-token")))
+                    .as("a generated payment token")
+                    .containsExactlyInAnyOrder(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE);
+            assertThat(paymentToken).hasSizeGreaterThanOrEqualTo(32)
+                    .isNotEqualTo(Files.readString(home.resolve("admin-token")));
+            assertThat(Files.readString(home.resolve("payment-token")))
+                    .as("generated once: the second up keeps it").isEqualTo(paymentToken);
 
             // kill -9 and up at once: the dead process (a zombie until something reaps it) is not
             // mistaken for a live one; up starts one new notifier, never a second copy.

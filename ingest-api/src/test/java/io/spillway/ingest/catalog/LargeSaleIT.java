@@ -44,7 +44,10 @@ import org.springframework.test.context.DynamicPropertySource;
 @SpringBootTest(
         classes = IngestApplication.class,
         webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-        properties = "spillway.order-token.secret=large-sale-it-secret-of-at-least-32-bytes")
+        properties = {
+            "spillway.order-token.secret=large-sale-it-secret-of-at-least-32-bytes",
+            "spillway.ingest.payment.tokens=large-sale-it-payment-token-of-32-bytes"
+        })
 class LargeSaleIT {
 
     private static final Topics TOPICS = SharedInfrastructure.uniqueTopics();

@@ -57,6 +57,7 @@ import org.springframework.test.context.DynamicPropertySource;
         webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {
             "spillway.order-token.secret=broker-restart-it-secret-of-32-bytes",
+            "spillway.ingest.payment.tokens=broker-restart-it-payment-token-of-32-bytes",
             "spillway.ingest.send-timeout=1500ms",
             "spillway.ingest.max-block=500ms",
             "spillway.ingest.retry-after=2s",

@@ -59,6 +59,7 @@ class DoorFuzzIT {
 
     private static final Set<Integer> CONTRACT_CODES = Set.of(202, 400, 409, 413, 415, 422, 429, 503);
     private static final Topics TOPICS = SharedInfrastructure.uniqueTopics();
+    private static final String PAYMENT_TOKEN = "door-fuzz-it-payment-token-of-at-least-32-bytes";
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
@@ -77,6 +78,7 @@ class DoorFuzzIT {
         TestProperties.kafka((name, value) -> properties.put(name, value.get()), TOPICS);
         properties.put("server.port", 0);
         properties.put("spillway.order-token.secret", "door-fuzz-it-secret-of-at-least-32-bytes");
+        properties.put("spillway.ingest.payment.tokens", PAYMENT_TOKEN);
         // As arguments: default properties would lose to application.yml's own values.
         service = new SpringApplicationBuilder(IngestApplication.class).run(properties.entrySet().stream()
                 .map(property -> "--" + property.getKey() + "=" + property.getValue()).toArray(String[]::new));

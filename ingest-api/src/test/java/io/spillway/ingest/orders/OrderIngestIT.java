@@ -99,6 +99,7 @@ class OrderIngestIT {
     static void properties(DynamicPropertyRegistry registry) {
         TestProperties.kafka(registry, TOPICS);
         registry.add("spillway.order-token.secret", () -> SECRET);
+        registry.add("spillway.ingest.payment.tokens", () -> "order-ingest-it-payment-token-of-32-bytes");
     }
 
     @BeforeAll

@@ -48,6 +48,7 @@ import org.springframework.test.context.DynamicPropertySource;
         properties = {
             "spillway.topics.create=false",
             "spillway.order-token.secret=producer-warmup-it-secret-of-32-bytes",
+            "spillway.ingest.payment.tokens=producer-warmup-it-payment-token-of-32-bytes",
             "spillway.ingest.max-block=300ms",
             "spillway.ingest.send-timeout=1500ms"
         })

@@ -55,6 +55,7 @@ import org.springframework.test.context.DynamicPropertySource;
         webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {
             "spillway.order-token.secret=shedding-it-secret-of-at-least-32-bytes",
+            "spillway.ingest.payment.tokens=shedding-it-payment-token-of-at-least-32-bytes",
             "spillway.ingest.send-timeout=60s",
             "spillway.ingest.max-block=500ms",
             "spillway.ingest.retry-after=2s",

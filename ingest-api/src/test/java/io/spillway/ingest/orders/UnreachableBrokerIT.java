@@ -35,6 +35,7 @@ import org.springframework.test.context.DynamicPropertySource;
         properties = {
             "spillway.topics.create=false",
             "spillway.order-token.secret=unreachable-broker-it-secret-of-32-bytes",
+            "spillway.ingest.payment.tokens=unreachable-broker-it-payment-token-of-32-bytes",
             "spillway.ingest.send-timeout=1500ms",
             "spillway.ingest.max-block=500ms",
             "spillway.ingest.retry-after=2s"

@@ -28,6 +28,7 @@ import org.springframework.test.context.DynamicPropertySource;
         webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {
             "spillway.order-token.secret=rate-limit-it-secret-of-at-least-32-bytes",
+            "spillway.ingest.payment.tokens=rate-limit-it-payment-token-of-32-bytes",
             "spillway.ingest.rate-limit.customer.requests=3",
             "spillway.ingest.rate-limit.customer.per=1h"
         })
