@@ -49,6 +49,42 @@ public class IngestMetrics {
                 .increment();
     }
 
+    /**
+     * A payment or cancellation answered with an error: {@code spillway_ingest_commands_refused_total}.
+     *
+     * @param command {@code payment} or {@code cancel}
+     */
+    public void commandRefused(String command, int status, String reason) {
+        refused.computeIfAbsent(command + "/" + status + "/" + reason,
+                        s -> Counter.builder("spillway.ingest.commands.refused")
+                                .description("Payment and cancel requests answered with an error, by command, status and reason")
+                                .tag("command", command)
+                                .tag("status", Integer.toString(status))
+                                .tag("reason", reason)
+                                .register(registry))
+                .increment();
+    }
+
+    /** A payment or cancellation answered 202: in {@code orders.commands}. */
+    public void commandAccepted(String command) {
+        refused.computeIfAbsent(command + "/accepted", s -> Counter.builder("spillway.ingest.commands.accepted")
+                        .description("Payment and cancel requests answered 202: acknowledged by the broker")
+                        .tag("command", command)
+                        .register(registry))
+                .increment();
+    }
+
+    /** Publishes the holds the payment door knows and the records of orders.holds it skipped. */
+    public void holdsView(java.util.function.IntSupplier known, java.util.function.LongSupplier skipped) {
+        io.micrometer.core.instrument.Gauge.builder("spillway.ingest.holds.known", known::getAsInt)
+                .description("Holds the payment door knows: payments for other orders are answered 404")
+                .register(registry);
+        io.micrometer.core.instrument.FunctionCounter.builder("spillway.ingest.holds.skipped", skipped,
+                        java.util.function.LongSupplier::getAsLong)
+                .description("Records of orders.holds skipped as unreadable (a newer type, malformed)")
+                .register(registry);
+    }
+
     /** Publishes how many orders are waiting for the broker's acknowledgement right now. */
     public void inFlightSends(java.util.function.IntSupplier inFlight) {
         io.micrometer.core.instrument.Gauge.builder("spillway.ingest.sends.in.flight", inFlight::getAsInt)

@@ -9,11 +9,11 @@ import java.io.InputStream;
  * before anything is read; a chunked body is read only to one byte past the limit, so a client can
  * never make the door hold more than that.
  */
-final class BoundedBody {
+public final class BoundedBody {
 
     private BoundedBody() {}
 
-    static byte[] read(long declaredLength, InputStream in, int maxBytes) throws IOException {
+    public static byte[] read(long declaredLength, InputStream in, int maxBytes) throws IOException {
         if (declaredLength > maxBytes) {
             throw Refusal.tooLarge(maxBytes);
         }

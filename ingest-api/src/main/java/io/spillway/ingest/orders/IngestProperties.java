@@ -34,7 +34,7 @@ import org.springframework.util.unit.DataSize;
  *     buffers and wrapper)
  */
 @ConfigurationProperties("spillway.ingest")
-record IngestProperties(
+public record IngestProperties(
         @DefaultValue("2s") Duration sendTimeout,
         @DefaultValue("500ms") Duration maxBlock,
         @DefaultValue("1s") Duration retryAfter,
@@ -47,7 +47,7 @@ record IngestProperties(
         @DefaultValue("0.3") double connectionHeapShare,
         @DefaultValue("10KB") DataSize connectionSize) {
 
-    IngestProperties {
+    public IngestProperties {
         if (maxBlock.isNegative() || sendTimeout.minus(maxBlock).compareTo(Duration.ofMillis(100)) < 0) {
             throw new IllegalArgumentException("spillway.ingest.send-timeout (" + sendTimeout
                     + ") must exceed spillway.ingest.max-block (" + maxBlock + ") by at least 100ms");

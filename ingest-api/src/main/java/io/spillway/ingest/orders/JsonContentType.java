@@ -7,11 +7,11 @@ import java.util.Locale;
  * The one body type the door takes: {@code application/json}, with no charset or UTF-8 (RFC 8259
  * makes JSON between systems UTF-8; anything else would be read wrongly, so it is refused).
  */
-final class JsonContentType {
+public final class JsonContentType {
 
     private JsonContentType() {}
 
-    static void require(String contentType) {
+    public static void require(String contentType) {
         if (contentType == null || contentType.isBlank()) {
             throw Refusal.notJson("is required and must be application/json");
         }

@@ -12,7 +12,6 @@ import io.spillway.contract.problems.Violation;
 import io.spillway.ingest.ratelimit.RateDecision;
 import io.spillway.ingest.ratelimit.RateLimits;
 import java.time.Clock;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -65,7 +64,7 @@ final class OrderIntake {
         }
         RateDecision rate = limits.acquire(order.customerId().value(), order.saleId().value(), clientAddress);
         if (!rate.allowed()) {
-            throw rateLimited(rate);
+            throw Refusal.rateLimited(rate);
         }
         Fingerprint fingerprint = Fingerprint.of(order);
         switch (fingerprints.recall(order.orderId(), fingerprint)) {
@@ -125,15 +124,6 @@ final class OrderIntake {
             Thread.currentThread().interrupt();
             throw Refusal.notAccepted("The order was not accepted.", settings.retryAfter());
         }
-    }
-
-    private static Refusal rateLimited(RateDecision rate) {
-        Map<String, String> headers = new LinkedHashMap<>();
-        headers.put("RateLimit-Policy", rate.policyHeader());
-        headers.put("RateLimit", rate.rateLimitHeader());
-        return new Refusal(RefusalKind.RATE_LIMITED, "Too many requests (" + rate.policy().name()
-                        + " limit); retry after " + rate.retryAfterSeconds() + " s.",
-                List.of(), java.time.Duration.ofSeconds(rate.retryAfterSeconds()), headers);
     }
 
     private static Refusal refusal(DoorVerdict.Refuse refuse) {

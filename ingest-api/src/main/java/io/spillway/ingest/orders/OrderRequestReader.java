@@ -34,7 +34,7 @@ import java.util.Set;
  * and coercion turned off, which would stop at the first fault. Limits that depend on the sale (the
  * per-customer limit, which items and seats exist) are not checked here.
  */
-final class OrderRequestReader {
+public final class OrderRequestReader {
 
     static final int MAX_BODY_BYTES = 4096;
     static final int MAX_QUANTITY = 100;
@@ -104,7 +104,8 @@ final class OrderRequestReader {
         return values.getFirst();
     }
 
-    static boolean isPrintableAscii(String value) {
+    /** The contract's {@code Idempotency-Key}: 1 to 64 printable ASCII characters, no spaces. */
+    public static boolean isPrintableAscii(String value) {
         if (value.isEmpty() || value.length() > MAX_KEY_LENGTH) {
             return false;
         }

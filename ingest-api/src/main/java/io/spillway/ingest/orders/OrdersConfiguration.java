@@ -118,11 +118,6 @@ class OrdersConfiguration {
     OrderIntake orderIntake(
             OrderLog orderLog, ObjectProvider<OrderTokens> tokens, CatalogView view, SaleBook book, RateLimits limits,
             BodyFingerprints fingerprints, IngestProperties settings) {
-        OrderTokens orderTokens = tokens.getIfAvailable();
-        if (orderTokens == null) {
-            throw new IllegalStateException("spillway.order-token.secret is not set: set SPILLWAY_ORDER_TOKEN_SECRET "
-                    + "to the secret (at least 32 bytes) that ingest-api shares with the notifier");
-        }
-        return new OrderIntake(orderLog, orderTokens, Clock.systemUTC(), view, book, limits, fingerprints, settings);
+        return new OrderIntake(orderLog, RequiredSecrets.orderTokens(tokens), Clock.systemUTC(), view, book, limits, fingerprints, settings);
     }
 }

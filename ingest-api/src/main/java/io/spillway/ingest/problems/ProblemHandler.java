@@ -71,7 +71,15 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
     }
 
     private void count(HttpServletRequest request, int status, String reason) {
-        if (request.getRequestURI().startsWith(ORDERS_PATH)) {
+        String uri = request.getRequestURI();
+        if (!uri.startsWith(ORDERS_PATH)) {
+            return;
+        }
+        if (uri.startsWith(ORDERS_PATH + "/") && uri.endsWith("/payment")) {
+            metrics.commandRefused("payment", status, reason);
+        } else if (uri.startsWith(ORDERS_PATH + "/") && uri.endsWith("/cancel")) {
+            metrics.commandRefused("cancel", status, reason);
+        } else {
             metrics.refused(status, reason);
         }
     }

@@ -1,6 +1,7 @@
 package io.spillway.ingest.problems;
 
 import io.spillway.contract.problems.Violation;
+import io.spillway.ingest.ratelimit.RateDecision;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -61,6 +62,37 @@ public final class Refusal extends RuntimeException {
     public static Refusal viewNotReady(Duration retryAfter) {
         return new Refusal(RefusalKind.VIEW_NOT_READY, "The service has not read the sales yet; the order was not "
                 + "accepted. Retry with the same Idempotency-Key.", List.of(), retryAfter);
+    }
+
+    /** No payment credential, or a wrong one: said before anything about the order. */
+    public static Refusal unauthorized() {
+        return new Refusal(RefusalKind.UNAUTHORIZED, "Authorization: Bearer with the payment system's token is required.",
+                List.of(), null, Map.of("WWW-Authenticate", "Bearer"));
+    }
+
+    /** An order the door cannot act on: not a UUID, not held, or a token not for it. One answer for all. */
+    public static Refusal unknownOrder() {
+        return new Refusal(RefusalKind.UNKNOWN_ORDER, "There is no such order, or it cannot be paid or cancelled "
+                + "with this request.", List.of(), null);
+    }
+
+    public static Refusal holdsNotReady(Duration retryAfter) {
+        return new Refusal(RefusalKind.HOLDS_NOT_READY, "The service has not read the holds yet; the payment was not "
+                + "accepted. Retry with the same Idempotency-Key.", List.of(), retryAfter);
+    }
+
+    public static Refusal commandNotAccepted(String detail, Duration retryAfter) {
+        return new Refusal(RefusalKind.COMMAND_NOT_ACCEPTED, detail, List.of(), retryAfter);
+    }
+
+    /** Over a rate limit: 429 with the draft's {@code RateLimit-Policy} and {@code RateLimit} headers. */
+    public static Refusal rateLimited(RateDecision rate) {
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put("RateLimit-Policy", rate.policyHeader());
+        headers.put("RateLimit", rate.rateLimitHeader());
+        return new Refusal(RefusalKind.RATE_LIMITED, "Too many requests (" + rate.policy().name()
+                        + " limit); retry after " + rate.retryAfterSeconds() + " s.",
+                List.of(), Duration.ofSeconds(rate.retryAfterSeconds()), headers);
     }
 
     public static Refusal keyReused() {

@@ -1,7 +1,7 @@
 package io.spillway.ingest.problems;
 
 /**
- * The ways the door refuses an order, each with its status from the contract's table and a stable
+ * The ways the door refuses an order, a payment or a cancellation, each with its status from the contract's table and a stable
  * problem {@code type} a client can switch on.
  */
 public enum RefusalKind {
@@ -19,7 +19,11 @@ public enum RefusalKind {
     IDEMPOTENCY_KEY_REUSED(422, "idempotency-key-reused", "The Idempotency-Key was used with another body"),
     NOT_OPEN(409, "not-open", "The sale is not open yet"),
     SOLD_OUT(409, "sold-out", "The item is sold out"),
-    RATE_LIMITED(429, "rate-limited", "Too many requests");
+    RATE_LIMITED(429, "rate-limited", "Too many requests"),
+    UNAUTHORIZED(401, "unauthorized", "The payment credential is missing or wrong"),
+    UNKNOWN_ORDER(404, "unknown-order", "There is no such order"),
+    HOLDS_NOT_READY(503, "not-ready", "The service is starting"),
+    COMMAND_NOT_ACCEPTED(503, "not-accepted", "The request was not accepted");
 
     private final int status;
     private final String slug;

@@ -3,6 +3,7 @@ package io.spillway.ingest.ratelimit;
 import java.time.Duration;
 import java.util.Map;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.ConstructorBinding;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
 /**
@@ -18,6 +19,10 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param global all requests of the deployment, 50,000 per second unless set
  * @param customerPerSale per customer and sale, for sales that want a tighter or looser limit
  *     than {@code customer}; replaces the customer limit for orders of that sale
+ * @param payments all payment callbacks, the payment system being one client: 1,000 per second
+ *     unless set
+ * @param perOrder per order id, for payments and cancellations: 10 per 10 s unless set; a callback
+ *     or a buyer retrying one order in a loop is slowed, no other order
  * @param maxTrackedKeys the most customers (and addresses) with a bucket at once; idle buckets are
  *     dropped after their window, when they would be full again anyway. Keep it above what the
  *     global limit lets live at once (global requests over the longest window, 550,000 with the
@@ -34,8 +39,11 @@ public record RateLimitProperties(
         Limit address,
         Limit global,
         Map<String, Limit> customerPerSale,
-        @DefaultValue("600000") long maxTrackedKeys) {
+        @DefaultValue("600000") long maxTrackedKeys,
+        Limit payments,
+        Limit perOrder) {
 
+    @ConstructorBinding
     public RateLimitProperties {
         if (instances < 1) {
             throw new IllegalArgumentException("spillway.ingest.rate-limit.instances must be at least 1");
@@ -45,6 +53,15 @@ public record RateLimitProperties(
         address = address == null ? new Limit(2_000, Duration.ofSeconds(1)) : address;
         global = global == null ? new Limit(50_000, Duration.ofSeconds(1)) : global;
         customerPerSale = customerPerSale == null ? Map.of() : Map.copyOf(customerPerSale);
+        payments = payments == null ? new Limit(1_000, Duration.ofSeconds(1)) : payments;
+        perOrder = perOrder == null ? new Limit(10, Duration.ofSeconds(10)) : perOrder;
+    }
+
+    /** The limits before payments and cancellations: theirs take their defaults. */
+    public RateLimitProperties(
+            boolean enabled, int instances, Limit customer, Limit address, Limit global,
+            Map<String, Limit> customerPerSale, long maxTrackedKeys) {
+        this(enabled, instances, customer, address, global, customerPerSale, maxTrackedKeys, null, null);
     }
 
     /**

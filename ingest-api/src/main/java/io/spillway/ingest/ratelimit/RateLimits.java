@@ -22,6 +22,8 @@ import org.slf4j.LoggerFactory;
  * Token buckets (Bucket4j, in this instance's memory) per customer, per client address and for
  * the whole instance. A request takes one token from each; if any bucket is empty it is refused
  * and the tokens it took from the others are given back, so a refused request costs nothing.
+ * Payments and cancellations take from a bucket per order ({@code per-order}) and, payments, from
+ * the payment system's one bucket ({@code payments}) or, cancellations, from the address's.
  *
  * <p>A bucket is kept only once its request passed every limit: a customer or address without one
  * has a full bucket, and a request refused anyway leaves nothing behind. So the buckets that can be
@@ -49,6 +51,10 @@ public final class RateLimits {
     private final Limit globalLimit;
     private final Cache<String, Bucket> customers;
     private final Cache<String, Bucket> addresses;
+    private final Limit paymentsLimit;
+    private final Bucket payments;
+    private final Limit perOrder;
+    private final Cache<String, Bucket> orders;
 
     public RateLimits(RateLimitProperties properties) {
         this.enabled = properties.enabled();
@@ -60,6 +66,10 @@ public final class RateLimits {
         properties.customerPerSale().forEach((sale, limit) -> perSale.put(sale, limit.share(n)));
         this.customerPerSale = Map.copyOf(perSale);
         this.global = bucket(globalLimit);
+        this.paymentsLimit = properties.payments().share(n);
+        this.payments = bucket(paymentsLimit);
+        this.perOrder = properties.perOrder().share(n);
+        this.orders = Caffeine.newBuilder().maximumSize(properties.maxTrackedKeys()).expireAfterAccess(perOrder.per()).build();
         Duration longest = List.of(customer.per(), address.per()).stream().max(Duration::compareTo).orElseThrow();
         for (Limit limit : customerPerSale.values()) {
             longest = limit.per().compareTo(longest) > 0 ? limit.per() : longest;
@@ -93,24 +103,76 @@ public final class RateLimits {
         }
         Limit customerLimit = customerPerSale.getOrDefault(saleId, customer);
         String customerKey = customerLimit == customer ? customerId : saleId + "\u0000" + customerId;
-        Bucket known = customers.getIfPresent(customerKey);
-        Bucket customerBucket = known != null ? known : bucket(customerLimit);
-        Bucket knownAddress = addresses.getIfPresent(clientAddress);
-        Bucket addressBucket = knownAddress != null ? knownAddress : bucket(address);
-        List<Taken> taken = new ArrayList<>(3);
-        Optional<RateDecision> refused = take("customer", customerLimit, customerBucket, taken)
-                .or(() -> take("address", address, addressBucket, taken))
-                .or(() -> take("global", globalLimit, global, taken))
-                .or(() -> known != null ? Optional.empty()
-                        : keep(customers, customerKey, customerBucket, "customer", customerLimit, taken))
-                .or(() -> knownAddress != null ? Optional.empty()
-                        : keep(addresses, clientAddress, addressBucket, "address", address, taken));
+        return acquire(List.of(
+                Check.keyed("customer", customerLimit, customers, customerKey),
+                Check.keyed("address", address, addresses, clientAddress),
+                Check.shared("global", globalLimit, global)));
+    }
+
+    /**
+     * A payment callback for an order: the order's bucket ({@code per-order}), then the payment
+     * system's ({@code payments}), or none if one is empty.
+     */
+    public RateDecision acquirePayment(String orderId) {
+        if (!enabled) {
+            return RateDecision.ALLOWED;
+        }
+        return acquire(List.of(
+                Check.keyed("per-order", perOrder, orders, orderId),
+                Check.shared("payments", paymentsLimit, payments)));
+    }
+
+    /** A buyer's cancellation: the order's bucket ({@code per-order}) and the caller's address. */
+    public RateDecision acquireCancel(String orderId, String clientAddress) {
+        if (!enabled) {
+            return RateDecision.ALLOWED;
+        }
+        return acquire(List.of(
+                Check.keyed("per-order", perOrder, orders, orderId),
+                Check.keyed("address", address, addresses, clientAddress)));
+    }
+
+    /**
+     * Takes a token from each check's bucket in order; a keyed bucket not known yet is a full one,
+     * kept only once every check passed. The decision names the first check's policy.
+     */
+    private static RateDecision acquire(List<Check> checks) {
+        List<Bucket> known = new ArrayList<>(checks.size());
+        List<Bucket> buckets = new ArrayList<>(checks.size());
+        for (Check check : checks) {
+            Bucket bucket = check.buckets() == null ? check.shared() : check.buckets().getIfPresent(check.key());
+            known.add(bucket);
+            buckets.add(bucket != null ? bucket : bucket(check.limit()));
+        }
+        List<Taken> taken = new ArrayList<>(checks.size());
+        Optional<RateDecision> refused = Optional.empty();
+        for (int i = 0; i < checks.size() && refused.isEmpty(); i++) {
+            refused = take(checks.get(i).name(), checks.get(i).limit(), buckets.get(i), taken);
+        }
+        for (int i = 0; i < checks.size() && refused.isEmpty(); i++) {
+            Check check = checks.get(i);
+            if (known.get(i) == null) {
+                refused = keep(check.buckets(), check.key(), buckets.get(i), check.name(), check.limit(), taken);
+            }
+        }
         if (refused.isPresent()) {
             taken.forEach(t -> t.bucket().addTokens(1));
             return refused.get();
         }
-        Taken first = taken.getFirst();
-        return RateDecision.allowed(new RateDecision.Policy("customer", customerLimit), first.remaining());
+        Check first = checks.getFirst();
+        return RateDecision.allowed(new RateDecision.Policy(first.name(), first.limit()), taken.getFirst().remaining());
+    }
+
+    /** One limit a request is counted against: a bucket per key, or one bucket shared by all. */
+    private record Check(String name, Limit limit, Cache<String, Bucket> buckets, String key, Bucket shared) {
+
+        static Check keyed(String name, Limit limit, Cache<String, Bucket> buckets, String key) {
+            return new Check(name, limit, buckets, key, null);
+        }
+
+        static Check shared(String name, Limit limit, Bucket bucket) {
+            return new Check(name, limit, null, null, bucket);
+        }
     }
 
     private static Optional<RateDecision> take(String name, Limit limit, Bucket bucket, List<Taken> taken) {

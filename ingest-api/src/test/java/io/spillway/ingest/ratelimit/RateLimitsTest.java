@@ -105,4 +105,47 @@ class RateLimitsTest {
         assertThat(RateLimits.mostLiveBuckets(new Limit(100, Duration.ofMinutes(1)), Duration.ofSeconds(10)))
                 .isEqualTo(117);
     }
+    @Test
+    void anOrdersPaymentsAreLimitedPerOrderAndAllPaymentsTogether() {
+        RateLimits limits = new RateLimits(new RateLimitProperties(true, 1, MANY, MANY, MANY, Map.of(), 1000,
+                new Limit(3, Duration.ofHours(1)), new Limit(2, Duration.ofHours(1))));
+
+        assertThat(limits.acquirePayment("order-1").allowed()).isTrue();
+        assertThat(limits.acquirePayment("order-1").allowed()).isTrue();
+        RateDecision third = limits.acquirePayment("order-1");
+        assertThat(third.allowed()).isFalse();
+        assertThat(third.policyHeader()).isEqualTo("\"per-order\";q=2;w=3600");
+
+        // The refused third took nothing from the payments bucket: one token of three is left.
+        assertThat(limits.acquirePayment("order-2").allowed()).isTrue();
+        RateDecision overall = limits.acquirePayment("order-3");
+        assertThat(overall.allowed()).isFalse();
+        assertThat(overall.policy().name()).isEqualTo("payments");
+        // The refusal by the payments bucket gave order-3's token back: its bucket was never kept.
+        assertThat(limits.acquireCancel("order-3", "10.0.0.1").rateLimitHeader()).isEqualTo("\"per-order\";r=1;t=0");
+    }
+
+    @Test
+    void cancellationsShareTheOrdersBucketAndTakeFromTheAddress() {
+        RateLimits limits = new RateLimits(new RateLimitProperties(true, 1, MANY, new Limit(1, Duration.ofHours(1)), MANY,
+                Map.of(), 1000, MANY, new Limit(2, Duration.ofHours(1))));
+
+        assertThat(limits.acquireCancel("order-1", "10.0.0.1").allowed()).isTrue();
+        RateDecision sameAddress = limits.acquireCancel("order-2", "10.0.0.1");
+        assertThat(sameAddress.allowed()).isFalse();
+        assertThat(sameAddress.policy().name()).isEqualTo("address");
+        assertThat(limits.acquirePayment("order-1").allowed()).isTrue();
+        assertThat(limits.acquireCancel("order-1", "10.0.0.2").policy().name()).isEqualTo("per-order");
+    }
+
+    @Test
+    void paymentsAndCancellationsAreNotLimitedWhenLimitsAreOff() {
+        RateLimits limits = new RateLimits(new RateLimitProperties(false, 1, MANY, MANY, MANY, Map.of(), 1000,
+                new Limit(1, Duration.ofHours(1)), new Limit(1, Duration.ofHours(1))));
+
+        for (int i = 0; i < 3; i++) {
+            assertThat(limits.acquirePayment("order-1").allowed()).isTrue();
+            assertThat(limits.acquireCancel("order-1", "10.0.0.1").allowed()).isTrue();
+        }
+    }
 }
