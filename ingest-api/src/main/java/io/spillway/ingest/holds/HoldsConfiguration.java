@@ -59,6 +59,9 @@ class HoldsConfiguration {
         config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         // A topic that does not exist yet keeps the view not caught up; it is never created by reading.
         config.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
+        // Asking for a missing topic's metadata every 100 ms (the default) logs a warning each time.
+        config.put(ConsumerConfig.RETRY_BACKOFF_MS_CONFIG, 1_000);
+        config.put(ConsumerConfig.RETRY_BACKOFF_MAX_MS_CONFIG, 1_000);
         HoldsView view = new HoldsView(book, topics.holds(), config, Clock.systemUTC());
         metrics.holdsView(book::size, view::skipped);
         return view;
