@@ -4,7 +4,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.spillway.contract.EventJson;
+import io.spillway.contract.HoldOpened;
+import io.spillway.contract.OrderId;
+import io.spillway.contract.OrderTokens;
+import io.spillway.contract.SaleId;
+import io.spillway.contract.Sku;
 import io.spillway.contract.Topics;
+import java.util.UUID;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 import io.spillway.ingest.CatalogFixture;
 import io.spillway.ingest.IngestApplication;
 import io.spillway.testing.SharedInfrastructure;
@@ -54,10 +66,18 @@ import org.springframework.context.ConfigurableApplicationContext;
  * <p>jqwik runs on the JUnit platform beside Jupiter, without Spring's test context: the service is
  * started here with the same fixture as OrderIngestIT (the shared broker, the test's own topics,
  * {@link CatalogFixture}'s sales).
+ *
+ * <p>The payment and cancel doors are fuzzed the same way (paths with held, unknown and malformed
+ * order ids; right, wrong and absent credentials and tokens; bodies valid, mutated, random and
+ * oversized): their answers are theirs, and {@code orders.commands} grows only for a 202.
  */
 class DoorFuzzIT {
 
     private static final Set<Integer> CONTRACT_CODES = Set.of(202, 400, 409, 413, 415, 422, 429, 503);
+    /** The payment and cancel doors' answers (docs/design/holds.md §4). */
+    private static final Set<Integer> COMMAND_CODES = Set.of(202, 400, 401, 404, 413, 415, 429, 503);
+    private static final OrderId HELD = new OrderId(UUID.randomUUID());
+    private static final String HELD_TOKEN = new OrderTokens("door-fuzz-it-secret-of-at-least-32-bytes").tokenFor(HELD);
     private static final Topics TOPICS = SharedInfrastructure.uniqueTopics();
     private static final String PAYMENT_TOKEN = "door-fuzz-it-payment-token-of-at-least-32-bytes";
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -79,12 +99,123 @@ class DoorFuzzIT {
         properties.put("server.port", 0);
         properties.put("spillway.order-token.secret", "door-fuzz-it-secret-of-at-least-32-bytes");
         properties.put("spillway.ingest.payment.tokens", PAYMENT_TOKEN);
+        properties.put("spillway.topics.commands", TOPICS.commands());
+        properties.put("spillway.topics.holds", TOPICS.holds());
+        // The payment fuzzing sends many requests for one held order; its limit has a test of its own.
+        properties.put("spillway.ingest.rate-limit.per-order.requests", 1_000_000);
+        properties.put("spillway.ingest.rate-limit.per-order.per", "1s");
         // As arguments: default properties would lose to application.yml's own values.
         service = new SpringApplicationBuilder(IngestApplication.class).run(properties.entrySet().stream()
                 .map(property -> "--" + property.getKey() + "=" + property.getValue()).toArray(String[]::new));
         port = ((ServletWebServerApplicationContext) service).getWebServer().getPort();
         admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap));
         CatalogFixture.awaitReady(port);
+        openHold();
+    }
+
+    /** A hold on orders.holds as the processor publishes it, and the door's first 202 for it. */
+    private static void openHold() throws Exception {
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(
+                Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, SharedInfrastructure.kafkaBootstrapServers()),
+                new StringSerializer(), new ByteArraySerializer())) {
+            producer.send(new ProducerRecord<>(TOPICS.holds(), HELD.toString(), EventJson.writeHold(new HoldOpened(
+                    1, HELD, SaleId.of("fuzz"), Sku.of("GA"), Instant.now().plus(Duration.ofHours(1)))))).get();
+        }
+        Command probe = new Command("/api/v1/orders/" + HELD + "/payment", List.of(
+                Map.entry("Authorization", "Bearer " + PAYMENT_TOKEN), Map.entry("Idempotency-Key", "probe"),
+                Map.entry("Content-Type", "application/json")), "{\"paymentRef\":\"probe\"}".getBytes(StandardCharsets.UTF_8));
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30))
+                .until(() -> HTTP.send(probe.build(port), BodyHandlers.discarding()).statusCode() == 202);
+    }
+
+    @Property(tries = 400)
+    void everyPaymentOrCancelGetsAContractCodeAndOnlyA202Publishes(@ForAll("commands") Command request)
+            throws Exception {
+        long before = commandsPublished();
+
+        HttpResponse<String> response = HTTP.send(request.build(port), BodyHandlers.ofString());
+
+        int status = response.statusCode();
+        Statistics.label("status").collect(status);
+        Statistics.label("status").coverage(coverage -> {
+            for (int expected : List.of(202, 400, 401, 404, 413, 415)) {
+                coverage.check(expected).count(count -> count > 0);
+            }
+        });
+        assertThat(status).as("status for %s", request).isIn(COMMAND_CODES);
+        long grown = commandsPublished() - before;
+        if (status == 202) {
+            assertThat(JSON.readTree(response.body()).get("orderId").asText()).isNotBlank();
+            assertThat(grown).as("records for a 202 to %s", request).isEqualTo(1);
+            return;
+        }
+        assertThat(response.headers().firstValue("Content-Type")).as("type for %s", request)
+                .hasValueSatisfying(type -> assertThat(type).startsWith("application/problem+json"));
+        JsonNode problem = JSON.readTree(response.body());
+        assertThat(problem.get("status").asInt()).isEqualTo(status);
+        assertThat(problem.get("type").asText()).startsWith("urn:spillway:problem:");
+        assertThat(grown).as("records for a %d to %s", status, request).isLessThanOrEqualTo(status == 503 ? 1 : 0);
+    }
+
+    private static long commandsPublished() throws Exception {
+        Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+        for (int partition = 0; partition < TOPICS.partitions(); partition++) {
+            latest.put(new TopicPartition(TOPICS.commands(), partition), OffsetSpec.latest());
+        }
+        return admin.listOffsets(latest).all().get().values().stream().mapToLong(info -> info.offset()).sum();
+    }
+
+    /** A payment or cancel request: its path and query, its headers in order, its body. */
+    record Command(String pathAndQuery, List<Map.Entry<String, String>> headers, byte[] body) {
+
+        HttpRequest build(int port) {
+            HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + pathAndQuery))
+                    .POST(BodyPublishers.ofByteArray(body))
+                    .timeout(Duration.ofSeconds(30));
+            headers.forEach(header -> builder.header(header.getKey(), header.getValue()));
+            return builder.build();
+        }
+
+        @Override
+        public String toString() {
+            String text = new String(body, 0, Math.min(body.length, 200), StandardCharsets.UTF_8);
+            return "POST " + pathAndQuery + " " + headers + " " + body.length + " bytes: " + text;
+        }
+    }
+
+    @Provide
+    Arbitrary<Command> commands() {
+        Arbitrary<String> order = Arbitraries.of(HELD.toString(), HELD.toString(), UUID.randomUUID().toString(),
+                "not-a-uuid", HELD.toString().toUpperCase(java.util.Locale.ROOT));
+        Arbitrary<String> bearer = Arbitraries.of(PAYMENT_TOKEN, PAYMENT_TOKEN, "wrong-token-of-at-least-32-bytes-long",
+                HELD_TOKEN, "");
+        Arbitrary<List<String>> authorization = headerValue(bearer.map(token -> "Bearer " + token));
+        Arbitrary<String> query = Arbitraries.of("", "?token=" + HELD_TOKEN, "?token=" + HELD_TOKEN, "?token=nope",
+                "?token=", "?x=1&token=" + HELD_TOKEN);
+        Arbitrary<byte[]> body = Arbitraries.frequencyOf(
+                DoorFuzzIT.<byte[]>weighted(4, Arbitraries.strings().withCharRange('!', '~').ofMinLength(0).ofMaxLength(140)
+                        .map(ref -> json(Map.of("paymentRef", ref)))),
+                DoorFuzzIT.<byte[]>weighted(2, Arbitraries.of("", "{}", " { } ", "null", "[]", "{\"paymentRef\":1}")
+                        .map(text -> text.getBytes(StandardCharsets.UTF_8))),
+                DoorFuzzIT.<byte[]>weighted(2, Combinators.combine(Arbitraries.of("paymentRef", "extra", "reason"), junk())
+                        .as((field, value) -> {
+                            Map<String, Object> fields = new LinkedHashMap<>();
+                            fields.put(field, value);
+                            return json(fields);
+                        })),
+                DoorFuzzIT.<byte[]>weighted(1, Arbitraries.bytes().array(byte[].class).ofMaxSize(2_000)),
+                DoorFuzzIT.<byte[]>weighted(1, Arbitraries.integers().between(900, 3_000)
+                        .map(padding -> json(Map.of("paymentRef", "r".repeat(padding))))));
+        return Combinators.combine(Arbitraries.of("payment", "cancel"), order, query, authorization, headerValue(keys()),
+                        headerValue(contentTypes()), body)
+                .as((command, id, token, auth, key, type, content) -> {
+                    List<Map.Entry<String, String>> headers = new ArrayList<>();
+                    auth.forEach(value -> headers.add(Map.entry("Authorization", value)));
+                    key.forEach(value -> headers.add(Map.entry("Idempotency-Key", value)));
+                    type.forEach(value -> headers.add(Map.entry("Content-Type", value)));
+                    return new Command("/api/v1/orders/" + id + "/" + command + (command.equals("cancel") ? token : ""),
+                            headers, content);
+                });
     }
 
     @AfterContainer
