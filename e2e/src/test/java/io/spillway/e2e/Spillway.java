@@ -15,6 +15,7 @@ import java.util.UUID;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.web.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
 
 /**
  * The four services of Spillway started in this JVM, each in its own Spring context on its own
@@ -24,6 +25,7 @@ import org.springframework.context.ConfigurableApplicationContext;
 final class Spillway implements AutoCloseable {
 
     static final String ADMIN_TOKEN = "e2e-admin-token-" + UUID.randomUUID();
+    static final String PAYMENT_TOKEN = "e2e-payment-token-" + UUID.randomUUID();
     private static final String ORDER_TOKEN_SECRET = "e2e-order-token-secret-" + UUID.randomUUID();
     /** Spring Boot auto-configurations of the database, which the Kafka-only services must not start. */
     private static final String NO_DATABASE = String.join(",",
@@ -49,7 +51,8 @@ final class Spillway implements AutoCloseable {
         processor = startProcessor();
         ingest = start(IngestApplication.class, Map.of(
                 "spring.application.name", "ingest-api",
-                "spring.autoconfigure.exclude", NO_DATABASE));
+                "spring.autoconfigure.exclude", NO_DATABASE,
+                "spillway.ingest.payment.tokens", PAYMENT_TOKEN));
         notifier = start(NotifierApplication.class, Map.of(
                 "spring.application.name", "notifier",
                 "spring.autoconfigure.exclude", NO_DATABASE,
@@ -68,6 +71,19 @@ final class Spillway implements AutoCloseable {
     void restartProcessor() {
         processor.close();
         processor = startProcessor();
+    }
+
+    /**
+     * Stops every listener of the processor (its orders' lines and its command intake) without
+     * leaving the group's partitions to anyone else: nothing is decided, paid or expired until
+     * {@link #resumeProcessor}.
+     */
+    void pauseProcessor() {
+        processor.getBean(KafkaListenerEndpointRegistry.class).stop();
+    }
+
+    void resumeProcessor() {
+        processor.getBean(KafkaListenerEndpointRegistry.class).start();
     }
 
     String ingestUrl() {
@@ -113,6 +129,8 @@ final class Spillway implements AutoCloseable {
         all.put("spillway.topics.dlq", topics.dlq());
         all.put("spillway.topics.sales", topics.sales());
         all.put("spillway.topics.availability", topics.availability());
+        all.put("spillway.topics.commands", topics.commands());
+        all.put("spillway.topics.holds", topics.holds());
         all.put("spillway.order-token.secret", ORDER_TOKEN_SECRET);
         // Four services in one JVM: keep their JMX names and metrics apart.
         all.put("spring.jmx.enabled", "false");

@@ -18,6 +18,8 @@ public final class TestProperties {
         registry.add("spillway.topics.sales", topics::sales);
         registry.add("spillway.topics.availability", topics::availability);
         registry.add("spillway.topics.seats", topics::seats);
+        registry.add("spillway.topics.commands", topics::commands);
+        registry.add("spillway.topics.holds", topics::holds);
     }
 
     /** A database of the shared PostgreSQL. */
