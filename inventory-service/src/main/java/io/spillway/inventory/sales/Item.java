@@ -17,9 +17,9 @@ import java.io.Serializable;
 import java.util.Objects;
 
 /**
- * A row of {@code items}. inventory-service inserts it; order-processor then keeps {@code available}
- * and {@code sold_out} right with {@code ... WHERE version = ?}, which is why the version is mapped
- * and why this service never updates an item it did not just create.
+ * A row of {@code items}. inventory-service inserts it; order-processor then keeps {@code available},
+ * {@code held} and {@code sold_out} right with {@code ... WHERE version = ?}, which is why the version
+ * is mapped and why this service never updates an item it did not just create.
  */
 @Entity
 @Table(name = "items")
@@ -41,6 +41,9 @@ class Item {
 
     private int available;
 
+    /** Units of confirmed orders held for payment; the processor moves them between here and available. */
+    private int held;
+
     @Column(name = "sold_out")
     private boolean soldOut;
 
@@ -55,6 +58,7 @@ class Item {
         this.kind = kind;
         this.total = total;
         this.available = total;
+        this.held = 0;
         this.soldOut = false;
     }
 
@@ -72,6 +76,10 @@ class Item {
 
     int available() {
         return available;
+    }
+
+    int held() {
+        return held;
     }
 
     boolean soldOut() {

@@ -35,6 +35,9 @@ class Sale {
     @Column(name = "per_customer_limit")
     private int perCustomerLimit;
 
+    @Column(name = "hold_seconds")
+    private int holdSeconds;
+
     /** Null until persisted: that is how Spring Data tells a new sale, so it inserts instead of merging. */
     @Version
     private Long version;
@@ -50,6 +53,7 @@ class Sale {
         entity.name = sale.name();
         entity.opensAt = sale.opensAt();
         entity.perCustomerLimit = sale.perCustomerLimit();
+        entity.holdSeconds = sale.holdSeconds();
         for (NewSale.NewItem item : sale.items()) {
             entity.items.add(new Item(entity, item.sku().value(), item.kind(), item.total()));
         }
@@ -65,8 +69,9 @@ class Sale {
     }
 
     SaleView view() {
-        return new SaleView(SaleId.of(saleId), name, opensAt, perCustomerLimit, items.stream()
-                .map(item -> ItemView.of(Sku.of(item.sku()), item.kind(), item.total(), item.available(), item.soldOut()))
+        return new SaleView(SaleId.of(saleId), name, opensAt, holdSeconds, perCustomerLimit, items.stream()
+                .map(item -> ItemView.of(
+                        Sku.of(item.sku()), item.kind(), item.total(), item.available(), item.held(), item.soldOut()))
                 .toList());
     }
 }

@@ -8,22 +8,23 @@ import java.util.Comparator;
 import java.util.List;
 
 /** What {@code GET /api/v1/sales/{saleId}} answers (CONTRACT.md, "Sales"); items in SKU order. */
-record SaleView(SaleId saleId, String name, Instant opensAt, int perCustomerLimit, List<ItemView> items) {
+record SaleView(SaleId saleId, String name, Instant opensAt, int holdSeconds, int perCustomerLimit, List<ItemView> items) {
 
     SaleView {
         // Java's order of strings, not the database's collation, so the order is the same everywhere.
         items = items.stream().sorted(Comparator.comparing(item -> item.sku().value())).toList();
     }
 
-    /** One item's availability. */
-    record ItemView(Sku sku, ItemKind kind, int total, int available, boolean soldOut) {
+    /** One item's availability; {@code available} excludes the units {@code held} for payment. */
+    record ItemView(Sku sku, ItemKind kind, int total, int available, int held, boolean soldOut) {
 
         /**
          * An item is sold out once the processor closed it (an order did not fit, which closes it
-         * to every later order) or once nothing is left.
+         * to every later order) or once nothing is left. Held units do not count as left: they come
+         * back only if their holds expire or are cancelled, and the processor then reopens the item.
          */
-        static ItemView of(Sku sku, ItemKind kind, int total, int available, boolean closed) {
-            return new ItemView(sku, kind, total, available, closed || available == 0);
+        static ItemView of(Sku sku, ItemKind kind, int total, int available, int held, boolean closed) {
+            return new ItemView(sku, kind, total, available, held, closed || available == 0);
         }
     }
 }

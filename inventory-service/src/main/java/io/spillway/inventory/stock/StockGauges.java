@@ -13,9 +13,12 @@ import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
- * Sold and remaining units per item, for the sale-day dashboard: two gauges per item
- * ({@code spillway.inventory.item.remaining} and {@code spillway.inventory.item.sold}, tagged
- * {@code sale} and {@code sku}), read from PostgreSQL, the only place stock is decided.
+ * Sold, held and remaining units per item, for the sale-day dashboard: three gauges per item
+ * ({@code spillway.inventory.item.remaining}, {@code spillway.inventory.item.sold} and
+ * {@code spillway.inventory.items.held}, tagged {@code sale} and {@code sku}), read from PostgreSQL,
+ * the only place stock is decided. The three add up to the item's total: a held unit is neither
+ * remaining (the processor took it out of {@code available}) nor sold (it comes back if its hold
+ * expires or is cancelled).
  *
  * <p>One query of the items table per refresh, on its own thread, never on a scrape: a scrape only reads
  * the last values. Every inventory instance exports the same values; dashboards take {@code max} over
@@ -28,7 +31,12 @@ public final class StockGauges implements AutoCloseable {
     private record ItemKey(String sale, String sku) {}
 
     /** The last values read; a gauge holds its entry's key and reads the map at each scrape. */
-    private record Stock(int total, int available) {}
+    private record Stock(int total, int available, int held) {
+
+        int sold() {
+            return total - available - held;
+        }
+    }
 
     private final JdbcTemplate jdbc;
     private final MeterRegistry meters;
@@ -59,9 +67,9 @@ public final class StockGauges implements AutoCloseable {
     }
 
     void refresh() {
-        jdbc.query("SELECT sale_id, sku, total, available FROM items", row -> {
+        jdbc.query("SELECT sale_id, sku, total, available, held FROM items", row -> {
             ItemKey key = new ItemKey(row.getString("sale_id"), row.getString("sku"));
-            Stock read = new Stock(row.getInt("total"), row.getInt("available"));
+            Stock read = new Stock(row.getInt("total"), row.getInt("available"), row.getInt("held"));
             if (stock.put(key, read) == null) {
                 register(key);
             }
@@ -74,8 +82,14 @@ public final class StockGauges implements AutoCloseable {
                 .tag("sale", key.sale())
                 .tag("sku", key.sku())
                 .register(meters);
-        Gauge.builder("spillway.inventory.item.sold", stock, all -> all.get(key).total() - all.get(key).available())
-                .description("Units of the item sold, as decided in PostgreSQL")
+        Gauge.builder("spillway.inventory.item.sold", stock, all -> all.get(key).sold())
+                .description("Units of the item sold and not held for payment, as decided in PostgreSQL")
+                .tag("sale", key.sale())
+                .tag("sku", key.sku())
+                .register(meters);
+        // The name the holds design gives it (docs/design/holds.md, section 5).
+        Gauge.builder("spillway.inventory.items.held", stock, all -> all.get(key).held())
+                .description("Units of the item held for payment by confirmed orders, as decided in PostgreSQL")
                 .tag("sale", key.sale())
                 .tag("sku", key.sku())
                 .register(meters);

@@ -122,9 +122,9 @@ class SalesIT {
         assertThat(created.headers().firstValue("Location")).hasValue("/api/v1/sales/" + saleId);
         assertThat(created.headers().firstValue("Content-Type")).hasValueSatisfying(type -> assertThat(type).startsWith("application/json"));
         JsonNode expected = JSON.readTree("""
-                {"saleId":"%s","name":"Winter concert","opensAt":"2026-12-24T09:00:00Z","perCustomerLimit":4,
-                 "items":[{"sku":"GA","kind":"STOCK","total":10000,"available":10000,"soldOut":false},
-                          {"sku":"VIP","kind":"SEATED","total":3,"available":3,"soldOut":false}]}
+                {"saleId":"%s","name":"Winter concert","opensAt":"2026-12-24T09:00:00Z","holdSeconds":0,"perCustomerLimit":4,
+                 "items":[{"sku":"GA","kind":"STOCK","total":10000,"available":10000,"held":0,"soldOut":false},
+                          {"sku":"VIP","kind":"SEATED","total":3,"available":3,"held":0,"soldOut":false}]}
                 """.formatted(saleId));
         assertThat(JSON.readTree(created.body())).isEqualTo(expected);
 
@@ -133,10 +133,11 @@ class SalesIT {
         assertThat(read.statusCode()).isEqualTo(200);
         assertThat(read.headers().firstValue("Cache-Control")).hasValue("public, max-age=1");
         assertThat(JSON.readTree(read.body())).isEqualTo(expected);
-        assertThat(jdbc.queryForList("SELECT sku, kind, total, available, sold_out, version FROM items WHERE sale_id = ? ORDER BY sku", saleId))
+        assertThat(jdbc.queryForList("SELECT sku, kind, total, available, held, sold_out, version FROM items WHERE sale_id = ? ORDER BY sku", saleId))
                 .containsExactly(
-                        Map.of("sku", "GA", "kind", "STOCK", "total", 10000, "available", 10000, "sold_out", false, "version", 0L),
-                        Map.of("sku", "VIP", "kind", "SEATED", "total", 3, "available", 3, "sold_out", false, "version", 0L));
+                        Map.of("sku", "GA", "kind", "STOCK", "total", 10000, "available", 10000, "held", 0, "sold_out", false, "version", 0L),
+                        Map.of("sku", "VIP", "kind", "SEATED", "total", 3, "available", 3, "held", 0, "sold_out", false, "version", 0L));
+        assertThat(jdbc.queryForObject("SELECT hold_seconds FROM sales WHERE sale_id = ?", Integer.class, saleId)).isZero();
         assertThat(jdbc.queryForList("SELECT seat_id, ordinal, order_id FROM seats WHERE sale_id = ? AND sku = 'VIP' ORDER BY ordinal", saleId))
                 .extracting(row -> row.get("seat_id") + "@" + row.get("ordinal") + ":" + row.get("order_id"))
                 .containsExactly("B-2@0:null", "A-1@1:null", "A-3@2:null");
@@ -214,6 +215,12 @@ class SalesIT {
                 Arguments.of("name with half a surrogate pair", sale("s-%s", items).replace("Winter concert", "Winter \\ud800"), "name"),
                 Arguments.of("limit as text", sale("s-%s", items).replace("\"perCustomerLimit\":4", "\"perCustomerLimit\":\"4\""), "perCustomerLimit"),
                 Arguments.of("limit 0", sale("s-%s", items).replace("\"perCustomerLimit\":4", "\"perCustomerLimit\":0"), "perCustomerLimit"),
+                Arguments.of("hold -1", withHold(sale("s-%s", items), "-1"), "holdSeconds"),
+                Arguments.of("hold of a day and a second", withHold(sale("s-%s", items), "86401"), "holdSeconds"),
+                Arguments.of("fractional hold", withHold(sale("s-%s", items), "1.5"), "holdSeconds"),
+                Arguments.of("hold as text", withHold(sale("s-%s", items), "\"x\""), "holdSeconds"),
+                Arguments.of("hold of digits as text", withHold(sale("s-%s", items), "\"600\""), "holdSeconds"),
+                Arguments.of("hold beyond int", withHold(sale("s-%s", items), "10000000000"), "holdSeconds"),
                 Arguments.of("name too long", sale("s-%s", items).replace("Winter concert", "n".repeat(201)), "name"),
                 Arguments.of("valid items, bad seats later", sale("s-%s",
                         "[{\"sku\":\"GA\",\"stock\":10},{\"sku\":\"VIP\",\"seats\":[\"A-1\",\"A 2\"]}]"), "items[1].seats[1]"));
@@ -286,6 +293,41 @@ class SalesIT {
     }
 
     @Test
+    void aSaleWithAHoldShowsItsHoldAndTheUnitsHeldWithinItsCacheWindow() throws Exception {
+        String saleId = newSaleId();
+
+        HttpResponse<String> created = post(withHold(sale(saleId, "[{\"sku\":\"GA\",\"stock\":100}]"), "600"), BEARER);
+
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+        assertThat(JSON.readTree(created.body()).path("holdSeconds").asInt()).isEqualTo(600);
+        assertThat(JSON.readTree(get("/api/v1/sales/" + saleId).body()).path("holdSeconds").asInt()).isEqualTo(600);
+        assertThat(jdbc.queryForObject("SELECT hold_seconds FROM sales WHERE sale_id = ?", Integer.class, saleId)).isEqualTo(600);
+        assertThat(item(saleId, 0).path("held").asInt()).isZero();
+
+        // What order-processor does when it confirms 3 units held for payment: out of available, into held.
+        jdbc.update("UPDATE items SET available = available - 3, held = held + 3, version = version + 1 WHERE sale_id = ? AND sku = 'GA'",
+                saleId);
+
+        await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(50)).untilAsserted(() -> {
+            JsonNode item = item(saleId, 0);
+            assertThat(item.path("available").asInt()).isEqualTo(97);
+            assertThat(item.path("held").asInt()).isEqualTo(3);
+            assertThat(item.path("total").asInt()).isEqualTo(100);
+            assertThat(item.path("soldOut").asBoolean()).isFalse();
+        });
+
+        // One hold paid (stays taken), one expired (back to available).
+        jdbc.update("UPDATE items SET available = available + 1, held = held - 2, version = version + 1 WHERE sale_id = ? AND sku = 'GA'",
+                saleId);
+
+        await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(50)).untilAsserted(() -> {
+            JsonNode item = item(saleId, 0);
+            assertThat(item.path("available").asInt()).isEqualTo(98);
+            assertThat(item.path("held").asInt()).isEqualTo(1);
+        });
+    }
+
+    @Test
     void aBurstOfReadersOfOneSaleCostsOneQuery() throws Exception {
         String saleId = newSaleId();
         assertThat(post(saleBody(saleId), BEARER).statusCode()).isEqualTo(201);
@@ -326,6 +368,11 @@ class SalesIT {
     private static String sale(String saleId, String items) {
         return "{\"saleId\":\"" + saleId + "\",\"name\":\"Winter concert\",\"opensAt\":\"2026-12-24T09:00:00Z\","
                 + "\"perCustomerLimit\":4,\"items\":" + items + "}";
+    }
+
+    /** The sale with {@code "holdSeconds"} set to the given JSON value. */
+    private static String withHold(String sale, String holdSeconds) {
+        return sale.replace("\"perCustomerLimit\":4", "\"perCustomerLimit\":4,\"holdSeconds\":" + holdSeconds);
     }
 
     private static String saleBody(String saleId) throws IOException {

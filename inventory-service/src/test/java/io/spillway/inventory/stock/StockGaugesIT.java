@@ -23,8 +23,8 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 /**
- * Sold and remaining per item as Prometheus scrapes them: a created sale appears with everything
- * remaining, and a sale the processor makes in PostgreSQL shows up at the next refresh.
+ * Sold, held and remaining per item as Prometheus scrapes them: a created sale appears with everything
+ * remaining, and a sale or a hold the processor makes in PostgreSQL shows up at the next refresh.
  */
 @SpringBootTest(
         webEnvironment = WebEnvironment.RANDOM_PORT,
@@ -78,7 +78,19 @@ class StockGaugesIT {
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(scrape())
                 .contains(series("spillway_inventory_item_remaining", saleId, "GA") + " 3.0")
                 .contains(series("spillway_inventory_item_sold", saleId, "GA") + " 2.0")
-                .contains(series("spillway_inventory_item_sold", saleId, "VIP") + " 0.0"));
+                .contains(series("spillway_inventory_item_sold", saleId, "VIP") + " 0.0")
+                .contains(series("spillway_inventory_items_held", saleId, "GA") + " 0.0"));
+
+        // What the processor does when it confirms an order of 1 held for payment: remaining, held
+        // and sold still add up to the total.
+        jdbc.update("UPDATE items SET available = available - 1, held = held + 1, version = version + 1 WHERE sale_id = ? AND sku = 'GA'",
+                saleId);
+
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(scrape())
+                .contains(series("spillway_inventory_item_remaining", saleId, "GA") + " 2.0")
+                .contains(series("spillway_inventory_items_held", saleId, "GA") + " 1.0")
+                .contains(series("spillway_inventory_item_sold", saleId, "GA") + " 2.0")
+                .contains(series("spillway_inventory_items_held", saleId, "VIP") + " 0.0"));
     }
 
     private static String series(String name, String sale, String sku) {

@@ -22,8 +22,8 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
- * Compares rendered manifests with the code: topic names and partitions with the contract's
- * catalogue, ports and probe paths with the services' application.yml and the contract's port
+ * Compares rendered manifests with the code: topic names, partitions and the holds topics' settings
+ * with the contract's catalogue, ports and probe paths with the services' application.yml and the contract's port
  * table, the Kafka address, credentials, consumer group and topic of every client (the KEDA
  * trigger included) with the Strimzi cluster and the services' settings, the database address with
  * the CloudNativePG cluster, and the order-processor's autoscaling with the simulator's constants.
@@ -91,11 +91,22 @@ final class ManifestConsistency {
                 problem("no KafkaTopic %s (the contract's %s topic)", e.getValue(), e.getKey());
             }
         }
-        for (String name : List.of(code.requested(), code.results(), code.dlq())) {
+        for (String name : List.of(code.requested(), code.results(), code.dlq(), code.commands(), code.holds())) {
             if (!hasTopicNamed(name)) {
                 problem("no KafkaTopic for %s (Topics.DEFAULTS)", name);
             }
         }
+        // As the contract's auto-configuration creates them (SpillwayContractAutoConfiguration): the
+        // processor's payment cutoff reads the broker's append time, and the door reads the holds whole.
+        topicByName(code.commands()).ifPresent(t -> {
+            expect("KafkaTopic " + code.commands() + " partitions", t.at("/spec/partitions").asInt(), code.partitions());
+            expect("KafkaTopic " + code.commands() + " message.timestamp.type",
+                    t.at("/spec/config/message.timestamp.type").asText(), "LogAppendTime");
+        });
+        topicByName(code.holds()).ifPresent(t -> {
+            expect("KafkaTopic " + code.holds() + " partitions", t.at("/spec/partitions").asInt(), 1);
+            expect("KafkaTopic " + code.holds() + " cleanup.policy", t.at("/spec/config/cleanup.policy").asText(), "compact,delete");
+        });
         topicByName(code.requested()).ifPresent(t ->
                 expect("KafkaTopic " + code.requested() + " partitions", t.at("/spec/partitions").asInt(), code.partitions()));
         topicByName(code.results()).ifPresent(t ->
@@ -313,7 +324,7 @@ final class ManifestConsistency {
         boolean kafkaUser = manifests.find("KafkaUser", name).isPresent() && List.of("password", "sasl.jaas.config").contains(key);
         boolean cnpg = manifests.ofKind("Cluster").stream()
                 .anyMatch(c -> (c.at("/metadata/name").asText() + "-app").equals(name) && List.of("username", "password").contains(key));
-        boolean operatorProvided = name.equals("spillway-order-token") || name.equals("spillway-admin-token");
+        boolean operatorProvided = List.of("spillway-order-token", "spillway-admin-token", "spillway-payment-token").contains(name);
         if (!declared && !kafkaUser && !cnpg && !operatorProvided) {
             problem("Secret %s (key %s) is neither in the manifests nor written by Strimzi or CloudNativePG", name, key);
         }

@@ -76,6 +76,25 @@ class ManifestConsistencyTest {
     }
 
     @Test
+    void aMissingHoldsTopicFails() {
+        assertThat(problemsAfter(m -> m.documents().remove(m.get("KafkaTopic", "orders.holds"))))
+                .anySatisfy(p -> assertThat(p).contains("no KafkaTopic for orders.holds"));
+    }
+
+    @Test
+    void aCommandsTopicStampedByItsProducersFails() {
+        assertThat(problemsAfter(m -> ((ObjectNode) m.get("KafkaTopic", "orders.commands").at("/spec/config"))
+                        .put("message.timestamp.type", "CreateTime")))
+                .anySatisfy(p -> assertThat(p).contains("KafkaTopic orders.commands message.timestamp.type is CreateTime, the code says LogAppendTime"));
+    }
+
+    @Test
+    void aHoldsTopicThatOnlyCompactsFails() {
+        assertThat(problemsAfter(m -> ((ObjectNode) m.get("KafkaTopic", "orders.holds").at("/spec/config")).put("cleanup.policy", "compact")))
+                .anySatisfy(p -> assertThat(p).contains("KafkaTopic orders.holds cleanup.policy is compact, the code says compact,delete"));
+    }
+
+    @Test
     void aServiceWithoutJsonLogsFails() {
         assertThat(problemsAfter(m -> ((ArrayNode) processorContainer(m).withArray("env"))
                 .addObject().put("name", "LOGGING_STRUCTURED_FORMAT_CONSOLE").put("value", "")))

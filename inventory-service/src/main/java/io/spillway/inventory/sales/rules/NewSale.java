@@ -7,8 +7,11 @@ import io.spillway.contract.Sku;
 import java.time.Instant;
 import java.util.List;
 
-/** A sale that passed {@link NewSaleRules} and is about to be created. */
-public record NewSale(SaleId saleId, String name, Instant opensAt, int perCustomerLimit, List<NewItem> items) {
+/**
+ * A sale that passed {@link NewSaleRules} and is about to be created. {@code holdSeconds} 0 means a
+ * confirmation is final; otherwise a confirmed order is held that long for payment.
+ */
+public record NewSale(SaleId saleId, String name, Instant opensAt, int perCustomerLimit, int holdSeconds, List<NewItem> items) {
 
     public NewSale {
         items = List.copyOf(items);

@@ -28,6 +28,8 @@ public final class NewSaleRules {
 
     static final int MAX_NAME = 200;
     static final int MAX_PER_CUSTOMER_LIMIT = 1_000;
+    /** A day: a hold is a buyer's time to pay, not a reservation for later (design "holds", reading 10). */
+    static final int MAX_HOLD_SECONDS = 86_400;
     public static final int MAX_ITEMS = 100;
     static final int MAX_STOCK = 10_000_000;
     public static final int MAX_SEATS = 100_000;
@@ -62,11 +64,16 @@ public final class NewSaleRules {
         if (limit == null || limit < 1 || limit > MAX_PER_CUSTOMER_LIMIT) {
             violations.add("perCustomerLimit", "must be an integer from 1 to " + MAX_PER_CUSTOMER_LIMIT);
         }
+        // Absent is 0: a sale without a hold, as every sale was before holds.
+        int holdSeconds = request.holdSeconds() == null ? 0 : request.holdSeconds();
+        if (holdSeconds < 0 || holdSeconds > MAX_HOLD_SECONDS) {
+            violations.add("holdSeconds", "must be an integer from 0 to " + MAX_HOLD_SECONDS);
+        }
         List<NewItem> items = checkItems(request.items(), violations);
         if (!violations.isEmpty()) {
             return new Invalid(violations.list());
         }
-        return new Valid(new NewSale(SaleId.of(request.saleId()), request.name(), opensAt, limit, items));
+        return new Valid(new NewSale(SaleId.of(request.saleId()), request.name(), opensAt, limit, holdSeconds, items));
     }
 
     private static void checkName(String name, Violations violations) {

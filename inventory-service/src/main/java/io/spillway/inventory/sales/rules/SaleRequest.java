@@ -7,7 +7,8 @@ import java.util.List;
  * are as loose as JSON allows (nullable, {@code opensAt} as text) so that {@link NewSaleRules} can name
  * every problem instead of the JSON reader failing on the first one.
  */
-public record SaleRequest(String saleId, String name, String opensAt, Integer perCustomerLimit, List<ItemRequest> items) {
+public record SaleRequest(
+        String saleId, String name, String opensAt, Integer perCustomerLimit, List<ItemRequest> items, Integer holdSeconds) {
 
     /** One item: exactly one of {@code stock} and {@code seats} is meant to be present. */
     public record ItemRequest(String sku, Integer stock, List<String> seats) {}

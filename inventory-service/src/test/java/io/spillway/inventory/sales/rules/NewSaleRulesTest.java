@@ -20,6 +20,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 class NewSaleRulesTest {
@@ -27,7 +28,7 @@ class NewSaleRulesTest {
     private static final ItemRequest GA = new ItemRequest("GA", 10_000, null);
     private static final ItemRequest VIP = new ItemRequest("VIP", null, List.of("A-1", "A-2", "A-3"));
     private static final SaleRequest VALID =
-            new SaleRequest("concert-2026-12-24", "Winter concert", "2026-12-24T09:00:00Z", 4, List.of(GA, VIP));
+            new SaleRequest("concert-2026-12-24", "Winter concert", "2026-12-24T09:00:00Z", 4, List.of(GA, VIP), null);
 
     @Test
     void aValidRequestBecomesANewSale() {
@@ -53,15 +54,24 @@ class NewSaleRulesTest {
         IntStream.range(items.size(), NewSaleRules.MAX_ITEMS).forEach(i -> items.add(new ItemRequest("sku-" + i, 1, null)));
         String id = "x".repeat(64);
 
-        assertThat(NewSaleRules.check(new SaleRequest(id, "n", "2026-01-01T00:00:00Z", 1, items))).isInstanceOf(NewSaleRules.Valid.class);
-        assertThat(NewSaleRules.check(new SaleRequest(id, "n".repeat(200), "2026-01-01T00:00:00+01:00", 1000, items)))
+        assertThat(NewSaleRules.check(new SaleRequest(id, "n", "2026-01-01T00:00:00Z", 1, items, 0))).isInstanceOf(NewSaleRules.Valid.class);
+        assertThat(NewSaleRules.check(new SaleRequest(id, "n".repeat(200), "2026-01-01T00:00:00+01:00", 1000, items, NewSaleRules.MAX_HOLD_SECONDS)))
                 .isInstanceOf(NewSaleRules.Valid.class);
+    }
+
+    @ParameterizedTest(name = "holdSeconds {0} is kept as {1}")
+    @CsvSource(nullValues = "absent", value = {"absent, 0", "0, 0", "1, 1", "600, 600", "86400, 86400"})
+    void holdSecondsIsOptionalAndAbsentMeansNoHold(Integer holdSeconds, int kept) {
+        NewSaleRules.Checked checked = NewSaleRules.check(withHold(holdSeconds));
+
+        assertThat(checked).isInstanceOf(NewSaleRules.Valid.class);
+        assertThat(((NewSaleRules.Valid) checked).sale().holdSeconds()).isEqualTo(kept);
     }
 
     @Test
     void opensAtKeepsMicrosecondsAsTheDatabaseDoes() {
         NewSale sale = ((NewSaleRules.Valid) NewSaleRules.check(with(r -> new SaleRequest(
-                r.saleId(), r.name(), "2026-12-24T09:00:00.123456789Z", r.perCustomerLimit(), r.items())))).sale();
+                r.saleId(), r.name(), "2026-12-24T09:00:00.123456789Z", r.perCustomerLimit(), r.items(), r.holdSeconds())))).sale();
 
         assertThat(sale.opensAt()).isEqualTo(Instant.parse("2026-12-24T09:00:00.123456Z"));
     }
@@ -69,31 +79,35 @@ class NewSaleRulesTest {
     @Test
     void opensAtMayBeAnyTimeWithAFourDigitYear() {
         for (String time : List.of("0001-01-01T00:00:00Z", "9999-12-31T23:59:59.999999999Z")) {
-            assertThat(NewSaleRules.check(with(r -> new SaleRequest(r.saleId(), r.name(), time, r.perCustomerLimit(), r.items()))))
+            assertThat(NewSaleRules.check(with(r -> new SaleRequest(r.saleId(), r.name(), time, r.perCustomerLimit(), r.items(), r.holdSeconds()))))
                     .as(time).isInstanceOf(NewSaleRules.Valid.class);
         }
     }
 
     static Stream<Arguments> invalid() {
         return Stream.of(
-                Arguments.of("no saleId", with(r -> new SaleRequest(null, r.name(), r.opensAt(), r.perCustomerLimit(), r.items())), "saleId"),
-                Arguments.of("saleId with /", with(r -> new SaleRequest("a/b", r.name(), r.opensAt(), r.perCustomerLimit(), r.items())), "saleId"),
-                Arguments.of("saleId of 65", with(r -> new SaleRequest("x".repeat(65), r.name(), r.opensAt(), r.perCustomerLimit(), r.items())), "saleId"),
-                Arguments.of("no name", with(r -> new SaleRequest(r.saleId(), null, r.opensAt(), r.perCustomerLimit(), r.items())), "name"),
-                Arguments.of("blank name", with(r -> new SaleRequest(r.saleId(), "  ", r.opensAt(), r.perCustomerLimit(), r.items())), "name"),
-                Arguments.of("name of 201", with(r -> new SaleRequest(r.saleId(), "n".repeat(201), r.opensAt(), r.perCustomerLimit(), r.items())), "name"),
-                Arguments.of("name with NUL", with(r -> new SaleRequest(r.saleId(), "a\u0000b", r.opensAt(), r.perCustomerLimit(), r.items())), "name"),
-                Arguments.of("no opensAt", with(r -> new SaleRequest(r.saleId(), r.name(), null, r.perCustomerLimit(), r.items())), "opensAt"),
-                Arguments.of("opensAt a date", with(r -> new SaleRequest(r.saleId(), r.name(), "2026-12-24", r.perCustomerLimit(), r.items())), "opensAt"),
-                Arguments.of("opensAt beyond timestamptz", with(r -> new SaleRequest(r.saleId(), r.name(), "+300000-01-01T00:00:00Z", r.perCustomerLimit(), r.items())), "opensAt"),
-                Arguments.of("opensAt year 10000", with(r -> new SaleRequest(r.saleId(), r.name(), "+10000-01-01T00:00:00Z", r.perCustomerLimit(), r.items())), "opensAt"),
-                Arguments.of("opensAt before year 1", with(r -> new SaleRequest(r.saleId(), r.name(), "0000-12-31T23:59:59Z", r.perCustomerLimit(), r.items())), "opensAt"),
-                Arguments.of("opensAt at Instant.MAX", with(r -> new SaleRequest(r.saleId(), r.name(), Instant.MAX.toString(), r.perCustomerLimit(), r.items())), "opensAt"),
-                Arguments.of("name with half a surrogate pair", with(r -> new SaleRequest(r.saleId(), "a\ud800b", r.opensAt(), r.perCustomerLimit(), r.items())), "name"),
-                Arguments.of("opensAt local", with(r -> new SaleRequest(r.saleId(), r.name(), "2026-12-24T09:00:00", r.perCustomerLimit(), r.items())), "opensAt"),
-                Arguments.of("no limit", with(r -> new SaleRequest(r.saleId(), r.name(), r.opensAt(), null, r.items())), "perCustomerLimit"),
-                Arguments.of("limit 0", with(r -> new SaleRequest(r.saleId(), r.name(), r.opensAt(), 0, r.items())), "perCustomerLimit"),
-                Arguments.of("limit 1001", with(r -> new SaleRequest(r.saleId(), r.name(), r.opensAt(), 1001, r.items())), "perCustomerLimit"),
+                Arguments.of("no saleId", with(r -> new SaleRequest(null, r.name(), r.opensAt(), r.perCustomerLimit(), r.items(), r.holdSeconds())), "saleId"),
+                Arguments.of("saleId with /", with(r -> new SaleRequest("a/b", r.name(), r.opensAt(), r.perCustomerLimit(), r.items(), r.holdSeconds())), "saleId"),
+                Arguments.of("saleId of 65", with(r -> new SaleRequest("x".repeat(65), r.name(), r.opensAt(), r.perCustomerLimit(), r.items(), r.holdSeconds())), "saleId"),
+                Arguments.of("no name", with(r -> new SaleRequest(r.saleId(), null, r.opensAt(), r.perCustomerLimit(), r.items(), r.holdSeconds())), "name"),
+                Arguments.of("blank name", with(r -> new SaleRequest(r.saleId(), "  ", r.opensAt(), r.perCustomerLimit(), r.items(), r.holdSeconds())), "name"),
+                Arguments.of("name of 201", with(r -> new SaleRequest(r.saleId(), "n".repeat(201), r.opensAt(), r.perCustomerLimit(), r.items(), r.holdSeconds())), "name"),
+                Arguments.of("name with NUL", with(r -> new SaleRequest(r.saleId(), "a\u0000b", r.opensAt(), r.perCustomerLimit(), r.items(), r.holdSeconds())), "name"),
+                Arguments.of("no opensAt", with(r -> new SaleRequest(r.saleId(), r.name(), null, r.perCustomerLimit(), r.items(), r.holdSeconds())), "opensAt"),
+                Arguments.of("opensAt a date", with(r -> new SaleRequest(r.saleId(), r.name(), "2026-12-24", r.perCustomerLimit(), r.items(), r.holdSeconds())), "opensAt"),
+                Arguments.of("opensAt beyond timestamptz", with(r -> new SaleRequest(r.saleId(), r.name(), "+300000-01-01T00:00:00Z", r.perCustomerLimit(), r.items(), r.holdSeconds())), "opensAt"),
+                Arguments.of("opensAt year 10000", with(r -> new SaleRequest(r.saleId(), r.name(), "+10000-01-01T00:00:00Z", r.perCustomerLimit(), r.items(), r.holdSeconds())), "opensAt"),
+                Arguments.of("opensAt before year 1", with(r -> new SaleRequest(r.saleId(), r.name(), "0000-12-31T23:59:59Z", r.perCustomerLimit(), r.items(), r.holdSeconds())), "opensAt"),
+                Arguments.of("opensAt at Instant.MAX", with(r -> new SaleRequest(r.saleId(), r.name(), Instant.MAX.toString(), r.perCustomerLimit(), r.items(), r.holdSeconds())), "opensAt"),
+                Arguments.of("name with half a surrogate pair", with(r -> new SaleRequest(r.saleId(), "a\ud800b", r.opensAt(), r.perCustomerLimit(), r.items(), r.holdSeconds())), "name"),
+                Arguments.of("opensAt local", with(r -> new SaleRequest(r.saleId(), r.name(), "2026-12-24T09:00:00", r.perCustomerLimit(), r.items(), r.holdSeconds())), "opensAt"),
+                Arguments.of("no limit", with(r -> new SaleRequest(r.saleId(), r.name(), r.opensAt(), null, r.items(), r.holdSeconds())), "perCustomerLimit"),
+                Arguments.of("limit 0", with(r -> new SaleRequest(r.saleId(), r.name(), r.opensAt(), 0, r.items(), r.holdSeconds())), "perCustomerLimit"),
+                Arguments.of("limit 1001", with(r -> new SaleRequest(r.saleId(), r.name(), r.opensAt(), 1001, r.items(), r.holdSeconds())), "perCustomerLimit"),
+                Arguments.of("hold -1", withHold(-1), "holdSeconds"),
+                Arguments.of("hold of a day and a second", withHold(NewSaleRules.MAX_HOLD_SECONDS + 1), "holdSeconds"),
+                Arguments.of("hold at Integer.MIN_VALUE", withHold(Integer.MIN_VALUE), "holdSeconds"),
+                Arguments.of("hold at Integer.MAX_VALUE", withHold(Integer.MAX_VALUE), "holdSeconds"),
                 Arguments.of("no items", withItems((ItemRequest[]) null), "items"),
                 Arguments.of("empty items", withItems(), "items"),
                 Arguments.of("101 items", withItems(IntStream.range(0, 101).mapToObj(i -> new ItemRequest("s" + i, 1, null)).toArray(ItemRequest[]::new)), "items"),
@@ -124,10 +138,10 @@ class NewSaleRulesTest {
     @Test
     void everyProblemIsNamedAtOnce() {
         NewSaleRules.Checked checked = NewSaleRules.check(new SaleRequest("a b", "", "soon", 0,
-                List.of(new ItemRequest("GA", -5, null), new ItemRequest("GA", null, null))));
+                List.of(new ItemRequest("GA", -5, null), new ItemRequest("GA", null, null)), -1));
 
         assertThat(((NewSaleRules.Invalid) checked).violations()).extracting(Violation::field).containsExactly(
-                "saleId", "name", "opensAt", "perCustomerLimit", "items[0].stock", "items[1].sku", "items[1]");
+                "saleId", "name", "opensAt", "perCustomerLimit", "holdSeconds", "items[0].stock", "items[1].sku", "items[1]");
     }
 
     @Test
@@ -146,7 +160,11 @@ class NewSaleRulesTest {
 
     private static SaleRequest withItems(ItemRequest... items) {
         return new SaleRequest(VALID.saleId(), VALID.name(), VALID.opensAt(), VALID.perCustomerLimit(),
-                items == null ? null : Arrays.asList(items));
+                items == null ? null : Arrays.asList(items), VALID.holdSeconds());
+    }
+
+    private static SaleRequest withHold(Integer holdSeconds) {
+        return with(r -> new SaleRequest(r.saleId(), r.name(), r.opensAt(), r.perCustomerLimit(), r.items(), holdSeconds));
     }
 
     private static List<String> seats(int count) {
