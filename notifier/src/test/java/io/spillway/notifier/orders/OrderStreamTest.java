@@ -475,11 +475,12 @@ class OrderStreamTest {
         public OrderView render(OrderId orderId, OrderStatus known) {
             if (known == null) {
                 return new OrderView(orderId, OrderState.QUEUED, null, null, null, null, null,
-                        new OrderView.Queue(null, null, 0), null);
+                        new OrderView.Queue(null, null, 0), null, null, null);
             }
-            OrderView.Queue place = known.isTerminal() ? null : new OrderView.Queue(position, 60L, 0.5);
+            OrderView.Queue place = known.isDecided() ? null : new OrderView.Queue(position, 60L, 0.5);
             return new OrderView(known.orderId(), known.state(), known.saleId(), known.sku(), known.quantity(),
-                    known.seats(), known.reason(), place, known.updatedAt());
+                    known.seats(), known.reason(), place, known.holdExpiresAt(), OrderView.Payment.of(known.payment()),
+                    known.updatedAt());
         }
 
         @Override
