@@ -47,9 +47,9 @@ import java.util.Locale;
  * <p>Two roads bring a decision here, and this class is where they meet: the direct feed
  * ({@link DirectDecisions}, milliseconds) and the order-status table's change (two Kafka Streams
  * hops later; the road for late subscribers and restarts). The rule, applied by {@link #offer}
- * with {@link OrderStatus#merge}: <em>the first decision to arrive wins</em>, whichever road
- * brings it. The same decision arriving later by the other road changes nothing and sends
- * nothing; a request ({@code QUEUED}) arriving after a decision never overwrites it; a repeated
+ * with {@link OrderStatus#merge}, the order's state machine: <em>only a higher rank moves it</em>
+ * (queued, held, terminal), whichever road brings it, and the first of a rank wins. The same
+ * result arriving later by the other road changes nothing and sends nothing; a request ({@code QUEUED}) arriving after a decision never overwrites it; a repeated
  * request keeps the first one's place. So a stream writes one terminal event whichever road is
  * first, and the delivery metric is charged to that road. A third road serves orders the table
  * no longer holds: the system of record ({@link Road#RECORD}), asked by the host when a read of
