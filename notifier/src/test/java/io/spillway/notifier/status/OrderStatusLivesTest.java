@@ -16,7 +16,7 @@ import net.jqwik.api.Provide;
  * them delivered again, always give the row they give in the order they happened (but for the place
  * in line, which only a request heard before the decision leaves).
  */
-class OrderStatusProperties {
+class OrderStatusLivesTest {
 
     private static final List<List<String>> LIVES = List.of(
             List.of("request", "held", "paid", "notHeld"),
