@@ -3,7 +3,6 @@ package io.spillway.notifier.orders;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.spillway.contract.EventJson;
-import io.spillway.contract.OrderDecision;
 import io.spillway.contract.OrderId;
 import io.spillway.notifier.status.DecisionHops;
 import io.spillway.notifier.status.OrderStatus;
@@ -27,7 +26,7 @@ import org.springframework.context.SmartLifecycle;
 
 /**
  * The direct feed: this instance's own plain consumer of {@code orders.results}, which hands each
- * decision straight to the local streams of its order. The order-status table takes two Kafka
+ * result (decision, end of a hold, refused payment) straight to the local streams of its order. The order-status table takes two Kafka
  * Streams hops (repartition, then the status topic) and falls behind at thousands of decisions a
  * second; this path costs one fetch and, for an order someone here waits for, one parse.
  *
@@ -181,15 +180,16 @@ final class DirectDecisions implements SmartLifecycle {
     }
 
     /**
-     * The decision as a terminal status, or null for a record the contract's reader refuses: the
-     * table's reader refuses it too, so no stream would ever hear of it.
+     * What the result says of its order (a decision, the end of a hold, a refused payment) as an
+     * update of its status, or null for a record the contract's reader refuses (an unknown type
+     * included): the table's reader refuses it too, so no stream would ever hear of it.
      */
     static OrderStatus read(byte[] value) {
         if (value == null) {
             return null;
         }
         try {
-            return OrderStatus.decided(EventJson.read(value, OrderDecision.class));
+            return OrderStatus.of(EventJson.readResult(value));
         } catch (RuntimeException unreadable) {
             // MalformedEventException, or anything else a malformed record provokes: the poll loop goes on.
             return null;

@@ -10,8 +10,9 @@ import java.util.Locale;
  * look again, and its host ({@link Subscription}) carries that out on a connection, a worker pool
  * and a timer. It holds no thread, no connection and no clock: every input comes with the time.
  *
- * <p>States: {@link State#NEW} until the first {@code queued} event is written, then
- * {@link State#QUEUED}, then {@link State#ENDED} for good. Inputs: the order's status
+ * <p>States: {@link State#NEW} until the first event is written, then {@link State#QUEUED}, then
+ * {@link State#HELD} once a held confirmation was written (a sale with a hold: the stream stays
+ * open, with heartbeats, until the hold ends), then {@link State#ENDED} for good. Inputs: the order's status
  * ({@link #offer}), and a {@link #step} with the client's demand ({@link Client}) and the time;
  * each step also reads the queue's version, and the store now and then, through {@link Views}.
  * Output of a step: at most one thing to write ({@link Event} or {@link Comment}), and when to
@@ -25,8 +26,13 @@ import java.util.Locale;
  *       the next one is allowed.
  *   <li>A comment when nothing was written for {@link Timings#heartbeat}.
  *   <li>Ids from {@link EventIds}: a {@code queued} id above the last one the client has
- *       ({@code Last-Event-ID} included); the terminal event's id from the decision time. A client
- *       that already holds a terminal id gets nothing more.
+ *       ({@code Last-Event-ID} included); a held {@code confirmed} id from the decision time (and
+ *       a later payment decision shown on it), not repeated to a client that has it; the terminal
+ *       event's id from the decision or end time. A client that already holds a terminal id gets
+ *       nothing more; one that holds a held id gets no {@code queued} event.
+ *   <li>A held order is sent as {@code confirmed} and is not terminal: a change of it (a refused
+ *       payment) is sent again as {@code confirmed}; {@code paid}, {@code expired} or
+ *       {@code cancelled} end the stream.
  *   <li>The terminal event is written once, and ends the stream; nothing replaces it.
  *   <li>A slow client (it has not read what it was sent) is written nothing; it gets the newest
  *       state when it asks for more, so intermediate {@code queued} states are lost, the terminal
@@ -41,9 +47,9 @@ import java.util.Locale;
  * <p>Two roads bring a decision here, and this class is where they meet: the direct feed
  * ({@link DirectDecisions}, milliseconds) and the order-status table's change (two Kafka Streams
  * hops later; the road for late subscribers and restarts). The rule, applied by {@link #offer}
- * with {@link OrderStatus#merge}: <em>the first decision to arrive wins</em>, whichever road
- * brings it. The same decision arriving later by the other road changes nothing and sends
- * nothing; a request ({@code QUEUED}) arriving after a decision never overwrites it; a repeated
+ * with {@link OrderStatus#merge}, the order's state machine: <em>only a higher rank moves it</em>
+ * (queued, held, terminal), whichever road brings it, and the first of a rank wins. The same
+ * result arriving later by the other road changes nothing and sends nothing; a request ({@code QUEUED}) arriving after a decision never overwrites it; a repeated
  * request keeps the first one's place. So a stream writes one terminal event whichever road is
  * first, and the delivery metric is charged to that road. A third road serves orders the table
  * no longer holds: the system of record ({@link Road#RECORD}), asked by the host when a read of
@@ -91,6 +97,8 @@ final class OrderStream {
         NEW,
         /** A {@code queued} event was written; changes follow. */
         QUEUED,
+        /** A held {@code confirmed} event was written; the hold's end follows. */
+        HELD,
         /** The terminal event was written, or the stream ended otherwise: nothing more. */
         ENDED
     }
@@ -168,7 +176,7 @@ final class OrderStream {
         UNCHANGED,
         /** A newer state to write in the routine way. */
         CHANGED,
-        /** The decision, heard first now: worth a step at once. */
+        /** A decision or the end of a hold, heard first now: worth a step at once. */
         DECIDED
     }
 
@@ -184,6 +192,9 @@ final class OrderStream {
     private State state = State.NEW;
     private long lastId;
     private String lastQueued;
+    private String lastHeld;
+    /** The rank of the last decision written: a decision is delivered once per rank. */
+    private int writtenRank;
     private long lastQueuedAt;
     private long lastWriteAt;
     private Heard lastHeard;
@@ -227,7 +238,7 @@ final class OrderStream {
                 return Offered.UNCHANGED;
             }
             pushed = new Heard(merged, recordTimestamp, road);
-            return merged.isTerminal() ? Offered.DECIDED : Offered.CHANGED;
+            return merged.rank() > (current == null ? 0 : current.rank()) ? Offered.DECIDED : Offered.CHANGED;
         }
     }
 
@@ -262,7 +273,7 @@ final class OrderStream {
         long version = views.queueVersion();
         long heartbeat = timings.heartbeatNanos();
         boolean storeDue = !storeRead || now - lastStoreReadAt >= heartbeat;
-        if (heard == lastHeard && version == renderedVersion && !storeDue && lastQueued != null) {
+        if (heard == lastHeard && version == renderedVersion && !storeDue && (lastQueued != null || lastHeld != null)) {
             // Nothing new: neither the order nor the line moved. Only the heartbeat may be due.
             return heartbeat(client, now);
         }
@@ -282,14 +293,26 @@ final class OrderStream {
         lastHeard = heard;
         renderedVersion = version;
         OrderView view = views.render(orderId, known);
+        // A decision heard while this stream was open has a meaningful delivery time; one read from the
+        // system of record was made long before.
+        Heard delivered = known != null && known.isDecided() && known.rank() > writtenRank && heardStatus != null
+                && heardStatus.rank() == known.rank() && heard.road() != Road.RECORD ? heard : null;
         if (view.isTerminal()) {
             String name = view.status().name().toLowerCase(Locale.ROOT);
-            Event event = event(name, EventIds.terminal(view.updatedAt()), views.json(view), now);
+            long id = switch (view.status()) {
+                case PAID, EXPIRED, CANCELLED -> EventIds.ended(view.updatedAt());
+                default -> EventIds.terminal(view.updatedAt());
+            };
+            Event event = event(name, id, views.json(view), now);
             state = State.ENDED;
-            // Only a decision heard while this stream was open has a meaningful delivery time; one read
-            // from the system of record was made long before.
-            return new Step(event, Step.END,
-                    heardStatus != null && heardStatus.isTerminal() && heard.road() != Road.RECORD ? heard : null);
+            return new Step(event, Step.END, delivered);
+        }
+        if (view.isHeld()) {
+            return held(view, client, now, delivered);
+        }
+        if (EventIds.isHeld(lastId)) {
+            // The client already had the held confirmation; this instance does not know it yet.
+            return heartbeat(client, now);
         }
         String json = views.json(view);
         if (!json.equals(lastQueued)) {
@@ -303,9 +326,29 @@ final class OrderStream {
             lastQueued = json;
             lastQueuedAt = now;
             state = State.QUEUED;
-            return Step.write(event, heartbeat);
+            return Step.write(event, timings.heartbeatNanos());
         }
         return heartbeat(client, now);
+    }
+
+    /** A held order: {@code confirmed} when it changed and the client does not have it yet; the stream stays open. */
+    private Step held(OrderView view, Client client, long now, Heard delivered) {
+        String json = views.json(view);
+        if (json.equals(lastHeld)) {
+            return heartbeat(client, now);
+        }
+        lastHeld = json;
+        state = State.HELD;
+        writtenRank = known.rank();
+        OrderStatus.Payment payment = known.payment();
+        long natural = EventIds.held(payment != null && payment.decidedAt().isAfter(known.updatedAt())
+                ? payment.decidedAt() : known.updatedAt());
+        if (lastId >= natural) {
+            // Resumed: the client already has this confirmation.
+            return heartbeat(client, now);
+        }
+        Event event = event("confirmed", Math.max(lastId + 1, natural), json, now);
+        return new Step(event, timings.heartbeatNanos(), delivered);
     }
 
     private Step heartbeat(Client client, long now) {

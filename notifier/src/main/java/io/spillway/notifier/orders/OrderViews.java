@@ -81,17 +81,20 @@ class OrderViews {
     OrderView render(OrderId orderId, OrderStatus status) {
         if (status == null) {
             return new OrderView(orderId, OrderState.QUEUED, null, null, null, null, null,
-                    new OrderView.Queue(null, null, 0), null);
+                    new OrderView.Queue(null, null, 0), null, null, null);
         }
         OrderView.Queue place = null;
-        if (!status.isTerminal() && status.requestPartition() == null) {
+        // A held order is decided: it has left its line, and counts in no one's position.
+        if (!status.isDecided() && status.requestPartition() == null) {
             place = new OrderView.Queue(null, null, 0);
-        } else if (!status.isTerminal()) {
+        } else if (!status.isDecided()) {
             QueueEstimate estimate = queue.estimate(
                     status.requestPartition(), status.requestOffset(), System.nanoTime() / 1_000_000);
             place = new OrderView.Queue(estimate.position(), estimate.etaSeconds(), estimate.confidence());
         }
         return new OrderView(status.orderId(), status.state(), status.saleId(), status.sku(), status.quantity(),
-                status.seats(), status.reason(), place, status.updatedAt());
+                status.seats(), status.reason(), place, status.holdExpiresAt(), OrderView.Payment.of(status.payment()),
+                // A row only a refusal made is an order not visible yet: no time of its own to show.
+                status.isPaymentOnly() ? null : status.updatedAt());
     }
 }

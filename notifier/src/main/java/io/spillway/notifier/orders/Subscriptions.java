@@ -53,9 +53,10 @@ import reactor.core.publisher.FluxSink;
  * table's change; each stream merges them by {@link OrderStream}'s rule.
  *
  * <p>Metrics: {@code spillway.notifier.streams.open} (gauge), {@code spillway.notifier.events.sent}
- * by {@code type} (queued, confirmed, rejected), and {@code spillway.notifier.delivery.latency}
- * by {@code path} (direct, table): from the decision record's timestamp to the terminal event
- * written on the socket, for streams that were open when the decision arrived.
+ * by {@code type} (queued, confirmed, rejected, paid, expired, cancelled), and
+ * {@code spillway.notifier.delivery.latency} by {@code path} (direct, table): from the record's
+ * timestamp to the event written on the socket, for each decision, held confirmation or end of a
+ * hold heard while the stream was open.
  */
 class Subscriptions implements OrderStatusListener, SmartLifecycle, DisposableBean {
 
@@ -99,7 +100,7 @@ class Subscriptions implements OrderStatusListener, SmartLifecycle, DisposableBe
                 .description("Event streams open on this instance")
                 .register(meters);
         delivery = Map.of(Road.DIRECT, deliveryTimer(meters, Road.DIRECT), Road.TABLE, deliveryTimer(meters, Road.TABLE));
-        for (String type : new String[] {"queued", "confirmed", "rejected"}) {
+        for (String type : new String[] {"queued", "confirmed", "rejected", "paid", "expired", "cancelled"}) {
             counter(type);
         }
         timers = new ScheduledThreadPoolExecutor(1, Thread.ofPlatform().daemon().name("order-events-timer").factory());
@@ -193,7 +194,7 @@ class Subscriptions implements OrderStatusListener, SmartLifecycle, DisposableBe
         return byOrder.containsKey(orderId);
     }
 
-    /** A decision from the direct feed, on its poll thread; never blocks (a stream only takes note and wakes). */
+    /** A result (decision, end of a hold, refused payment) from the direct feed, on its poll thread; never blocks (a stream only takes note and wakes). */
     void decided(OrderStatus decision, long recordTimestamp) {
         offer(decision, recordTimestamp, Road.DIRECT);
     }

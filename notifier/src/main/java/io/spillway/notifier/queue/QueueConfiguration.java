@@ -44,7 +44,7 @@ class QueueConfiguration {
     @Bean
     OwnerChanges etaAtEnqueue(QueueModel queueModel) {
         return status -> {
-            if (!status.isTerminal() && status.requestPartition() != null) {
+            if (!status.isDecided() && status.requestPartition() != null) {
                 queueModel.firstSeen(status.requestPartition(), status.requestOffset(), System.nanoTime() / 1_000_000);
             }
         };

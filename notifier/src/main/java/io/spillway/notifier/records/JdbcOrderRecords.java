@@ -8,6 +8,7 @@ import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.spillway.contract.OrderId;
+import io.spillway.contract.PaymentOutcome;
 import io.spillway.contract.RejectionReason;
 import io.spillway.contract.SaleId;
 import io.spillway.contract.SeatId;
@@ -21,6 +22,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -56,8 +58,10 @@ import org.slf4j.LoggerFactory;
  *       by {@code timeout}. A database outage thus degrades to the table's answer.
  * </ul>
  *
- * <p>Limits: the answer waits up to one batch window plus one query. Only the two decisions the
- * {@code orders} table holds (CONFIRMED, REJECTED) are read.
+ * <p>Limits: the answer waits up to one batch window plus one query. Only {@code orders} is read
+ * (the role's one grant): the payment shown is the one that paid ({@code payment_ref} of a PAID
+ * row); a refused payment of an order that left the table is not (docs/notifier.md). A held row
+ * is answered but not cached: its hold ends.
  */
 public final class JdbcOrderRecords implements OrderRecords, AutoCloseable {
 
@@ -68,7 +72,8 @@ public final class JdbcOrderRecords implements OrderRecords, AutoCloseable {
     static final int FOUND = 10_000;
 
     private static final String SELECT = """
-            SELECT order_id, status, reason, sale_id, sku, quantity, seats, decided_at
+            SELECT order_id, status, reason, sale_id, sku, quantity, seats, decided_at, hold_expires_at, ended_at,
+                   payment_ref
               FROM orders WHERE order_id = ANY (?)""";
 
     private final HikariDataSource database;
@@ -170,7 +175,10 @@ public final class JdbcOrderRecords implements OrderRecords, AutoCloseable {
                 if (row == null) {
                     absent.put(orderId, Boolean.TRUE);
                 } else {
-                    found.put(orderId, row);
+                    if (row.isTerminal()) {
+                        // Final: nothing changes it. A held row's hold ends, so it is asked again.
+                        found.put(orderId, row);
+                    }
                     foundInDatabase.increment();
                 }
                 answer.complete(Optional.ofNullable(row));
@@ -199,7 +207,11 @@ public final class JdbcOrderRecords implements OrderRecords, AutoCloseable {
         return rows;
     }
 
-    /** One row of {@code orders} as the table's row of a decided order; null for a status the notifier does not know. */
+    /**
+     * One row of {@code orders} as the table's row of a decided order; null for a status the
+     * notifier does not know. A CANCELLED row the processor wrote before the order arrived has no
+     * item fields: they stay null.
+     */
     static OrderStatus row(ResultSet result) throws SQLException {
         OrderState state;
         try {
@@ -207,7 +219,7 @@ public final class JdbcOrderRecords implements OrderRecords, AutoCloseable {
         } catch (IllegalArgumentException unknown) {
             return null;
         }
-        if (!state.isTerminal()) {
+        if (state == OrderState.QUEUED) {
             return null;
         }
         String reason = result.getString("reason");
@@ -218,17 +230,35 @@ public final class JdbcOrderRecords implements OrderRecords, AutoCloseable {
                 seats.add(SeatId.of((String) seat));
             }
         }
+        String sale = result.getString("sale_id");
+        String sku = result.getString("sku");
+        Instant decidedAt = instant(result, "decided_at");
+        Instant endedAt = instant(result, "ended_at");
+        // The same time as the event's: a hold's end at ended_at, a decision at decided_at (event ids come from it).
+        Instant updatedAt = endedAt != null ? endedAt : decidedAt;
+        if (updatedAt == null) {
+            return null;
+        }
+        String paymentRef = result.getString("payment_ref");
         return new OrderStatus(
                 new OrderId(result.getObject("order_id", UUID.class)),
                 state,
-                SaleId.of(result.getString("sale_id")),
-                Sku.of(result.getString("sku")),
-                result.getInt("quantity"),
+                sale == null ? null : SaleId.of(sale),
+                sku == null ? null : Sku.of(sku),
+                result.getObject("quantity", Integer.class),
                 seats,
                 state == OrderState.REJECTED && reason != null ? RejectionReason.valueOf(reason) : null,
                 null,
                 null,
-                result.getObject("decided_at", OffsetDateTime.class).toInstant());
+                updatedAt,
+                instant(result, "hold_expires_at"),
+                state == OrderState.PAID && paymentRef != null && endedAt != null
+                        ? new OrderStatus.Payment(paymentRef, PaymentOutcome.PAID, endedAt) : null);
+    }
+
+    private static Instant instant(ResultSet result, String column) throws SQLException {
+        OffsetDateTime time = result.getObject(column, OffsetDateTime.class);
+        return time == null ? null : time.toInstant();
     }
 
     @Override

@@ -9,8 +9,8 @@ import java.time.Instant;
  * rule that keeps the database out of the ordinary reads.
  *
  * <ul>
- *   <li>Decided in the table: never; the table's answer is final.
- *   <li>Not in the table: asked. The order is either not visible yet (just accepted; the lookup
+ *   <li>Decided in the table (held or terminal): never; the table hears the rest of the story.
+ *   <li>Not in the table, or only a refused payment of it: asked. The order is either not visible yet (just accepted; the lookup
  *       finds nothing, and "absent" is believed for a while, see {@link OrderRecords}) or it left
  *       the table (decided long ago, or the table was restored without it).
  *   <li>Queued in the table, requested longer ago than the decided retention: asked. A decided
@@ -28,10 +28,10 @@ public final class RecordFallback {
      * @param decidedRetention how long decided orders stay in the table; zero: for ever
      */
     public static boolean needed(OrderStatus stored, Instant now, Duration decidedRetention) {
-        if (stored == null) {
+        if (stored == null || stored.isPaymentOnly()) {
             return true;
         }
-        if (stored.isTerminal() || decidedRetention.isZero()) {
+        if (stored.isDecided() || decidedRetention.isZero()) {
             return false;
         }
         return stored.updatedAt().isBefore(now.minus(decidedRetention));

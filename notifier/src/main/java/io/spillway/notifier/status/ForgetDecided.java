@@ -14,8 +14,8 @@ import org.apache.kafka.streams.state.TimestampedKeyValueStore;
 import org.apache.kafka.streams.state.ValueAndTimestamp;
 
 /**
- * Keeps the order-status table bounded: a decided order leaves it {@code retention} after its
- * decision. Runs on the instance that owns the order's partition of the table: it deletes the row
+ * Keeps the order-status table bounded: a terminal order leaves it {@code retention} after its
+ * decision or the end of its hold; a held order stays while it is held. Runs on the instance that owns the order's partition of the table: it deletes the row
  * from the partitioned store (a tombstone on its changelog) and sends a tombstone down the status
  * topic, so that every instance's global store forgets the order too, and compaction then drops
  * it from both topics. The order is answered from then on by the system of record (docs/notifier.md,
@@ -70,7 +70,10 @@ final class ForgetDecided implements Processor<String, OrderStatus, String, Orde
             while (rows.hasNext()) {
                 KeyValue<String, ValueAndTimestamp<OrderStatus>> row = rows.next();
                 OrderStatus status = row.value == null ? null : row.value.value();
-                if (status != null && status.isTerminal() && status.updatedAt().isBefore(decidedBefore)) {
+                // A held order is not terminal: it stays until its hold ends. A row only a refused payment
+                // made (a late refusal of an order that already left) goes too; the system of record answers.
+                if (status != null && (status.isTerminal() || status.isPaymentOnly())
+                        && status.updatedAt().isBefore(decidedBefore)) {
                     leaving.add(row.key);
                 }
             }

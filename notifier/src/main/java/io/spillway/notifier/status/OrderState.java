@@ -1,12 +1,15 @@
 package io.spillway.notifier.status;
 
-/** Where an order stands; {@link #CONFIRMED} and {@link #REJECTED} are final. */
+/**
+ * The status an order shows. Whether it is final is not the state's alone: a {@link #CONFIRMED}
+ * order of a sale with a hold is held until it ends {@link #PAID}, {@link #EXPIRED} or
+ * {@link #CANCELLED} ({@link OrderStatus#rank()}).
+ */
 public enum OrderState {
     QUEUED,
     CONFIRMED,
-    REJECTED;
-
-    public boolean isTerminal() {
-        return this != QUEUED;
-    }
+    REJECTED,
+    PAID,
+    EXPIRED,
+    CANCELLED
 }

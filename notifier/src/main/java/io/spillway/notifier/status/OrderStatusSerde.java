@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import io.spillway.contract.OrderId;
+import io.spillway.contract.PaymentOutcome;
 import io.spillway.contract.RejectionReason;
 import io.spillway.contract.SaleId;
 import io.spillway.contract.SeatId;
@@ -30,7 +31,9 @@ import org.apache.kafka.common.serialization.Serializer;
  * <p>Binary: every decision is written and read several times on its way to the global store, and
  * JSON was the largest single cost of the stream threads (docs/benchmarks/notifier.md). A row is a
  * format byte, the order id as 16 bytes, the state, a byte saying which optional fields follow, the
- * fields (strings as an unsigned 16-bit length and UTF-8), and the time as epoch seconds and nanos.
+ * fields (strings as an unsigned 16-bit length and UTF-8), and the time as epoch seconds and nanos,
+ * then, when present, the hold's expiry and the payment (ref, outcome, decision time). An unknown
+ * quantity (a cancel that came before its order) is written as -1.
  * Rows written by earlier versions as JSON (they start with <code>{</code>) are still read, so a
  * changelog or status topic from before restores as it is.
  *
@@ -48,6 +51,8 @@ final class OrderStatusSerde implements Serde<OrderStatus>, Serializer<OrderStat
     private static final int REASON = 1 << 2;
     private static final int PARTITION = 1 << 3;
     private static final int OFFSET = 1 << 4;
+    private static final int HOLD = 1 << 5;
+    private static final int PAYMENT = 1 << 6;
 
     private static final ObjectMapper LEGACY_JSON = JsonMapper.builder()
             .addModule(new JavaTimeModule())
@@ -62,6 +67,9 @@ final class OrderStatusSerde implements Serde<OrderStatus>, Serializer<OrderStat
         byte[] sale = status.saleId() == null ? null : utf8(status.saleId().value());
         byte[] sku = status.sku() == null ? null : utf8(status.sku().value());
         byte[] reason = status.reason() == null ? null : utf8(status.reason().name());
+        OrderStatus.Payment payment = status.payment();
+        byte[] paymentRef = payment == null ? null : utf8(payment.ref());
+        byte[] paymentOutcome = payment == null ? null : utf8(payment.outcome().name());
         List<SeatId> seats = status.seats();
         byte[][] seatBytes = new byte[seats.size()][];
         int size = 1 + 16 + 1 + 1 + 4 + 2 + 8 + 4;
@@ -90,6 +98,14 @@ final class OrderStatusSerde implements Serde<OrderStatus>, Serializer<OrderStat
             flags |= OFFSET;
             size += 8;
         }
+        if (status.holdExpiresAt() != null) {
+            flags |= HOLD;
+            size += 12;
+        }
+        if (payment != null) {
+            flags |= PAYMENT;
+            size += 2 + paymentRef.length + 2 + paymentOutcome.length + 12;
+        }
         if (seatBytes.length > 0xFFFF) {
             throw new IllegalArgumentException("too many seats for one order status: " + seatBytes.length);
         }
@@ -99,7 +115,7 @@ final class OrderStatusSerde implements Serde<OrderStatus>, Serializer<OrderStat
         out.put(stateCode(status.state())).put((byte) flags);
         putString(out, sale);
         putString(out, sku);
-        out.putInt(status.quantity());
+        out.putInt(status.quantity() == null ? -1 : status.quantity());
         out.putShort((short) seatBytes.length);
         for (byte[] seat : seatBytes) {
             putString(out, seat);
@@ -111,7 +127,15 @@ final class OrderStatusSerde implements Serde<OrderStatus>, Serializer<OrderStat
         if (status.requestOffset() != null) {
             out.putLong(status.requestOffset());
         }
-        out.putLong(status.updatedAt().getEpochSecond()).putInt(status.updatedAt().getNano());
+        putInstant(out, status.updatedAt());
+        if (status.holdExpiresAt() != null) {
+            putInstant(out, status.holdExpiresAt());
+        }
+        if (payment != null) {
+            putString(out, paymentRef);
+            putString(out, paymentOutcome);
+            putInstant(out, payment.decidedAt());
+        }
         return out.array();
     }
 
@@ -143,11 +167,15 @@ final class OrderStatusSerde implements Serde<OrderStatus>, Serializer<OrderStat
             RejectionReason reason = (flags & REASON) == 0 ? null : RejectionReason.valueOf(getString(in));
             Integer partition = (flags & PARTITION) == 0 ? null : in.getInt();
             Long offset = (flags & OFFSET) == 0 ? null : in.getLong();
-            Instant updatedAt = Instant.ofEpochSecond(in.getLong(), in.getInt());
+            Instant updatedAt = getInstant(in);
+            Instant holdExpiresAt = (flags & HOLD) == 0 ? null : getInstant(in);
+            OrderStatus.Payment payment = (flags & PAYMENT) == 0 ? null
+                    : new OrderStatus.Payment(getString(in), PaymentOutcome.valueOf(getString(in)), getInstant(in));
             if (in.hasRemaining()) {
                 throw new IllegalArgumentException(in.remaining() + " bytes after the row");
             }
-            return new OrderStatus(orderId, state, sale, sku, quantity, seats, reason, partition, offset, updatedAt);
+            return new OrderStatus(orderId, state, sale, sku, quantity < 0 ? null : quantity, seats, reason,
+                    partition, offset, updatedAt, holdExpiresAt, payment);
         } catch (BufferUnderflowException e) {
             throw new IllegalArgumentException("not an order status: the row is cut short", e);
         } catch (IllegalArgumentException e) {
@@ -169,6 +197,9 @@ final class OrderStatusSerde implements Serde<OrderStatus>, Serializer<OrderStat
             case QUEUED -> 0;
             case CONFIRMED -> 1;
             case REJECTED -> 2;
+            case PAID -> 3;
+            case EXPIRED -> 4;
+            case CANCELLED -> 5;
         };
     }
 
@@ -177,8 +208,19 @@ final class OrderStatusSerde implements Serde<OrderStatus>, Serializer<OrderStat
             case 0 -> OrderState.QUEUED;
             case 1 -> OrderState.CONFIRMED;
             case 2 -> OrderState.REJECTED;
+            case 3 -> OrderState.PAID;
+            case 4 -> OrderState.EXPIRED;
+            case 5 -> OrderState.CANCELLED;
             default -> throw new IllegalArgumentException("unknown state " + code);
         };
+    }
+
+    private static void putInstant(ByteBuffer out, Instant instant) {
+        out.putLong(instant.getEpochSecond()).putInt(instant.getNano());
+    }
+
+    private static Instant getInstant(ByteBuffer in) {
+        return Instant.ofEpochSecond(in.getLong(), in.getInt());
     }
 
     private static byte[] utf8(String value) {

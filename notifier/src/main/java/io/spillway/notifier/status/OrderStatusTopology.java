@@ -1,10 +1,12 @@
 package io.spillway.notifier.status;
 
 import io.spillway.contract.EventSerde;
-import io.spillway.contract.OrderDecision;
+import io.spillway.contract.EventJson;
+import io.spillway.contract.OrderResult;
 import io.spillway.contract.OrderRequested;
 import io.spillway.contract.Topics;
 import org.apache.kafka.clients.producer.internals.BuiltInPartitioner;
+import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.StreamsBuilder;
@@ -33,7 +35,8 @@ import org.apache.kafka.common.config.TopicConfig;
 
 /**
  * The order-status table: every order's latest state, keyed by order id, built from the requests
- * (QUEUED, with the request's place in its line) and the decisions (CONFIRMED or REJECTED).
+ * (QUEUED, with the request's place in its line) and everything {@code orders.results} says of an
+ * order (its decision, the end of its hold, a refused payment), merged by {@link OrderStatus#merge}.
  *
  * <p>Two stages. The partitioned table {@link #STORE} applies the merge rule; each order lives on
  * the one instance that owns its partition. Its changes are written to the compacted status topic,
@@ -53,6 +56,11 @@ public final class OrderStatusTopology {
 
     /** Every order's status, on every instance: the store that is queried. */
     public static final String GLOBAL_STORE = "order-status-global";
+
+    /** The values of {@code orders.results}, in the contract's form ({@link EventJson#readResult}). */
+    static final Serde<OrderResult> RESULTS = Serdes.serdeFrom(
+            (topic, result) -> result == null ? null : EventJson.writeResult(result),
+            (topic, bytes) -> bytes == null ? null : EventJson.readResult(bytes));
 
     private OrderStatusTopology() {}
 
@@ -87,9 +95,10 @@ public final class OrderStatusTopology {
                 // The request's partition and offset are its place in the line; only the record context knows them.
                 .process(QueuedWithPlaceInLine::new, Named.as("queued-with-place-in-line"));
 
-        KStream<String, OrderDecision> decisions = builder
-                // The processor's final word on each order; anything unreadable is skipped by the handler.
-                .stream(topics.results(), Consumed.with(Serdes.String(), EventSerde.decisions()).withName("decisions"))
+        KStream<String, OrderResult> decisions = builder
+                // The processor's word on each order: decisions, ends of holds, refused payments. Anything
+                // unreadable, an unknown type included, is skipped (and counted) by the handler.
+                .stream(topics.results(), Consumed.with(Serdes.String(), RESULTS).withName("decisions"))
                 // A tombstone says nothing about an order.
                 .filter((orderId, decision) -> decision != null, Named.as("drop-empty-decisions"));
         int partitions = topics.partitions();
@@ -113,7 +122,7 @@ public final class OrderStatusTopology {
                 .merge(decidedInPlace, Named.as("decisions-in-place"))
                 // Already keyed and partitioned by order: grouping needs no second repartition.
                 .groupByKey(Grouped.with("status-by-order", Serdes.String(), statusSerde))
-                // The first decision is final; a late or repeated request and a repeated decision change nothing.
+                // The order's state machine: only a higher rank moves it; repeats and late arrivals change nothing.
                 .reduce(OrderStatus::merge, Named.as("merge-status"),
                         Materialized.<String, OrderStatus, KeyValueStore<Bytes, byte[]>>as(STORE)
                                 .withKeySerde(Serdes.String())
@@ -166,7 +175,7 @@ public final class OrderStatusTopology {
         public void process(FixedKeyRecord<String, OrderStatus> record) {
             if (record.value() != null) {
                 ownerChanges.accept(record.value());
-                if (record.value().isTerminal()) {
+                if (record.value().isDecided()) {
                     hops.reached(DecisionHops.TABLE, record.timestamp());
                 }
             }
@@ -203,7 +212,7 @@ public final class OrderStatusTopology {
             // The table only moves forward; the merge keeps it so even if the topic were replayed out of order.
             OrderStatus merged = OrderStatus.merge(store.get(record.key()), record.value());
             store.put(record.key(), merged);
-            if (record.value().isTerminal()) {
+            if (record.value().isDecided()) {
                 hops.reached(DecisionHops.GLOBAL, record.timestamp());
             }
             listener.changed(merged, record.timestamp());
@@ -216,7 +225,7 @@ public final class OrderStatusTopology {
      * partitioner does, over {@code partitions}. Then the task that reads it is the one that reads
      * the order's repartitioned request, and the record can go to the table as it is.
      */
-    static boolean inPlace(String key, OrderDecision decision, int partition, int partitions) {
+    static boolean inPlace(String key, OrderResult decision, int partition, int partitions) {
         return key != null
                 && key.equals(decision.orderId().toString())
                 // What the producer's default partitioner and the repartition's DefaultStreamPartitioner both call.
@@ -224,7 +233,7 @@ public final class OrderStatusTopology {
     }
 
     /** Passes on, as statuses, the decisions that are in place; drops the others (DecidedElsewhere takes them). */
-    private static final class DecidedInPlace extends ContextualFixedKeyProcessor<String, OrderDecision, OrderStatus> {
+    private static final class DecidedInPlace extends ContextualFixedKeyProcessor<String, OrderResult, OrderStatus> {
 
         private final int partitions;
 
@@ -233,15 +242,15 @@ public final class OrderStatusTopology {
         }
 
         @Override
-        public void process(FixedKeyRecord<String, OrderDecision> record) {
+        public void process(FixedKeyRecord<String, OrderResult> record) {
             if (inPlace(record.key(), record.value(), partition(context().recordMetadata()), partitions)) {
-                context().forward(record.withValue(OrderStatus.decided(record.value())));
+                context().forward(record.withValue(OrderStatus.of(record.value())));
             }
         }
     }
 
     /** Passes on, keyed by order id, the decisions that are not in place; drops the others. */
-    private static final class DecidedElsewhere extends ContextualProcessor<String, OrderDecision, String, OrderStatus> {
+    private static final class DecidedElsewhere extends ContextualProcessor<String, OrderResult, String, OrderStatus> {
 
         private final int partitions;
 
@@ -250,10 +259,10 @@ public final class OrderStatusTopology {
         }
 
         @Override
-        public void process(Record<String, OrderDecision> record) {
+        public void process(Record<String, OrderResult> record) {
             if (!inPlace(record.key(), record.value(), partition(context().recordMetadata()), partitions)) {
                 context().forward(record.withKey(record.value().orderId().toString())
-                        .withValue(OrderStatus.decided(record.value())));
+                        .withValue(OrderStatus.of(record.value())));
             }
         }
     }

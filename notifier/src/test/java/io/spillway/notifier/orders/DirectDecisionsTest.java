@@ -34,7 +34,7 @@ class DirectDecisionsTest {
 
         OrderStatus read = DirectDecisions.read(EventJson.write(confirmed));
 
-        assertThat(read).isEqualTo(OrderStatus.decided(confirmed));
+        assertThat(read).isEqualTo(OrderStatus.of(confirmed));
         assertThat(read.state()).isEqualTo(OrderState.CONFIRMED);
         assertThat(read.seats()).containsExactly(SeatId.of("A-1"), SeatId.of("A-2"));
     }
@@ -45,7 +45,7 @@ class DirectDecisionsTest {
 
         OrderStatus read = DirectDecisions.read(EventJson.write(rejected));
 
-        assertThat(read).isEqualTo(OrderStatus.decided(rejected));
+        assertThat(read).isEqualTo(OrderStatus.of(rejected));
         assertThat(read.reason()).isEqualTo(RejectionReason.SEAT_TAKEN);
     }
 

@@ -29,6 +29,22 @@ class EventIdsTest {
     }
 
     @Test
+    void aHeldConfirmationsIdIsAboveEveryDecisionAndBelowEveryEndAndIsNotTerminal() {
+        Instant decidedAt = Instant.parse("2026-12-24T09:00:03.120Z");
+        // Even an end whose clock reads earlier than the decision's is above it.
+        Instant endedAt = decidedAt.minusSeconds(3600);
+
+        long held = EventIds.held(decidedAt);
+        assertThat(held).isGreaterThan(EventIds.terminal(Instant.parse("2999-01-01T00:00:00Z")));
+        assertThat(EventIds.ended(endedAt)).isGreaterThan(EventIds.held(Instant.parse("2999-01-01T00:00:00Z")));
+        assertThat(EventIds.isTerminal(held)).isFalse();
+        assertThat(EventIds.isHeld(held)).isTrue();
+        assertThat(EventIds.isTerminal(EventIds.ended(endedAt))).isTrue();
+        assertThat(EventIds.isHeld(EventIds.ended(endedAt))).isFalse();
+        assertThat(EventIds.parse(Long.toString(EventIds.ended(endedAt)))).isEqualTo(EventIds.ended(endedAt));
+    }
+
+    @Test
     void aLastEventIdThatIsNotOursIsIgnored() {
         assertThat(EventIds.parse(null)).isEqualTo(EventIds.NONE);
         assertThat(EventIds.parse("abc")).isEqualTo(EventIds.NONE);

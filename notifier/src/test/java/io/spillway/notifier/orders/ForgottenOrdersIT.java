@@ -7,7 +7,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.spillway.contract.CustomerId;
+import io.spillway.contract.EventJson;
 import io.spillway.contract.EventSerde;
+import io.spillway.contract.HoldEnded;
+import io.spillway.contract.OrderCancelled;
+import io.spillway.contract.OrderExpired;
+import io.spillway.contract.OrderPaid;
 import io.spillway.contract.OrderConfirmed;
 import io.spillway.contract.OrderDecision;
 import io.spillway.contract.OrderEvent;
@@ -43,6 +48,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
@@ -121,6 +127,93 @@ class ForgottenOrdersIT {
         }
     }
 
+    @Test
+    void endedHoldsThatLeftTheTableAreAnsweredByANewInstanceFromTheDatabaseWithTheSameTerminalEvent() throws Exception {
+        OrdersTable orders = OrdersTable.migrated();
+        TestDatabase reader = orders.reader();
+        String applicationId = "notifier-forgotten-holds-" + UUID.randomUUID();
+        Instant decidedAt = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+        Instant expiresAt = decidedAt.plusSeconds(2);
+        Instant endedAt = decidedAt.plusSeconds(1);
+
+        List<HoldEnded> ends = new ArrayList<>();
+        try (NotifierInstance first = withDatabase(new NotifierInstance(TOPICS, applicationId, SECRET, PARTITIONS), reader)
+                        .start();
+                KafkaProducer<String, byte[]> producer = resultsProducer()) {
+            for (String outcome : List.of("paid", "expired", "cancelled")) {
+                CustomerId customer = CustomerId.of("holder-" + outcome);
+                OrderId orderId = OrderId.derive(customer, SaleId.of("concert"), UUID.randomUUID().toString());
+                OrderRequested request = OrderRequested.of(orderId, customer, SaleId.of("concert"), Sku.of("GA"), 1,
+                        List.of(), decidedAt.minusSeconds(1));
+                HoldEnded end = switch (outcome) {
+                    case "paid" -> new OrderPaid(1, orderId, customer, request.saleId(), request.sku(), 1, List.of(),
+                            "pay-" + outcome, endedAt.minusMillis(10), expiresAt, endedAt);
+                    case "expired" -> new OrderExpired(1, orderId, customer, request.saleId(), request.sku(), 1,
+                            List.of(), expiresAt, expiresAt.plusSeconds(1));
+                    // Cancelled before the processor saw the order: nothing but its id is known.
+                    default -> new OrderCancelled(1, orderId, null, null, null, null, null, false, null, endedAt);
+                };
+                if (!(end instanceof OrderCancelled)) {
+                    producer.send(new ProducerRecord<>(TOPICS.results(), orderId.toString(), EventJson.writeResult(
+                            OrderConfirmed.of(request, List.of(), decidedAt, expiresAt)))).get();
+                }
+                // As the processor does: the row in the step's transaction, then the record.
+                orders.insert(end, decidedAt);
+                producer.send(new ProducerRecord<>(TOPICS.results(), orderId.toString(), EventJson.writeResult(end))).get();
+                ends.add(end);
+            }
+            List<OrderId> ids = ends.stream().map(HoldEnded::orderId).toList();
+            awaitForgotten(applicationId + "-status", ids);
+            OrderStatusStore store = first.context().getBean(OrderStatusStore.class);
+            await().atMost(PATIENCE).until(() -> ids.stream().noneMatch(id -> store.find(id).isPresent()));
+        }
+
+        try (NotifierInstance second = withDatabase(new NotifierInstance(TOPICS, applicationId, SECRET, PARTITIONS), reader)
+                .start()) {
+            await().atMost(PATIENCE).until(() -> get(second.readiness()).statusCode() == 200);
+            for (HoldEnded end : ends) {
+                String status = switch (end) {
+                    case OrderPaid p -> "PAID";
+                    case OrderExpired e -> "EXPIRED";
+                    case OrderCancelled c -> "CANCELLED";
+                };
+                JsonNode view = json.readTree(get(second.status(end.orderId())).body());
+                assertThat(view.path("status").asText()).isEqualTo(status);
+                assertThat(view.path("updatedAt").asText()).isEqualTo(end.endedAt().toString());
+                if (end instanceof OrderPaid paid) {
+                    assertThat(view.path("payment").path("ref").asText()).isEqualTo(paid.paymentRef());
+                    assertThat(view.path("payment").path("outcome").asText()).isEqualTo("PAID");
+                }
+                if (end instanceof OrderCancelled) {
+                    assertThat(view.path("saleId").isNull()).isTrue();
+                } else {
+                    assertThat(view.path("holdExpiresAt").asText()).isEqualTo(expiresAt.toString());
+                }
+
+                try (SseClient stream = SseClient.open(http, second.events(end.orderId()), null)) {
+                    await().atMost(PATIENCE).until(stream::ended);
+                    SseClient.Event last = stream.events().getLast();
+                    assertThat(last.name()).isEqualTo(status.toLowerCase(Locale.ROOT));
+                    // The same id the table's road gave: a client that had it is not sent it again.
+                    assertThat(last.id()).isEqualTo(Long.toString(EventIds.ended(end.endedAt())));
+                    assertThat(stream.events()).filteredOn(e -> !e.name().equals("queued")).hasSize(1);
+                }
+            }
+        }
+    }
+
+    private static void awaitForgotten(String statusTopic, List<OrderId> orderIds) {
+        Set<String> wanted = new HashSet<>();
+        orderIds.forEach(id -> wanted.add(id.toString()));
+        awaitTombstones(statusTopic, wanted);
+    }
+
+    private static KafkaProducer<String, byte[]> resultsProducer() {
+        return new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                SharedInfrastructure.kafkaBootstrapServers(), ProducerConfig.ACKS_CONFIG, "all"),
+                new StringSerializer(), new ByteArraySerializer());
+    }
+
     private static NotifierInstance withDatabase(NotifierInstance instance, TestDatabase reader) {
         return instance
                 .with("spillway.notifier.decided-retention", RETENTION)
@@ -151,10 +244,14 @@ class ForgottenOrdersIT {
 
     /** Reads the status topic until every order's decision has been followed by its tombstone. */
     private static void awaitDecidedThenForgotten(String statusTopic, List<OrderDecision> decisions) {
-        Map<String, Boolean> seen = new HashMap<>();
-        Set<String> forgotten = new HashSet<>();
         Set<String> wanted = new HashSet<>();
         decisions.forEach(d -> wanted.add(d.orderId().toString()));
+        awaitTombstones(statusTopic, wanted);
+    }
+
+    private static void awaitTombstones(String statusTopic, Set<String> wanted) {
+        Map<String, Boolean> seen = new HashMap<>();
+        Set<String> forgotten = new HashSet<>();
         try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, SharedInfrastructure.kafkaBootstrapServers(),
                 ConsumerConfig.GROUP_ID_CONFIG, "forgotten-it-" + UUID.randomUUID(),

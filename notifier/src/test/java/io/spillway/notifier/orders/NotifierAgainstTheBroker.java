@@ -7,7 +7,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.spillway.contract.CustomerId;
+import io.spillway.contract.EventJson;
 import io.spillway.contract.EventSerde;
+import io.spillway.contract.OrderResult;
 import io.spillway.contract.OrderEvent;
 import io.spillway.contract.OrderId;
 import io.spillway.contract.OrderRequested;
@@ -35,6 +37,7 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -62,6 +65,8 @@ abstract class NotifierAgainstTheBroker {
     static final int MAX_STREAMS_PER_ORDER = 3;
 
     static KafkaProducer<String, OrderEvent> producer;
+    /** For what only {@code orders.results} carries (ends of holds, refused payments), in the contract's form. */
+    static KafkaProducer<String, byte[]> results;
     static Admin admin;
 
     final HttpClient http = HttpClient.newHttpClient();
@@ -96,12 +101,16 @@ abstract class NotifierAgainstTheBroker {
         producer = new KafkaProducer<>(
                 Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap, ProducerConfig.ACKS_CONFIG, "all"),
                 new StringSerializer(), EventSerde.events());
+        results = new KafkaProducer<>(
+                Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap, ProducerConfig.ACKS_CONFIG, "all"),
+                new StringSerializer(), new ByteArraySerializer());
         admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap));
     }
 
     @AfterAll
     static void closeClients() {
         producer.close();
+        results.close();
         admin.close();
     }
 
@@ -134,6 +143,12 @@ abstract class NotifierAgainstTheBroker {
 
     static long send(String topic, Integer partition, String key, OrderEvent event) throws Exception {
         return producer.send(new ProducerRecord<>(topic, partition, key, event)).get().offset();
+    }
+
+    /** A result as the processor publishes it: keyed by its order id, {@link EventJson#writeResult}. */
+    static long publish(OrderResult result) throws Exception {
+        return results.send(new ProducerRecord<>(TOPICS.results(), result.orderId().toString(),
+                EventJson.writeResult(result))).get().offset();
     }
 
     static OrderRequested request(String customer, String sku, List<SeatId> seats) {

@@ -33,7 +33,10 @@ class OrderStatusIT extends NotifierAgainstTheBroker {
             assertThat(body.get("queue").isObject()).isTrue();
             assertThat(body.get("reason").isNull()).isTrue();
             assertThat(fieldNames(body)).containsExactly(
-                    "orderId", "status", "saleId", "sku", "quantity", "seats", "reason", "queue", "updatedAt");
+                    "orderId", "status", "saleId", "sku", "quantity", "seats", "reason", "queue", "holdExpiresAt", "payment",
+                    "updatedAt");
+            assertThat(body.get("holdExpiresAt").isNull()).isTrue();
+            assertThat(body.get("payment").isNull()).isTrue();
             assertThat(fieldNames(body.get("queue"))).containsExactly("position", "etaSeconds", "confidence");
         }
     }

@@ -3,6 +3,7 @@ package io.spillway.notifier.orders;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.spillway.contract.OrderId;
+import io.spillway.contract.PaymentOutcome;
 import io.spillway.contract.RejectionReason;
 import io.spillway.contract.SaleId;
 import io.spillway.contract.Sku;
@@ -64,6 +65,128 @@ class OrderStreamTest {
     private static OrderStatus rejected() {
         return new OrderStatus(ORDER, OrderState.REJECTED, SaleId.of("concert"), Sku.of("GA"), 1, List.of(),
                 RejectionReason.SOLD_OUT, null, null, DECIDED_AT);
+    }
+
+    private static final Instant EXPIRES_AT = DECIDED_AT.plusSeconds(600);
+    private static final Instant ENDED_AT = EXPIRES_AT.plusSeconds(2);
+
+    private static OrderStatus held() {
+        return new OrderStatus(ORDER, OrderState.CONFIRMED, SaleId.of("concert"), Sku.of("GA"), 1, List.of(), null,
+                null, null, DECIDED_AT, EXPIRES_AT, null);
+    }
+
+    private static OrderStatus ended(OrderState state, OrderStatus.Payment payment) {
+        return new OrderStatus(ORDER, state, SaleId.of("concert"), Sku.of("GA"), 1, List.of(), null,
+                null, null, ENDED_AT, EXPIRES_AT, payment);
+    }
+
+    private static OrderStatus refused(String ref, Instant decidedAt) {
+        return new OrderStatus(ORDER, OrderState.QUEUED, null, null, null, List.of(), null, null, null, decidedAt,
+                null, new OrderStatus.Payment(ref, PaymentOutcome.TOO_LATE, decidedAt));
+    }
+
+    @Test
+    void aHeldConfirmationIsSentAndTheStreamStaysOpenWithHeartbeatsUntilThePaymentEndsIt() {
+        views.stored = queued(10);
+        views.position = 7L;
+        OrderStream stream = open(EventIds.NONE);
+        Event queued = event(step(stream, Client.READY));
+
+        advance(SECOND);
+        assertThat(stream.offer(held(), 1000L, Road.DIRECT)).isEqualTo(Offered.DECIDED);
+        Step heldStep = step(stream, Client.READY);
+        Event confirmed = event(heldStep);
+        assertThat(confirmed.name()).isEqualTo("confirmed");
+        assertThat(confirmed.id()).isEqualTo(EventIds.held(DECIDED_AT)).isGreaterThan(queued.id());
+        assertThat(confirmed.data()).contains("status=CONFIRMED", "holdExpiresAt=" + EXPIRES_AT, "queue=null");
+        assertThat(heldStep.ends()).isFalse();
+        assertThat(heldStep.delivered().road()).isEqualTo(Road.DIRECT);
+        assertThat(stream.state()).isEqualTo(State.HELD);
+        assertThat(EventIds.isTerminal(confirmed.id())).isFalse();
+
+        // Nothing happens for a while: only heartbeats, and the held confirmation is not repeated by the table.
+        stream.offer(held(), 1200L, Road.TABLE);
+        assertThat(step(stream, Client.READY).write()).isNull();
+        advance(10 * SECOND);
+        assertThat(step(stream, Client.READY).write()).isEqualTo(Comment.KEEP_ALIVE);
+        advance(10 * SECOND);
+        assertThat(step(stream, Client.READY).write()).isEqualTo(Comment.KEEP_ALIVE);
+
+        assertThat(stream.offer(ended(OrderState.PAID,
+                new OrderStatus.Payment("pay-1", PaymentOutcome.PAID, ENDED_AT)), 2000L, Road.TABLE))
+                .isEqualTo(Offered.DECIDED);
+        Step paidStep = step(stream, Client.READY);
+        Event paid = event(paidStep);
+        assertThat(paid.name()).isEqualTo("paid");
+        assertThat(paid.id()).isEqualTo(EventIds.ended(ENDED_AT)).isGreaterThan(confirmed.id());
+        assertThat(EventIds.isTerminal(paid.id())).isTrue();
+        assertThat(paid.data()).contains("status=PAID", "payment=Payment[ref=pay-1, outcome=PAID]");
+        assertThat(paidStep.ends()).isTrue();
+        assertThat(paidStep.delivered().road()).isEqualTo(Road.TABLE);
+        assertThat(stream.state()).isEqualTo(State.ENDED);
+    }
+
+    @Test
+    void aRefusalDuringTheHoldIsSentAsConfirmedAgainAndTheExpiryEndsTheStreamOnce() {
+        OrderStream stream = open(EventIds.NONE);
+        stream.offer(held(), 1000L, Road.TABLE);
+        Event confirmed = event(step(stream, Client.READY));
+
+        advance(SECOND);
+        stream.offer(refused("late-1", ENDED_AT), 2000L, Road.DIRECT);
+        Event again = event(step(stream, Client.READY));
+        assertThat(again.name()).isEqualTo("confirmed");
+        assertThat(again.data()).contains("payment=Payment[ref=late-1, outcome=TOO_LATE]");
+        assertThat(again.id()).isEqualTo(EventIds.held(ENDED_AT)).isGreaterThan(confirmed.id());
+
+        stream.offer(ended(OrderState.EXPIRED, null), 3000L, Road.DIRECT);
+        Step expiredStep = step(stream, Client.READY);
+        Event expired = event(expiredStep);
+        assertThat(expired.name()).isEqualTo("expired");
+        assertThat(expired.data()).contains("status=EXPIRED", "outcome=TOO_LATE", "holdExpiresAt=" + EXPIRES_AT);
+        assertThat(expired.id()).isGreaterThan(again.id());
+        assertThat(expiredStep.ends()).isTrue();
+
+        // The confirmation replayed afterwards changes nothing.
+        assertThat(stream.offer(held(), 4000L, Road.TABLE)).isEqualTo(Offered.UNCHANGED);
+        assertThat(step(stream, Client.READY).ends()).isTrue();
+    }
+
+    @Test
+    void aClientResumingWithTheHeldIdIsNotSentTheConfirmationAgainNorQueuedEventsButGetsTheEnd() {
+        long heldId = EventIds.held(DECIDED_AT);
+        assertThat(OrderStream.hasTheEnd(heldId)).isFalse();
+
+        // This instance's table has not caught up yet: nothing queued is news to this client.
+        OrderStream stream = open(heldId);
+        Step first = step(stream, Client.READY);
+        assertThat(first.write()).isNull();
+        assertThat(first.ends()).isFalse();
+
+        stream.offer(held(), 1000L, Road.TABLE);
+        assertThat(step(stream, Client.READY).write()).isNull();
+
+        stream.offer(ended(OrderState.CANCELLED, null), 2000L, Road.TABLE);
+        Step end = step(stream, Client.READY);
+        assertThat(event(end).name()).isEqualTo("cancelled");
+        assertThat(event(end).id()).isEqualTo(EventIds.ended(ENDED_AT));
+        assertThat(end.ends()).isTrue();
+    }
+
+    @Test
+    void aCancelBeforeTheOrderWasSeenEndsTheStreamAsCancelled() {
+        OrderStream stream = open(EventIds.NONE);
+        assertThat(event(step(stream, Client.READY)).name()).isEqualTo("queued");
+
+        Instant endedAt = REQUESTED_AT.plusMillis(300);
+        stream.offer(new OrderStatus(ORDER, OrderState.CANCELLED, null, null, null, List.of(), null, null, null,
+                endedAt), 500L, Road.DIRECT);
+        Step end = step(stream, Client.READY);
+
+        assertThat(event(end).name()).isEqualTo("cancelled");
+        assertThat(event(end).data()).contains("status=CANCELLED", "saleId=null", "queue=null");
+        assertThat(event(end).id()).isEqualTo(EventIds.ended(endedAt));
+        assertThat(end.ends()).isTrue();
     }
 
     private static Event event(Step step) {
@@ -475,11 +598,12 @@ class OrderStreamTest {
         public OrderView render(OrderId orderId, OrderStatus known) {
             if (known == null) {
                 return new OrderView(orderId, OrderState.QUEUED, null, null, null, null, null,
-                        new OrderView.Queue(null, null, 0), null);
+                        new OrderView.Queue(null, null, 0), null, null, null);
             }
-            OrderView.Queue place = known.isTerminal() ? null : new OrderView.Queue(position, 60L, 0.5);
+            OrderView.Queue place = known.isDecided() ? null : new OrderView.Queue(position, 60L, 0.5);
             return new OrderView(known.orderId(), known.state(), known.saleId(), known.sku(), known.quantity(),
-                    known.seats(), known.reason(), place, known.updatedAt());
+                    known.seats(), known.reason(), place, known.holdExpiresAt(), OrderView.Payment.of(known.payment()),
+                    known.updatedAt());
         }
 
         @Override

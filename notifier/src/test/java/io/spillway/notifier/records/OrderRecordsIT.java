@@ -8,7 +8,11 @@ import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.spillway.contract.CustomerId;
+import io.spillway.contract.OrderCancelled;
 import io.spillway.contract.OrderConfirmed;
+import io.spillway.contract.OrderExpired;
+import io.spillway.contract.OrderPaid;
+import io.spillway.contract.PaymentOutcome;
 import io.spillway.contract.OrderId;
 import io.spillway.contract.OrderRejected;
 import io.spillway.contract.OrderRequested;
@@ -75,6 +79,56 @@ class OrderRecordsIT {
         OrderStatus rejected = records.decided(refused.orderId()).get().orElseThrow();
         assertThat(rejected.state()).isEqualTo(OrderState.REJECTED);
         assertThat(rejected.reason()).isEqualTo(RejectionReason.LIMIT_EXCEEDED);
+    }
+
+    @Test
+    void heldPaidExpiredAndCancelledOrdersAreReadWithTheirHoldEndAndPayment() throws Exception {
+        Instant decidedAt = Instant.now().truncatedTo(ChronoUnit.MICROS);
+        Instant expiresAt = decidedAt.plusSeconds(600);
+        Instant endedAt = decidedAt.plusSeconds(60);
+        OrderRequested held = request("holding", "GA", List.of());
+        OrderRequested payer = request("payer", "VIP", List.of(SeatId.of("B-1")));
+        OrderRequested slow = request("slow", "GA", List.of());
+        OrderRequested quitter = request("quitter", "GA", List.of());
+        OrderId early = OrderId.derive(CustomerId.of("early"), SaleId.of("concert"), UUID.randomUUID().toString());
+        orders.insert(OrderConfirmed.of(held, List.of(), decidedAt, expiresAt));
+        orders.insert(new OrderPaid(1, payer.orderId(), payer.customerId(), payer.saleId(), payer.sku(), 1,
+                payer.seatIds(), "pay-1", endedAt.minusSeconds(1), expiresAt, endedAt), decidedAt);
+        orders.insert(new OrderExpired(1, slow.orderId(), slow.customerId(), slow.saleId(), slow.sku(), 1, List.of(),
+                expiresAt, expiresAt.plusSeconds(2)), decidedAt);
+        orders.insert(new OrderCancelled(1, quitter.orderId(), quitter.customerId(), quitter.saleId(), quitter.sku(), 1,
+                List.of(), true, expiresAt, endedAt), decidedAt);
+        orders.insert(new OrderCancelled(1, early, null, null, null, null, null, false, null, decidedAt), decidedAt);
+        JdbcOrderRecords records = records(reader, CircuitBreaker.ofDefaults("order-records"));
+
+        OrderStatus holding = records.decided(held.orderId()).get().orElseThrow();
+        assertThat(holding.state()).isEqualTo(OrderState.CONFIRMED);
+        assertThat(holding.isHeld()).isTrue();
+        assertThat(holding.holdExpiresAt()).isEqualTo(expiresAt);
+        assertThat(holding.updatedAt()).isEqualTo(decidedAt);
+
+        OrderStatus paid = records.decided(payer.orderId()).get().orElseThrow();
+        assertThat(paid.state()).isEqualTo(OrderState.PAID);
+        assertThat(paid.seats()).containsExactly(SeatId.of("B-1"));
+        assertThat(paid.updatedAt()).isEqualTo(endedAt);
+        assertThat(paid.holdExpiresAt()).isEqualTo(expiresAt);
+        assertThat(paid.payment()).isEqualTo(new OrderStatus.Payment("pay-1", PaymentOutcome.PAID, endedAt));
+
+        OrderStatus expired = records.decided(slow.orderId()).get().orElseThrow();
+        assertThat(expired.state()).isEqualTo(OrderState.EXPIRED);
+        assertThat(expired.updatedAt()).isEqualTo(expiresAt.plusSeconds(2));
+        assertThat(expired.payment()).isNull();
+
+        OrderStatus cancelled = records.decided(quitter.orderId()).get().orElseThrow();
+        assertThat(cancelled.state()).isEqualTo(OrderState.CANCELLED);
+        assertThat(cancelled.saleId()).isEqualTo(SaleId.of("concert"));
+
+        OrderStatus cancelledEarly = records.decided(early).get().orElseThrow();
+        assertThat(cancelledEarly.state()).isEqualTo(OrderState.CANCELLED);
+        assertThat(cancelledEarly.saleId()).isNull();
+        assertThat(cancelledEarly.sku()).isNull();
+        assertThat(cancelledEarly.quantity()).isNull();
+        assertThat(cancelledEarly.isTerminal()).isTrue();
     }
 
     @Test

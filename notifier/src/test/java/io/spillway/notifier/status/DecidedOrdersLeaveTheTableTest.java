@@ -111,6 +111,28 @@ class DecidedOrdersLeaveTheTableTest {
         assertThat(held(order.orderId())).isFalse();
     }
 
+    @Test
+    void aHeldOrderStaysWhileHeldAndLeavesOnceItsHoldEndedLongEnoughAgo() {
+        OrderRequested order = request("holder", NOW.minus(Duration.ofMinutes(10)));
+        Instant expires = NOW.plus(Duration.ofHours(3));
+        decisions.pipeInput(order.orderId().toString(), OrderConfirmed.of(order, List.of(), NOW, expires));
+
+        driver.advanceWallClockTime(RETENTION.plusMinutes(30));
+        assertThat(held(order.orderId())).isTrue();
+
+        Instant ended = NOW.plus(RETENTION).plus(Duration.ofMinutes(30));
+        TestInputTopic<String, byte[]> results = driver.createInputTopic(TOPICS.results(), new StringSerializer(),
+                new org.apache.kafka.common.serialization.ByteArraySerializer());
+        results.pipeInput(order.orderId().toString(), io.spillway.contract.EventJson.writeResult(
+                new io.spillway.contract.OrderExpired(io.spillway.contract.OrderEvent.SCHEMA_VERSION, order.orderId(),
+                        order.customerId(), order.saleId(), order.sku(), 1, List.of(), expires, ended)));
+        driver.advanceWallClockTime(Duration.ofMinutes(7));
+        assertThat(held(order.orderId())).isTrue();
+
+        driver.advanceWallClockTime(RETENTION);
+        assertThat(held(order.orderId())).isFalse();
+    }
+
     private boolean held(OrderId orderId) {
         boolean inGlobal = global.get(orderId.toString()) != null;
         boolean inTable = table.get(orderId.toString()) != null;

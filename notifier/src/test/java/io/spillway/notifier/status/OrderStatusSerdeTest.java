@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.spillway.contract.OrderId;
+import io.spillway.contract.PaymentOutcome;
 import io.spillway.contract.RejectionReason;
 import io.spillway.contract.SaleId;
 import io.spillway.contract.SeatId;
@@ -32,7 +33,19 @@ class OrderStatusSerdeTest {
                 new OrderStatus(ORDER, OrderState.REJECTED, SaleId.of("concert"), Sku.of("GA"), 1, List.of(),
                         RejectionReason.SOLD_OUT, null, null, AT),
                 // Only the order, the state and the time are required.
-                new OrderStatus(ORDER, OrderState.CONFIRMED, null, null, 0, List.of(), null, null, null, AT));
+                new OrderStatus(ORDER, OrderState.CONFIRMED, null, null, 0, List.of(), null, null, null, AT),
+                // Holds: the expiry, the payment, and a cancel that knows nothing of the order.
+                new OrderStatus(ORDER, OrderState.CONFIRMED, SaleId.of("concert"), Sku.of("VIP"), 1,
+                        List.of(SeatId.of("A-1")), null, 7, 42L, AT, AT.plusSeconds(600), null),
+                new OrderStatus(ORDER, OrderState.PAID, SaleId.of("concert"), Sku.of("GA"), 1, List.of(), null,
+                        null, null, AT.plusSeconds(60), AT.plusSeconds(600),
+                        new OrderStatus.Payment("pay-1", PaymentOutcome.PAID, AT.plusSeconds(60))),
+                new OrderStatus(ORDER, OrderState.EXPIRED, SaleId.of("concert"), Sku.of("GA"), 1, List.of(), null,
+                        null, null, AT.plusSeconds(602), AT.plusSeconds(600),
+                        new OrderStatus.Payment("pay-2", PaymentOutcome.TOO_LATE, AT.plusSeconds(602))),
+                new OrderStatus(ORDER, OrderState.CANCELLED, null, null, null, List.of(), null, null, null, AT),
+                new OrderStatus(ORDER, OrderState.QUEUED, null, null, null, List.of(), null, null, null, AT, null,
+                        new OrderStatus.Payment("pay-3", PaymentOutcome.NOT_HELD, AT)));
 
         for (OrderStatus status : statuses) {
             byte[] row = serde.serialize("status", status);

@@ -4,7 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.groups.Tuple.tuple;
 
 import io.spillway.contract.CustomerId;
+import io.spillway.contract.EventJson;
 import io.spillway.contract.EventSerde;
+import io.spillway.contract.OrderCancelled;
+import io.spillway.contract.OrderEvent;
+import io.spillway.contract.OrderExpired;
+import io.spillway.contract.OrderPaid;
+import io.spillway.contract.PaymentOutcome;
+import io.spillway.contract.PaymentRefused;
 import io.spillway.contract.OrderConfirmed;
 import io.spillway.contract.OrderDecision;
 import io.spillway.contract.OrderId;
@@ -228,6 +235,85 @@ class OrderStatusTopologyTest {
 
         decisions.pipeInput(order.orderId().toString(), confirmed(order));
         assertThat(table.get(order.orderId().toString()).state()).isEqualTo(OrderState.CONFIRMED);
+    }
+
+    @Test
+    void everyResultOfAHeldOrderMovesItsRowAndAReplayedConfirmationAfterTheEndChangesNothing() {
+        TestInputTopic<String, byte[]> results =
+                driver.createInputTopic(TOPICS.results(), new StringSerializer(), new ByteArraySerializer());
+        OrderRequested order = request("holder", "VIP", "A-1");
+        Instant expires = DECIDED_AT.plusSeconds(600);
+        Instant ended = expires.plusSeconds(2);
+        String key = order.orderId().toString();
+        OrderConfirmed held = OrderConfirmed.of(order, order.seatIds(), DECIDED_AT, expires);
+        requests.pipeInput(order.itemKey().toString(), order);
+
+        results.pipeInput(key, EventJson.writeResult(held));
+        assertThat(table.get(key).isHeld()).isTrue();
+        assertThat(table.get(key).holdExpiresAt()).isEqualTo(expires);
+        results.pipeInput(key, EventJson.writeResult(new PaymentRefused(OrderEvent.SCHEMA_VERSION, order.orderId(),
+                "late-1", PaymentOutcome.TOO_LATE, expires.plusMillis(10), ended)));
+        results.pipeInput(key, EventJson.writeResult(new OrderExpired(OrderEvent.SCHEMA_VERSION, order.orderId(),
+                order.customerId(), order.saleId(), order.sku(), 1, order.seatIds(), expires, ended)));
+        int changes = heard.size();
+        results.pipeInput(key, EventJson.writeResult(held));
+
+        OrderStatus row = table.get(key);
+        assertThat(row.state()).isEqualTo(OrderState.EXPIRED);
+        assertThat(row.holdExpiresAt()).isEqualTo(expires);
+        assertThat(row.updatedAt()).isEqualTo(ended);
+        assertThat(row.payment()).isEqualTo(new OrderStatus.Payment("late-1", PaymentOutcome.TOO_LATE, ended));
+        // What every instance hears after the replay is what it heard before it.
+        assertThat(heard.getLast()).isEqualTo(heard.get(changes - 1));
+        assertThat(heard).extracting(OrderStatus::state).containsSubsequence(
+                OrderState.QUEUED, OrderState.CONFIRMED, OrderState.EXPIRED);
+    }
+
+    @Test
+    void aCancelBeforeTheOrderAndAPaidOrderAreRead() {
+        TestInputTopic<String, byte[]> results =
+                driver.createInputTopic(TOPICS.results(), new StringSerializer(), new ByteArraySerializer());
+        OrderId early = OrderId.derive(CustomerId.of("quick"), SaleId.of("concert"), UUID.randomUUID().toString());
+        results.pipeInput(early.toString(), EventJson.writeResult(new OrderCancelled(OrderEvent.SCHEMA_VERSION, early,
+                null, null, null, null, null, false, null, DECIDED_AT)));
+        OrderRequested order = request("payer", "GA");
+        Instant expires = DECIDED_AT.plusSeconds(600);
+        results.pipeInput(order.orderId().toString(), EventJson.writeResult(new OrderPaid(OrderEvent.SCHEMA_VERSION,
+                order.orderId(), order.customerId(), order.saleId(), order.sku(), 2, List.of(), "pay-1",
+                DECIDED_AT.plusSeconds(30), expires, DECIDED_AT.plusSeconds(31))));
+
+        OrderStatus cancelled = table.get(early.toString());
+        assertThat(cancelled.state()).isEqualTo(OrderState.CANCELLED);
+        assertThat(cancelled.saleId()).isNull();
+        assertThat(cancelled.quantity()).isNull();
+        OrderStatus paid = table.get(order.orderId().toString());
+        assertThat(paid.state()).isEqualTo(OrderState.PAID);
+        assertThat(paid.payment().ref()).isEqualTo("pay-1");
+        assertThat(paid.payment().outcome()).isEqualTo(PaymentOutcome.PAID);
+    }
+
+    @Test
+    void aResultOfATypeThisNotifierDoesNotKnowIsSkippedAsUnreadable() {
+        TestInputTopic<String, byte[]> results =
+                driver.createInputTopic(TOPICS.results(), new StringSerializer(), new ByteArraySerializer());
+        OrderRequested order = request("future", "GA");
+        requests.pipeInput(order.itemKey().toString(), order);
+        double skippedBefore = skipped();
+
+        results.pipeInput(order.orderId().toString(), ("{\"type\":\"OrderRefunded\",\"schemaVersion\":1,\"orderId\":\""
+                + order.orderId() + "\"}").getBytes(StandardCharsets.UTF_8));
+        results.pipeInput(order.orderId().toString(), EventJson.writeResult(confirmed(order)));
+
+        assertThat(skipped()).isEqualTo(skippedBefore + 1);
+        assertThat(table.get(order.orderId().toString()).state()).isEqualTo(OrderState.CONFIRMED);
+    }
+
+    /** Kafka Streams' own count of records the deserialization handler skipped. */
+    private double skipped() {
+        return driver.metrics().entrySet().stream()
+                .filter(metric -> metric.getKey().name().equals("dropped-records-total"))
+                .mapToDouble(metric -> ((Number) metric.getValue().metricValue()).doubleValue())
+                .sum();
     }
 
     private static OrderRequested request(String customer, String sku, String... seats) {
