@@ -1,8 +1,8 @@
 package io.spillway.processor;
 
 import io.micrometer.core.instrument.MeterRegistry;
-import io.spillway.contract.EventSerde;
-import io.spillway.contract.OrderDecision;
+import io.spillway.contract.EventJson;
+import io.spillway.contract.OrderResult;
 import io.spillway.processor.publish.PublicationPipeline;
 import java.time.Clock;
 import java.util.Map;
@@ -12,6 +12,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -118,13 +119,16 @@ class ProcessorWiring {
     }
 
     @Bean
-    DefaultKafkaProducerFactory<String, OrderDecision> decisionProducerFactory(KafkaProperties kafka) {
-        return new DefaultKafkaProducerFactory<>(reliable(kafka), new StringSerializer(), EventSerde.decisions());
+    DefaultKafkaProducerFactory<String, OrderResult> decisionProducerFactory(KafkaProperties kafka) {
+        // A decision is written as it always was (EventJson.write and writeResult give the same JSON);
+        // the end of a hold replayed with its order is a result too.
+        Serializer<OrderResult> results = (topic, result) -> EventJson.writeResult(result);
+        return new DefaultKafkaProducerFactory<>(reliable(kafka), new StringSerializer(), results);
     }
 
     @Bean
-    KafkaTemplate<String, OrderDecision> decisionTemplate(
-            DefaultKafkaProducerFactory<String, OrderDecision> decisionProducerFactory) {
+    KafkaTemplate<String, OrderResult> decisionTemplate(
+            DefaultKafkaProducerFactory<String, OrderResult> decisionProducerFactory) {
         return new KafkaTemplate<>(decisionProducerFactory);
     }
 

@@ -5,12 +5,14 @@ import static org.awaitility.Awaitility.await;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.spillway.contract.CustomerId;
+import io.spillway.contract.EventJson;
 import io.spillway.contract.EventSerde;
 import io.spillway.contract.ItemKey;
 import io.spillway.contract.OrderDecision;
 import io.spillway.contract.OrderId;
 import io.spillway.contract.OrderRejected;
 import io.spillway.contract.OrderRequested;
+import io.spillway.contract.OrderResult;
 import io.spillway.contract.RejectionReason;
 import io.spillway.contract.SaleId;
 import io.spillway.contract.SeatId;
@@ -260,7 +262,7 @@ public abstract class RunningProcessor {
 
         private final KafkaConsumer<byte[], byte[]> consumer;
         private final List<ConsumerRecord<byte[], byte[]>> records = new CopyOnWriteArrayList<>();
-        private final Map<OrderId, List<OrderDecision>> byOrder = new ConcurrentHashMap<>();
+        private final Map<OrderId, List<OrderResult>> byOrder = new ConcurrentHashMap<>();
 
         Results(String bootstrap, String topic) {
             consumer = new KafkaConsumer<>(
@@ -279,13 +281,22 @@ public abstract class RunningProcessor {
 
         /** What was published for the order, as far as read; {@link #read()} reads on. */
         List<OrderDecision> of(OrderId orderId) {
+            return byOrder.getOrDefault(orderId, List.of()).stream()
+                    .filter(OrderDecision.class::isInstance)
+                    .map(OrderDecision.class::cast)
+                    .toList();
+        }
+
+        /** Everything published for the order (decisions, ends of holds, refused payments), reading on. */
+        synchronized List<OrderResult> resultsOf(OrderId orderId) {
+            poll();
             return List.copyOf(byOrder.getOrDefault(orderId, List.of()));
         }
 
         /** Reads on; answers whether every order has at least one decision. */
         synchronized boolean decidedAll(List<OrderRequested> orders) {
             poll();
-            return orders.stream().allMatch(order -> byOrder.containsKey(order.orderId()));
+            return orders.stream().allMatch(order -> !of(order.orderId()).isEmpty());
         }
 
         synchronized int read(OrderId orderId) {
@@ -302,7 +313,7 @@ public abstract class RunningProcessor {
             for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(100))) {
                 records.add(record);
                 if (record.value() != null && record.key() != null && !record.topic().equals(TOPICS.dlq())) {
-                    OrderDecision decision = EventSerde.decisions().deserialize(record.topic(), record.value());
+                    OrderResult decision = EventJson.readResult(record.value());
                     assertThat(new String(record.key(), StandardCharsets.UTF_8))
                             .isEqualTo(decision.orderId().toString());
                     byOrder.computeIfAbsent(decision.orderId(), id -> new ArrayList<>()).add(decision);

@@ -4,10 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.spillway.contract.EventJson;
-import io.spillway.contract.OrderDecision;
 import io.spillway.contract.OrderEvent;
 import io.spillway.contract.OrderId;
 import io.spillway.contract.OrderRequested;
+import io.spillway.contract.OrderResult;
 import io.spillway.processor.operations.DecisionMetrics;
 import io.spillway.processor.publish.DeadLetter;
 import io.spillway.processor.publish.DecisionPublisher;
@@ -117,7 +117,7 @@ public class OrderRequestListener {
         // unless the database refused what an order holds: then that order is isolated and set aside.
         long parsed = System.nanoTime();
         IsolatingDecider.Outcome outcome = decider.decide(accepted);
-        List<OrderDecision> decisions = outcome.decisions();
+        List<OrderResult> decisions = outcome.decisions();
         unreadable.addAll(outcome.refused());
         long decided = System.nanoTime();
         // The previous poll's decisions went out while this one was decided; they must all be with the

@@ -1,7 +1,10 @@
 package io.spillway.processor.store;
 
 import io.spillway.contract.ItemKey;
+import io.spillway.contract.OrderCancelled;
 import io.spillway.contract.OrderDecision;
+import io.spillway.contract.OrderEvent;
+import io.spillway.contract.OrderResult;
 import io.spillway.contract.OrderRequested;
 import io.spillway.processor.ProcessorProperties;
 import io.spillway.processor.operations.DecisionMetrics;
@@ -14,7 +17,9 @@ import io.spillway.processor.store.PollSnapshot.Versioned;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -93,7 +98,16 @@ public class PollDecider {
      * @throws RefusedByDatabaseException if the transaction failed for what the orders hold; nothing
      *     of it is written
      */
-    public List<OrderDecision> decide(Map<ItemKey, List<OrderRequested>> byItem) {
+    public List<OrderResult> decide(Map<ItemKey, List<OrderRequested>> byItem) {
+        return decide(byItem, Map.of());
+    }
+
+    /**
+     * As {@link #decide(Map)}, recording for each item the line (partition) its orders came from: the
+     * line whose owner ends their holds. An order the intake cancelled before it arrived is answered
+     * with its {@link OrderCancelled} and takes nothing.
+     */
+    public List<OrderResult> decide(Map<ItemKey, List<OrderRequested>> byItem, Map<ItemKey, Integer> lines) {
         if (byItem.isEmpty()) {
             return List.of();
         }
@@ -102,16 +116,35 @@ public class PollDecider {
         byItem.forEach((item, requests) ->
                 normalized.put(item, requests.stream().map(PollDecider::toMicros).toList()));
         SaleDecisions outcome;
+        List<OrderResult> answers = new ArrayList<>();
         try {
             outcome = conflictRetry.execute(context -> {
                 if (context.getRetryCount() > 0) {
                     metrics.conflictRetried();
                 }
                 return transactions.execute(status -> {
+                    answers.clear();
                     PollSnapshot snapshot = store.load(normalized);
+                    Map<ItemKey, List<OrderRequested>> toDecide = new LinkedHashMap<>();
+                    List<OrderRequested> cancelled = new ArrayList<>();
+                    normalized.forEach((item, requests) -> {
+                        List<OrderRequested> open = new ArrayList<>();
+                        for (OrderRequested request : requests) {
+                            (snapshot.cancelledQueued().containsKey(request.orderId()) ? cancelled : open).add(request);
+                        }
+                        if (!open.isEmpty()) {
+                            toDecide.put(item, open);
+                        }
+                    });
                     SaleDecisions decisions =
-                            decideOn(snapshot, normalized, clock.instant().truncatedTo(ChronoUnit.MICROS));
-                    store.write(snapshot, decisions);
+                            decideOn(snapshot, toDecide, clock.instant().truncatedTo(ChronoUnit.MICROS));
+                    store.write(snapshot, decisions, lines, cancelled);
+                    // Every request answered in the order given: the ledgers' answers are in that order too.
+                    Iterator<OrderDecision> decided = decisions.all().iterator();
+                    normalized.values().forEach(requests -> requests.forEach(request -> {
+                        Instant endedAt = snapshot.cancelledQueued().get(request.orderId());
+                        answers.add(endedAt == null ? decided.next() : cancelledBeforeDecision(request, endedAt));
+                    }));
                     return decisions;
                 });
             });
@@ -120,8 +153,13 @@ public class PollDecider {
             throw Refusals.classify(e);
         }
         outcome.fresh().forEach(metrics::decided);
-        metrics.replayed(outcome.all().size() - outcome.fresh().size());
-        return outcome.all();
+        metrics.replayed(answers.size() - outcome.fresh().size());
+        return List.copyOf(answers);
+    }
+
+    private static OrderCancelled cancelledBeforeDecision(OrderRequested request, Instant endedAt) {
+        return new OrderCancelled(OrderEvent.SCHEMA_VERSION, request.orderId(), request.customerId(),
+                request.saleId(), request.sku(), request.quantity(), List.of(), false, null, endedAt);
     }
 
     /** Lets the reservation rules decide against the snapshot, translated to their types; writes nothing. */
