@@ -84,6 +84,30 @@ class ProcessorWiring {
     }
 
     /**
+     * The command intake's containers: batches, offsets committed by the listener after its
+     * transaction, and a short poll and idle interval with a short fetch wait, because how fresh its
+     * watermark is bounds how late a hold expires (docs/processor.md).
+     */
+    @Bean
+    ConcurrentKafkaListenerContainerFactory<byte[], byte[]> commandListenerContainerFactory(
+            KafkaProperties kafka, ProcessorProperties settings, MeterRegistry meters) {
+        Map<String, Object> config = kafka.buildConsumerProperties(null);
+        config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        config.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 100);
+        DefaultKafkaConsumerFactory<byte[], byte[]> consumers =
+                new DefaultKafkaConsumerFactory<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        consumers.addListener(new MicrometerConsumerListener<>(meters));
+        ConcurrentKafkaListenerContainerFactory<byte[], byte[]> factory = new ConcurrentKafkaListenerContainerFactory<>();
+        factory.setConsumerFactory(consumers);
+        factory.setBatchListener(true);
+        factory.getContainerProperties().setAckMode(AckMode.MANUAL);
+        factory.getContainerProperties().setPollTimeout(250);
+        factory.getContainerProperties().setIdleEventInterval(250L);
+        factory.setCommonErrorHandler(orderBatchErrorHandler(settings));
+        return factory;
+    }
+
+    /**
      * A failed batch (database or broker unavailable) is retried from the same records after an
      * exponential back-off, for as long as it takes: an order is never given up because a dependency
      * is down. Between attempts the consumer is paused and keeps polling, so it stays in its group.

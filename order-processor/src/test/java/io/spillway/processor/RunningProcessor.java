@@ -86,6 +86,9 @@ public abstract class RunningProcessor {
         TestProperties.kafka(registry, TOPICS);
         TestProperties.database(registry, DATABASE);
         registry.add("spring.kafka.consumer.group-id", () -> GROUP);
+        // TestProperties names the order and catalogue topics only; the holds topics follow TOPICS here.
+        registry.add("spillway.topics.commands", TOPICS::commands);
+        registry.add("spillway.topics.holds", TOPICS::holds);
         // Several consumers in the group, so that items are decided on different threads at once.
         registry.add("spring.kafka.listener.concurrency", () -> "3");
         registry.add("spillway.processor.lag-interval", () -> "500ms");

@@ -204,7 +204,7 @@ class DecisionStore {
     private static void completeCancelled(
             StatementPipeline writes, List<OrderRequested> cancelled, Map<ItemKey, Integer> lines) {
         List<OrderRequested> sorted = cancelled.stream()
-                .collect(Collectors.toMap(OrderRequested::orderId, r -> r, (a, b) -> a, TreeMap::new))
+                .collect(Collectors.toMap(r -> r.orderId().toString(), r -> r, (a, b) -> a, TreeMap::new))
                 .values().stream().toList();
         if (sorted.isEmpty()) {
             return;
