@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.spillway.contract.CancelRequested;
 import io.spillway.contract.EventJson;
+import io.spillway.contract.HoldEnded;
 import io.spillway.contract.HoldOpened;
 import io.spillway.contract.ItemKey;
 import io.spillway.contract.OrderCancelled;
@@ -13,7 +14,14 @@ import io.spillway.contract.OrderConfirmed;
 import io.spillway.contract.OrderDecision;
 import io.spillway.contract.OrderId;
 import io.spillway.contract.OrderRequested;
+import io.spillway.contract.OrderExpired;
+import io.spillway.contract.OrderPaid;
 import io.spillway.contract.OrderResult;
+import io.spillway.contract.PaymentOutcome;
+import io.spillway.contract.PaymentReceived;
+import io.spillway.contract.PaymentRefused;
+import io.spillway.contract.RejectionReason;
+import io.spillway.processor.intake.OrderRequestListener;
 import io.spillway.processor.publish.DeadLetter;
 import io.spillway.testing.SharedInfrastructure;
 import java.nio.charset.StandardCharsets;
@@ -31,6 +39,7 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.springframework.kafka.listener.MessageListenerContainer;
 
 /**
  * Holds end to end in the processor: held confirmations, and payments and cancellations produced
@@ -99,6 +108,158 @@ class HoldsIT extends RunningProcessor {
     }
 
     @Test
+    void aHoldPaidBeforeItsDeadlineIsPaidOnceAndKeepsItsUnits() throws Exception {
+        ItemKey item = heldSale("pay-in-time", 4, 5, 3);
+        OrderRequested order = order(item, "pia", 2);
+        OrderConfirmed held = confirmedHeld(order);
+
+        command(PaymentReceived.of(order.orderId(), "key-1", "ref-in-time", Instant.now()));
+
+        awaitStatus(order, "PAID");
+        await().atMost(PATIENCE).until(() -> ends(order).size() == 1);
+        assertThat(ends(order)).singleElement().isInstanceOfSatisfying(OrderPaid.class, paid -> {
+            assertThat(paid.paymentRef()).isEqualTo("ref-in-time");
+            assertThat(paid.holdExpiresAt()).isEqualTo(held.holdExpiresAt());
+        });
+        // Long after the deadline, a later order of the item is decided: the paid hold never expired.
+        await().atMost(PATIENCE).until(() -> Instant.now().isAfter(held.holdExpiresAt().plusSeconds(2)));
+        OrderRequested later = order(item, "lou", 1);
+        send(List.of(later));
+        awaitDecisions(List.of(later));
+        assertThat(ends(order)).hasSize(1);
+        assertThat(jdbc.queryForMap("SELECT available, held FROM items WHERE sale_id = 'pay-in-time'"))
+                .containsEntry("available", 2).containsEntry("held", 1);
+        assertThat(count("SELECT quantity FROM customer_holdings WHERE sale_id = 'pay-in-time' AND customer_id = 'pia'"))
+                .isEqualTo(2);
+    }
+
+    @Test
+    void aPaymentAcceptedAfterTheDeadlineIsRefusedTooLateAndTheHoldExpiresWithItsUnitsBack() throws Exception {
+        ItemKey item = heldSale("pay-late", 4, 5, 2);
+        OrderRequested order = order(item, "lena", 2);
+        OrderConfirmed held = confirmedHeld(order);
+        await().atMost(PATIENCE).until(() -> Instant.now().isAfter(held.holdExpiresAt()));
+
+        command(PaymentReceived.of(order.orderId(), "key-1", "ref-late", Instant.now()));
+
+        awaitStatus(order, "EXPIRED");
+        await().atMost(PATIENCE).until(() -> resultsOf(order.orderId()).size() == 3);
+        List<OrderResult> published = resultsOf(order.orderId());
+        assertThat(published.get(1)).isInstanceOfSatisfying(PaymentRefused.class,
+                refused -> assertThat(refused.outcome()).isEqualTo(PaymentOutcome.TOO_LATE));
+        assertThat(published.get(2)).isInstanceOfSatisfying(OrderExpired.class,
+                expired -> assertThat(expired.holdExpiresAt()).isEqualTo(held.holdExpiresAt()));
+        assertThat(jdbc.queryForMap("SELECT available, held, sold_out FROM items WHERE sale_id = 'pay-late'"))
+                .containsEntry("available", 5).containsEntry("held", 0).containsEntry("sold_out", false);
+        assertThat(count("SELECT quantity FROM customer_holdings WHERE sale_id = 'pay-late'")).isZero();
+        assertThat(jdbc.queryForObject("SELECT outcome FROM payments WHERE payment_ref = 'ref-late'", String.class))
+                .isEqualTo("TOO_LATE");
+    }
+
+    @Test
+    void aPaymentAcceptedBeforeTheDeadlineButStoredAfterItStillPays() throws Exception {
+        ItemKey item = heldSale("pay-stored-late", 4, 5, 2);
+        OrderRequested order = order(item, "stan", 1);
+        OrderConfirmed held = confirmedHeld(order);
+        // The line's owner is stopped: no hold step runs until the payment is stored, well after the deadline.
+        MessageListenerContainer line = listeners.getListenerContainer(OrderRequestListener.ID);
+        line.stop();
+        try {
+            await().atMost(PATIENCE).until(() -> Instant.now().isAfter(held.holdExpiresAt().plusSeconds(3)));
+            command(PaymentReceived.of(order.orderId(), "key-1", "ref-early", held.holdExpiresAt().minusSeconds(1)));
+            await().atMost(PATIENCE).until(() -> count(
+                    "SELECT count(*) FROM payments WHERE payment_ref = 'ref-early'") == 1);
+        } finally {
+            line.start();
+        }
+
+        awaitStatus(order, "PAID");
+        await().atMost(PATIENCE).until(() -> ends(order).size() == 1);
+        assertThat(ends(order)).singleElement().isInstanceOf(OrderPaid.class);
+        assertThat(count("SELECT held FROM items WHERE sale_id = 'pay-stored-late'")).isZero();
+        assertThat(count("SELECT available FROM items WHERE sale_id = 'pay-stored-late'")).isEqualTo(4);
+    }
+
+    @Test
+    void theSamePaymentFiveTimesPaysOnceAndASecondReferenceIsNotHeld() throws Exception {
+        ItemKey item = heldSale("pay-twice", 4, 5, 600);
+        OrderRequested order = order(item, "dora", 1);
+        confirmedHeld(order);
+        PaymentReceived payment = PaymentReceived.of(order.orderId(), "key-1", "ref-once", Instant.now());
+        for (int i = 0; i < 5; i++) {
+            command(payment);
+        }
+        command(PaymentReceived.of(order.orderId(), "key-2", "ref-other", Instant.now()));
+
+        awaitStatus(order, "PAID");
+        await().atMost(PATIENCE).until(() -> count("SELECT count(*) FROM payments WHERE order_id = '"
+                + order.orderId() + "' AND outcome IS NOT NULL") == 2);
+        await().atMost(PATIENCE).until(() -> resultsOf(order.orderId()).size() == 3);
+        assertThat(count("SELECT count(*) FROM payments WHERE order_id = '" + order.orderId() + "'")).isEqualTo(2);
+        assertThat(ends(order)).singleElement().isInstanceOfSatisfying(OrderPaid.class,
+                paid -> assertThat(paid.paymentRef()).isEqualTo("ref-once"));
+        assertThat(resultsOf(order.orderId())).filteredOn(PaymentRefused.class::isInstance).singleElement()
+                .isInstanceOfSatisfying(PaymentRefused.class, refused -> {
+                    assertThat(refused.paymentRef()).isEqualTo("ref-other");
+                    assertThat(refused.outcome()).isEqualTo(PaymentOutcome.NOT_HELD);
+                });
+    }
+
+    @Test
+    void aHeldOrderCancelledGivesItsUnitsBackAndAPaidOneStaysPaid() throws Exception {
+        ItemKey item = heldSale("cancel-held", 4, 5, 600);
+        OrderRequested cancelled = order(item, "cass", 2);
+        OrderRequested paid = order(item, "paul", 1);
+        confirmedHeld(cancelled);
+        confirmedHeld(paid);
+        command(PaymentReceived.of(paid.orderId(), "key-1", "ref-paul", Instant.now()));
+        awaitStatus(paid, "PAID");
+
+        command(CancelRequested.of(cancelled.orderId(), Instant.now()));
+        command(CancelRequested.of(paid.orderId(), Instant.now()));
+
+        awaitStatus(cancelled, "CANCELLED");
+        await().atMost(PATIENCE).until(() -> count("SELECT count(*) FROM cancels WHERE outcome = 'IGNORED' AND order_id = '"
+                + paid.orderId() + "'") == 1);
+        await().atMost(PATIENCE).until(() -> ends(cancelled).size() == 1 && ends(paid).size() == 1);
+        assertThat(ends(cancelled)).singleElement().isInstanceOfSatisfying(OrderCancelled.class,
+                end -> assertThat(end.held()).isTrue());
+        assertThat(ends(paid)).singleElement().isInstanceOf(OrderPaid.class);
+        assertThat(jdbc.queryForObject("SELECT status FROM orders WHERE order_id = ?", String.class,
+                paid.orderId().value())).isEqualTo("PAID");
+        assertThat(jdbc.queryForMap("SELECT available, held FROM items WHERE sale_id = 'cancel-held'"))
+                .containsEntry("available", 4).containsEntry("held", 0);
+        assertThat(count("SELECT quantity FROM customer_holdings WHERE sale_id = 'cancel-held' AND customer_id = 'cass'"))
+                .isZero();
+    }
+
+    @Test
+    void expiredUnitsAreSoldToALaterOrderAndABuyerAtTheLimitWhoseHoldExpiredBuysAgain() throws Exception {
+        ItemKey item = heldSale("resold", 1, 1, 2);
+        OrderRequested first = order(item, "fay", 1);
+        OrderConfirmed held = confirmedHeld(first);
+        OrderRequested soldOut = order(item, "sol", 1);
+        OrderRequested overLimit = order(item, "fay", 1);
+        send(List.of(soldOut, overLimit));
+        Map<OrderId, OrderDecision> refused = awaitDecisions(List.of(soldOut, overLimit));
+        assertThat(reasonOf(refused.get(soldOut.orderId()))).isEqualTo(RejectionReason.SOLD_OUT);
+        assertThat(reasonOf(refused.get(overLimit.orderId()))).isEqualTo(RejectionReason.LIMIT_EXCEEDED);
+
+        awaitStatus(first, "EXPIRED");
+        await().atMost(PATIENCE).until(() -> ends(first).size() == 1);
+        assertThat(ends(first)).singleElement().isInstanceOfSatisfying(OrderExpired.class,
+                expired -> assertThat(expired.holdExpiresAt()).isEqualTo(held.holdExpiresAt()));
+        OrderRequested again = order(item, "fay", 1);
+        send(List.of(again));
+
+        assertThat(awaitDecisions(List.of(again)).get(again.orderId())).isInstanceOf(OrderConfirmed.class);
+        assertThat(jdbc.queryForMap("SELECT available, held FROM items WHERE sale_id = 'resold'"))
+                .containsEntry("available", 0).containsEntry("held", 1);
+        assertThat(count("SELECT quantity FROM customer_holdings WHERE sale_id = 'resold' AND customer_id = 'fay'"))
+                .isEqualTo(1);
+    }
+
+    @Test
     void anUnreadableCommandIsDeadLetteredAsReceived() throws Exception {
         byte[] key = "not-an-order".getBytes(StandardCharsets.UTF_8);
         byte[] value = "{\"type\":\"PaymentReceived\"}".getBytes(StandardCharsets.UTF_8);
@@ -107,6 +268,26 @@ class HoldsIT extends RunningProcessor {
         await().atMost(PATIENCE).until(() -> deadLetters.rawRecords().stream()
                 .anyMatch(letter -> TOPICS.commands().equals(header(letter, DeadLetter.TOPIC))
                         && java.util.Arrays.equals(letter.value(), value)));
+    }
+
+    private OrderConfirmed confirmedHeld(OrderRequested order) throws Exception {
+        send(List.of(order));
+        OrderDecision decision = awaitDecisions(List.of(order)).get(order.orderId());
+        assertThat(decision).isInstanceOfSatisfying(OrderConfirmed.class, c -> assertThat(c.held()).isTrue());
+        return (OrderConfirmed) decision;
+    }
+
+    private void awaitStatus(OrderRequested order, String status) {
+        await().atMost(PATIENCE).until(() -> status.equals(jdbc.queryForObject(
+                "SELECT status FROM orders WHERE order_id = ?", String.class, order.orderId().value())));
+    }
+
+    /** The ends of the order's hold published so far. */
+    static List<HoldEnded> ends(OrderRequested order) {
+        return resultsOf(order.orderId()).stream()
+                .filter(HoldEnded.class::isInstance)
+                .map(HoldEnded.class::cast)
+                .toList();
     }
 
     ItemKey heldSale(String saleId, int limit, int units, int holdSeconds) {

@@ -2,12 +2,14 @@ package io.spillway.processor.store;
 
 import io.spillway.contract.ItemKey;
 import io.spillway.contract.OrderCancelled;
+import io.spillway.contract.OrderConfirmed;
 import io.spillway.contract.OrderDecision;
 import io.spillway.contract.OrderEvent;
 import io.spillway.contract.OrderResult;
 import io.spillway.contract.OrderRequested;
 import io.spillway.processor.ProcessorProperties;
 import io.spillway.processor.operations.DecisionMetrics;
+import io.spillway.processor.operations.HoldMetrics;
 import io.spillway.processor.reservation.Holding;
 import io.spillway.processor.reservation.ItemState;
 import io.spillway.processor.reservation.SaleDecisions;
@@ -63,13 +65,15 @@ public class PollDecider {
     private final RetryTemplate conflictRetry;
     private final Clock clock;
     private final DecisionMetrics metrics;
+    private final HoldMetrics holdMetrics;
 
     PollDecider(
             DecisionStore store,
             PlatformTransactionManager transactionManager,
             ProcessorProperties settings,
             Clock clock,
-            DecisionMetrics metrics) {
+            DecisionMetrics metrics,
+            HoldMetrics holdMetrics) {
         this.store = store;
         this.transactions = new TransactionTemplate(transactionManager);
         ProcessorProperties.Conflicts conflicts = settings.conflicts();
@@ -89,6 +93,7 @@ public class PollDecider {
                 .build();
         this.clock = clock;
         this.metrics = metrics;
+        this.holdMetrics = holdMetrics;
     }
 
     /**
@@ -153,6 +158,9 @@ public class PollDecider {
             throw Refusals.classify(e);
         }
         outcome.fresh().forEach(metrics::decided);
+        holdMetrics.opened((int) outcome.fresh().stream()
+                .filter(decision -> decision instanceof OrderConfirmed confirmed && confirmed.held())
+                .count());
         metrics.replayed(answers.size() - outcome.fresh().size());
         return List.copyOf(answers);
     }

@@ -1,0 +1,64 @@
+package io.spillway.processor.intake;
+
+import io.spillway.processor.store.HoldStep;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.List;
+import org.apache.kafka.common.TopicPartition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.event.EventListener;
+import org.springframework.kafka.event.ListenerContainerIdleEvent;
+import org.springframework.stereotype.Component;
+
+/**
+ * When a consumer of {@code orders.requested} runs its {@link HoldStep}: between two polls, at most
+ * every {@link #INTERVAL} (at once again while the last step was full), and when the container says it
+ * is idle (its idle interval is as short). The lines are the partitions the consumer owns: no other
+ * thread changes their items meanwhile.
+ *
+ * <p>A failed step is logged and tried again at the next turn; it never fails the poll. An outage of
+ * the database fails the poll's own transaction, which the circuit and the error handler handle.
+ *
+ * <p>Limits: per consumer thread (each has its own line state); a poll that takes long delays the step
+ * by as much.
+ */
+@Component
+class HoldSteps {
+
+    static final Duration INTERVAL = Duration.ofMillis(250);
+
+    private static final Logger log = LoggerFactory.getLogger(HoldSteps.class);
+
+    private final HoldStep step;
+    private final ThreadLocal<long[]> next = ThreadLocal.withInitial(() -> new long[] {Long.MIN_VALUE});
+
+    HoldSteps(HoldStep step) {
+        this.step = step;
+    }
+
+    void stepIfDue(Collection<TopicPartition> assignment) {
+        long[] due = next.get();
+        long now = System.nanoTime();
+        if (due[0] != Long.MIN_VALUE && now - due[0] < 0) {
+            return;
+        }
+        List<Integer> lines = assignment.stream().map(TopicPartition::partition).toList();
+        boolean full = false;
+        try {
+            full = step.run(lines).full();
+        } catch (RuntimeException e) {
+            log.warn("the hold step of lines {} failed; trying again at the next turn", lines, e);
+        }
+        due[0] = full ? now : now + INTERVAL.toNanos();
+    }
+
+    /** No orders came for a while: the holds still end on time. */
+    @EventListener
+    void onIdle(ListenerContainerIdleEvent idle) {
+        String id = idle.getListenerId();
+        if (id.equals(OrderRequestListener.ID) || id.matches(OrderRequestListener.ID + "-\\d+")) {
+            stepIfDue(idle.getTopicPartitions() == null ? List.of() : idle.getTopicPartitions());
+        }
+    }
+}
