@@ -290,6 +290,18 @@ public abstract class RunningProcessor {
                     .toList();
         }
 
+        /** Reads on until the topic has nothing more for now. */
+        synchronized void drain() {
+            while (poll() > 0) {
+                // read on
+            }
+        }
+
+        /** Everything published for the order as far as read, without reading on. */
+        List<OrderResult> seen(OrderId orderId) {
+            return List.copyOf(byOrder.getOrDefault(orderId, List.of()));
+        }
+
         /** Everything published for the order (decisions, ends of holds, refused payments), reading on. */
         synchronized List<OrderResult> resultsOf(OrderId orderId) {
             poll();
@@ -312,8 +324,10 @@ public abstract class RunningProcessor {
             return List.copyOf(records);
         }
 
-        private void poll() {
+        private int poll() {
+            int read = 0;
             for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(100))) {
+                read++;
                 records.add(record);
                 if (record.value() != null && record.key() != null && !record.topic().equals(TOPICS.dlq())) {
                     OrderResult decision = EventJson.readResult(record.value());
@@ -322,6 +336,7 @@ public abstract class RunningProcessor {
                     byOrder.computeIfAbsent(decision.orderId(), id -> new ArrayList<>()).add(decision);
                 }
             }
+            return read;
         }
 
         @Override
