@@ -24,6 +24,10 @@ import io.spillway.contract.RejectionReason;
 import io.spillway.processor.intake.OrderRequestListener;
 import io.spillway.processor.publish.DeadLetter;
 import io.spillway.testing.SharedInfrastructure;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.sql.Timestamp;
 import java.time.Duration;
@@ -257,6 +261,33 @@ class HoldsIT extends RunningProcessor {
                 .containsEntry("available", 0).containsEntry("held", 1);
         assertThat(count("SELECT quantity FROM customer_holdings WHERE sale_id = 'resold' AND customer_id = 'fay'"))
                 .isEqualTo(1);
+    }
+
+    @Test
+    void theHoldsMetersAreScraped() throws Exception {
+        ItemKey item = heldSale("metered", 4, 5, 600);
+        OrderRequested order = order(item, "mae", 1);
+        confirmedHeld(order);
+        command(PaymentReceived.of(order.orderId(), "key-1", "ref-metered", Instant.now()));
+        awaitStatus(order, "PAID");
+        HttpClient http = HttpClient.newHttpClient();
+        HttpRequest scrape = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/actuator/prometheus"))
+                .build();
+
+        // The gauges are read every few seconds: wait for a reading with the watermark in it.
+        await().atMost(PATIENCE).until(() -> http.send(scrape, HttpResponse.BodyHandlers.ofString()).body()
+                .contains("spillway_processor_holds_ended_total{application=\"order-processor\",outcome=\"paid\"}"));
+        assertThat(http.send(scrape, HttpResponse.BodyHandlers.ofString()).body())
+                .contains("spillway_processor_holds_opened_total")
+                .contains("spillway_processor_holds_open")
+                .contains("spillway_processor_hold_time_to_pay_seconds_bucket")
+                .contains("spillway_processor_expiry_lateness_seconds_bucket")
+                .contains("spillway_processor_expiry_overdue_seconds")
+                .contains("spillway_processor_payment_grace_breaches_total")
+                .contains("spillway_processor_command_append_delay_seconds_bucket")
+                .contains("spillway_processor_command_watermark_age_seconds")
+                .contains("spillway_processor_outbox_rows")
+                .contains("spillway_processor_poll_stage_seconds_count{application=\"order-processor\",stage=\"holds\"}");
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.spillway.processor.intake;
 
+import io.spillway.processor.operations.DecisionMetrics;
 import io.spillway.processor.store.HoldStep;
 import java.time.Duration;
 import java.util.Collection;
@@ -31,10 +32,12 @@ class HoldSteps {
     private static final Logger log = LoggerFactory.getLogger(HoldSteps.class);
 
     private final HoldStep step;
+    private final DecisionMetrics metrics;
     private final ThreadLocal<long[]> next = ThreadLocal.withInitial(() -> new long[] {Long.MIN_VALUE});
 
-    HoldSteps(HoldStep step) {
+    HoldSteps(HoldStep step, DecisionMetrics metrics) {
         this.step = step;
+        this.metrics = metrics;
     }
 
     void stepIfDue(Collection<TopicPartition> assignment) {
@@ -50,6 +53,7 @@ class HoldSteps {
         } catch (RuntimeException e) {
             log.warn("the hold step of lines {} failed; trying again at the next turn", lines, e);
         }
+        metrics.holdStage(System.nanoTime() - now);
         due[0] = full ? now : now + INTERVAL.toNanos();
     }
 
