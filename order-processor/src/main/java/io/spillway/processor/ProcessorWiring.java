@@ -76,6 +76,8 @@ class ProcessorWiring {
         // The poll in flight is completed before partitions are given up.
         factory.getContainerProperties().setConsumerRebalanceListener(publicationPipeline);
         factory.setCommonErrorHandler(orderBatchErrorHandler);
+        // The hold step runs on idle events too: every idle interval, also before a line's first order.
+        factory.getContainerProperties().setIdleBeforeDataMultiplier(1.0);
         // On shutdown the batch in hand is finished, not cut short: long enough for its publication.
         factory.getContainerProperties().setStopImmediate(false);
         factory.getContainerProperties()
@@ -103,6 +105,8 @@ class ProcessorWiring {
         factory.getContainerProperties().setAckMode(AckMode.MANUAL);
         factory.getContainerProperties().setPollTimeout(250);
         factory.getContainerProperties().setIdleEventInterval(250L);
+        // Not 5 intervals before the first record (the default): a quiet topic must raise its watermark too.
+        factory.getContainerProperties().setIdleBeforeDataMultiplier(1.0);
         factory.setCommonErrorHandler(orderBatchErrorHandler(settings));
         return factory;
     }
