@@ -41,9 +41,14 @@ class LauncherIT {
             environment.put("SPILLWAY_" + port + "_PORT", String.valueOf(Ports.free()));
         }
         try {
-            Run demo = run(environment, 420, "demo", "--buyers", "300", "--stock", "100", "--seats", "20");
+            Run demo = run(environment, 420, "demo", "--buyers", "300", "--stock", "100", "--seats", "20",
+                    "--hold-buyers", "100");
             assertThat(demo.exitCode).as(demo.output).isZero();
             assertThat(demo.output).contains("oversold:  0").contains("undecided: 0").contains("confirmed: ");
+            // The sale with a hold: paid, expired and cancelled holds, and returned tickets sold again.
+            assertThat(demo.output).contains("unended:   0").containsPattern("resold: +[1-9]")
+                    .containsPattern("paid: +[1-9]").containsPattern("expired: +[1-9]")
+                    .containsPattern("cancelled: +[1-9]");
 
             List<Long> pids = startedProcesses(home);
             assertThat(pids).hasSize(7);
