@@ -2,13 +2,10 @@ package io.spillway.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.spillway.e2e.ServerSentEvents.Event;
 import io.spillway.testing.TopicRecords;
-import java.io.BufferedReader;
-import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -33,6 +30,7 @@ import org.apache.kafka.common.header.Header;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+
 
 /**
  * A sale from the first POST to the last event, through the four services, a real broker and a real
@@ -116,12 +114,12 @@ class EndToEndIT {
             for (int i = 0; i < accepted.size(); i++) {
                 Accepted order = accepted.get(i);
                 List<Event> events = streams.get(i).get();
-                List<Event> terminal = events.stream().filter(Event::terminal).toList();
+                List<Event> terminal = events.stream().filter(Event::terminalWithoutHold).toList();
                 assertThat(terminal).as("terminal events of %s", order.orderId).hasSize(1);
                 assertThat(events.getLast()).isEqualTo(terminal.getFirst());
                 JsonNode status = getStatus(order);
-                assertThat(status.get("status").asText()).isEqualTo(terminal.getFirst().data.get("status").asText());
-                assertThat(status.get("reason")).isEqualTo(terminal.getFirst().data.get("reason"));
+                assertThat(status.get("status").asText()).isEqualTo(terminal.getFirst().data().get("status").asText());
+                assertThat(status.get("reason")).isEqualTo(terminal.getFirst().data().get("reason"));
                 results.put(order.orderId, status);
             }
         }
@@ -295,33 +293,8 @@ class EndToEndIT {
         }
     }
 
-    /** Reads an order's event stream until the server ends it. */
     private List<Event> readWholeStream(Accepted order) throws Exception {
-        HttpResponse<InputStream> response = http.send(
-                HttpRequest.newBuilder(URI.create(spillway.notifierUrl() + order.eventsLink))
-                        .timeout(Duration.ofSeconds(30))
-                        .header("Accept", "text/event-stream")
-                        .GET()
-                        .build(),
-                HttpResponse.BodyHandlers.ofInputStream());
-        assertThat(response.statusCode()).isEqualTo(200);
-        List<Event> events = new ArrayList<>();
-        try (BufferedReader lines = new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
-            String name = null;
-            StringBuilder data = new StringBuilder();
-            for (String line = lines.readLine(); line != null; line = lines.readLine()) {
-                if (line.startsWith("event:")) {
-                    name = line.substring(6).trim();
-                } else if (line.startsWith("data:")) {
-                    data.append(line.substring(5).trim());
-                } else if (line.isEmpty() && name != null) {
-                    events.add(new Event(name, JSON.readTree(data.toString())));
-                    name = null;
-                    data.setLength(0);
-                }
-            }
-        }
-        return events;
+        return ServerSentEvents.readToTheEnd(http, spillway.notifierUrl() + order.eventsLink);
     }
 
     private JsonNode getStatus(Accepted order) throws Exception {
@@ -349,10 +322,4 @@ class EndToEndIT {
     private record Accepted(String orderId, String statusLink, String eventsLink) implements Answer {}
 
     private record RefusedSoldOut(String sku) implements Answer {}
-
-    private record Event(String name, JsonNode data) {
-        boolean terminal() {
-            return name.equals("confirmed") || name.equals("rejected");
-        }
-    }
 }
