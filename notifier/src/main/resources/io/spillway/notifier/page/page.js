@@ -448,7 +448,7 @@
     var progress = $('queue-progress');
     if (typeof queue.position === 'number') {
       var first = Math.max((saved && saved.firstPosition) || 0, queue.position);
-      progress.value = Math.round(100 * (first - queue.position + 1) / (first + 1));
+      progress.value = Math.round(100 * (first - queue.position) / (first + 1));
       setText('queue-position', queue.position === 0 ? 'You are next in line.'
         : queue.position + (queue.position === 1 ? ' order' : ' orders') + ' ahead of you.');
     } else {
