@@ -1,8 +1,8 @@
 package io.spillway.processor;
 
 import io.micrometer.core.instrument.MeterRegistry;
-import io.spillway.contract.EventSerde;
-import io.spillway.contract.OrderDecision;
+import io.spillway.contract.EventJson;
+import io.spillway.contract.OrderResult;
 import io.spillway.processor.publish.PublicationPipeline;
 import java.time.Clock;
 import java.util.Map;
@@ -12,6 +12,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -75,10 +76,38 @@ class ProcessorWiring {
         // The poll in flight is completed before partitions are given up.
         factory.getContainerProperties().setConsumerRebalanceListener(publicationPipeline);
         factory.setCommonErrorHandler(orderBatchErrorHandler);
+        // The hold step runs on idle events too: every idle interval, also before a line's first order.
+        factory.getContainerProperties().setIdleBeforeDataMultiplier(1.0);
         // On shutdown the batch in hand is finished, not cut short: long enough for its publication.
         factory.getContainerProperties().setStopImmediate(false);
         factory.getContainerProperties()
                 .setShutdownTimeout(settings.publishTimeout().plusSeconds(5).toMillis());
+        return factory;
+    }
+
+    /**
+     * The command intake's containers: batches, offsets committed by the listener after its
+     * transaction, and a short poll and idle interval with a short fetch wait, because how fresh its
+     * watermark is bounds how late a hold expires (docs/processor.md).
+     */
+    @Bean
+    ConcurrentKafkaListenerContainerFactory<byte[], byte[]> commandListenerContainerFactory(
+            KafkaProperties kafka, ProcessorProperties settings, MeterRegistry meters) {
+        Map<String, Object> config = kafka.buildConsumerProperties(null);
+        config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        config.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 100);
+        DefaultKafkaConsumerFactory<byte[], byte[]> consumers =
+                new DefaultKafkaConsumerFactory<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        consumers.addListener(new MicrometerConsumerListener<>(meters));
+        ConcurrentKafkaListenerContainerFactory<byte[], byte[]> factory = new ConcurrentKafkaListenerContainerFactory<>();
+        factory.setConsumerFactory(consumers);
+        factory.setBatchListener(true);
+        factory.getContainerProperties().setAckMode(AckMode.MANUAL);
+        factory.getContainerProperties().setPollTimeout(250);
+        factory.getContainerProperties().setIdleEventInterval(250L);
+        // Not 5 intervals before the first record (the default): a quiet topic must raise its watermark too.
+        factory.getContainerProperties().setIdleBeforeDataMultiplier(1.0);
+        factory.setCommonErrorHandler(orderBatchErrorHandler(settings));
         return factory;
     }
 
@@ -118,13 +147,16 @@ class ProcessorWiring {
     }
 
     @Bean
-    DefaultKafkaProducerFactory<String, OrderDecision> decisionProducerFactory(KafkaProperties kafka) {
-        return new DefaultKafkaProducerFactory<>(reliable(kafka), new StringSerializer(), EventSerde.decisions());
+    DefaultKafkaProducerFactory<String, OrderResult> decisionProducerFactory(KafkaProperties kafka) {
+        // A decision is written as it always was (EventJson.write and writeResult give the same JSON);
+        // the end of a hold replayed with its order is a result too.
+        Serializer<OrderResult> results = (topic, result) -> EventJson.writeResult(result);
+        return new DefaultKafkaProducerFactory<>(reliable(kafka), new StringSerializer(), results);
     }
 
     @Bean
-    KafkaTemplate<String, OrderDecision> decisionTemplate(
-            DefaultKafkaProducerFactory<String, OrderDecision> decisionProducerFactory) {
+    KafkaTemplate<String, OrderResult> decisionTemplate(
+            DefaultKafkaProducerFactory<String, OrderResult> decisionProducerFactory) {
         return new KafkaTemplate<>(decisionProducerFactory);
     }
 

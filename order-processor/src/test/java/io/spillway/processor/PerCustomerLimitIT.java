@@ -8,6 +8,7 @@ import io.spillway.contract.OrderDecision;
 import io.spillway.contract.OrderId;
 import io.spillway.contract.OrderRejected;
 import io.spillway.contract.OrderRequested;
+import io.spillway.contract.OrderResult;
 import io.spillway.contract.RejectionReason;
 import io.spillway.contract.SaleId;
 import io.spillway.contract.Sku;
@@ -64,7 +65,7 @@ class PerCustomerLimitIT extends RunningProcessor {
         poll.put(b, List.of(second, firstAgain));
         poll.put(c, List.of(third, other));
 
-        List<OrderDecision> decided = decider.decide(poll);
+        List<OrderResult> decided = decider.decide(poll);
 
         assertThat(decided).hasSize(5);
         assertThat(decided.get(0)).isInstanceOf(OrderConfirmed.class);

@@ -5,12 +5,14 @@ import static org.awaitility.Awaitility.await;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.spillway.contract.CustomerId;
+import io.spillway.contract.EventJson;
 import io.spillway.contract.EventSerde;
 import io.spillway.contract.ItemKey;
 import io.spillway.contract.OrderDecision;
 import io.spillway.contract.OrderId;
 import io.spillway.contract.OrderRejected;
 import io.spillway.contract.OrderRequested;
+import io.spillway.contract.OrderResult;
 import io.spillway.contract.RejectionReason;
 import io.spillway.contract.SaleId;
 import io.spillway.contract.SeatId;
@@ -84,6 +86,9 @@ public abstract class RunningProcessor {
         TestProperties.kafka(registry, TOPICS);
         TestProperties.database(registry, DATABASE);
         registry.add("spring.kafka.consumer.group-id", () -> GROUP);
+        // TestProperties names the order and catalogue topics only; the holds topics follow TOPICS here.
+        registry.add("spillway.topics.commands", TOPICS::commands);
+        registry.add("spillway.topics.holds", TOPICS::holds);
         // Several consumers in the group, so that items are decided on different threads at once.
         registry.add("spring.kafka.listener.concurrency", () -> "3");
         registry.add("spillway.processor.lag-interval", () -> "500ms");
@@ -260,7 +265,7 @@ public abstract class RunningProcessor {
 
         private final KafkaConsumer<byte[], byte[]> consumer;
         private final List<ConsumerRecord<byte[], byte[]>> records = new CopyOnWriteArrayList<>();
-        private final Map<OrderId, List<OrderDecision>> byOrder = new ConcurrentHashMap<>();
+        private final Map<OrderId, List<OrderResult>> byOrder = new ConcurrentHashMap<>();
 
         Results(String bootstrap, String topic) {
             consumer = new KafkaConsumer<>(
@@ -279,13 +284,34 @@ public abstract class RunningProcessor {
 
         /** What was published for the order, as far as read; {@link #read()} reads on. */
         List<OrderDecision> of(OrderId orderId) {
+            return byOrder.getOrDefault(orderId, List.of()).stream()
+                    .filter(OrderDecision.class::isInstance)
+                    .map(OrderDecision.class::cast)
+                    .toList();
+        }
+
+        /** Reads on until the topic has nothing more for now. */
+        synchronized void drain() {
+            while (poll() > 0) {
+                // read on
+            }
+        }
+
+        /** Everything published for the order as far as read, without reading on. */
+        List<OrderResult> seen(OrderId orderId) {
+            return List.copyOf(byOrder.getOrDefault(orderId, List.of()));
+        }
+
+        /** Everything published for the order (decisions, ends of holds, refused payments), reading on. */
+        synchronized List<OrderResult> resultsOf(OrderId orderId) {
+            poll();
             return List.copyOf(byOrder.getOrDefault(orderId, List.of()));
         }
 
         /** Reads on; answers whether every order has at least one decision. */
         synchronized boolean decidedAll(List<OrderRequested> orders) {
             poll();
-            return orders.stream().allMatch(order -> byOrder.containsKey(order.orderId()));
+            return orders.stream().allMatch(order -> !of(order.orderId()).isEmpty());
         }
 
         synchronized int read(OrderId orderId) {
@@ -298,16 +324,19 @@ public abstract class RunningProcessor {
             return List.copyOf(records);
         }
 
-        private void poll() {
+        private int poll() {
+            int read = 0;
             for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(100))) {
+                read++;
                 records.add(record);
                 if (record.value() != null && record.key() != null && !record.topic().equals(TOPICS.dlq())) {
-                    OrderDecision decision = EventSerde.decisions().deserialize(record.topic(), record.value());
+                    OrderResult decision = EventJson.readResult(record.value());
                     assertThat(new String(record.key(), StandardCharsets.UTF_8))
                             .isEqualTo(decision.orderId().toString());
                     byOrder.computeIfAbsent(decision.orderId(), id -> new ArrayList<>()).add(decision);
                 }
             }
+            return read;
         }
 
         @Override

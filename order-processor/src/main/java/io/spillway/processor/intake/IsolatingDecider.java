@@ -1,13 +1,14 @@
 package io.spillway.processor.intake;
 
 import io.spillway.contract.ItemKey;
-import io.spillway.contract.OrderDecision;
+import io.spillway.contract.OrderResult;
 import io.spillway.contract.OrderRequested;
 import io.spillway.processor.operations.DatabaseCircuit;
 import io.spillway.processor.publish.DeadLetter;
 import io.spillway.processor.store.PollDecider;
 import io.spillway.processor.store.RefusedByDatabaseException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -43,7 +44,7 @@ class IsolatingDecider {
     record Accepted(ConsumerRecord<byte[], byte[]> record, OrderRequested request) {}
 
     /** The decisions, in the order their transactions committed, and the orders the database refused. */
-    record Outcome(List<OrderDecision> decisions, List<DeadLetter> refused) {}
+    record Outcome(List<OrderResult> decisions, List<DeadLetter> refused) {}
 
     private final PollDecider decider;
     private final DatabaseCircuit database;
@@ -62,7 +63,7 @@ class IsolatingDecider {
         } catch (RefusedByDatabaseException refusal) {
             log.warn("the database refused a poll of {} orders ({} {}); splitting it to isolate the order(s) at fault",
                     accepted.size(), refusal.sqlState(), refusal.getMessage());
-            List<OrderDecision> decisions = new ArrayList<>();
+            List<OrderResult> decisions = new ArrayList<>();
             List<DeadLetter> refused = new ArrayList<>();
             isolate(accepted, refusal, decisions, refused);
             return new Outcome(decisions, refused);
@@ -70,7 +71,7 @@ class IsolatingDecider {
     }
 
     private void isolate(
-            List<Accepted> part, RefusedByDatabaseException refusal, List<OrderDecision> decisions,
+            List<Accepted> part, RefusedByDatabaseException refusal, List<OrderResult> decisions,
             List<DeadLetter> refused) {
         if (part.size() == 1) {
             refused.add(new DeadLetter(part.get(0).record(), "refused",
@@ -89,11 +90,13 @@ class IsolatingDecider {
     }
 
     /** One transaction through the circuit; each item's orders in the order given. */
-    private List<OrderDecision> decideTogether(List<Accepted> part) {
+    private List<OrderResult> decideTogether(List<Accepted> part) {
         Map<ItemKey, List<OrderRequested>> byItem = new LinkedHashMap<>();
+        Map<ItemKey, Integer> lines = new HashMap<>();
         for (Accepted accepted : part) {
             byItem.computeIfAbsent(accepted.request().itemKey(), item -> new ArrayList<>()).add(accepted.request());
+            lines.put(accepted.request().itemKey(), accepted.record().partition());
         }
-        return database.call(() -> decider.decide(byItem));
+        return database.call(() -> decider.decide(byItem, lines));
     }
 }

@@ -4,10 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.spillway.contract.EventJson;
-import io.spillway.contract.OrderDecision;
 import io.spillway.contract.OrderEvent;
 import io.spillway.contract.OrderId;
 import io.spillway.contract.OrderRequested;
+import io.spillway.contract.OrderResult;
 import io.spillway.processor.operations.DecisionMetrics;
 import io.spillway.processor.publish.DeadLetter;
 import io.spillway.processor.publish.DecisionPublisher;
@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Headers;
 import org.springframework.kafka.annotation.KafkaListener;
@@ -71,16 +72,19 @@ public class OrderRequestListener {
     private final DecisionPublisher publisher;
     private final PublicationPipeline pipeline;
     private final DecisionMetrics metrics;
+    private final HoldSteps holds;
 
     OrderRequestListener(
             IsolatingDecider decider,
             DecisionPublisher publisher,
             PublicationPipeline pipeline,
-            DecisionMetrics metrics) {
+            DecisionMetrics metrics,
+            HoldSteps holds) {
         this.decider = decider;
         this.publisher = publisher;
         this.pipeline = pipeline;
         this.metrics = metrics;
+        this.holds = holds;
     }
 
     // The group is spring.kafka.consumer.group-id, never the listener id; named here as well so that it
@@ -90,7 +94,7 @@ public class OrderRequestListener {
             groupId = "${spring.kafka.consumer.group-id:${SPILLWAY_PROCESSOR_GROUP:order-processor}}",
             topics = "#{@topics.requested()}",
             batch = "true")
-    void onBatch(List<ConsumerRecord<byte[], byte[]>> records, Acknowledgment ack) {
+    void onBatch(List<ConsumerRecord<byte[], byte[]>> records, Acknowledgment ack, Consumer<?, ?> consumer) {
         metrics.batch(records.size());
         long start = System.nanoTime();
         // Reading JSON is the listener's largest CPU cost; a large poll is read on all cores while the
@@ -117,13 +121,16 @@ public class OrderRequestListener {
         // unless the database refused what an order holds: then that order is isolated and set aside.
         long parsed = System.nanoTime();
         IsolatingDecider.Outcome outcome = decider.decide(accepted);
-        List<OrderDecision> decisions = outcome.decisions();
+        List<OrderResult> decisions = outcome.decisions();
         unreadable.addAll(outcome.refused());
         long decided = System.nanoTime();
         // The previous poll's decisions went out while this one was decided; they must all be with the
         // broker before this poll's are handed over, so that offsets are released in poll order.
         pipeline.settlePrevious();
         long settled = System.nanoTime();
+        // Holds end here, between this poll's transaction and the next: at a definite place in the line,
+        // after the previous poll's confirmations are with the broker.
+        holds.stepIfDue(consumer.assignment());
         pipeline.hold(publisher.publish(decisions, requestHeaders, unreadable, ack::acknowledge));
         metrics.stages(parsed - start, decided - parsed, settled - decided, System.nanoTime() - settled);
         unreadable.forEach(letter -> metrics.deadLettered(letter.kind()));

@@ -27,6 +27,7 @@ public class DecisionMetrics {
     private final Timer decideStage;
     private final Timer settleStage;
     private final Timer publishStage;
+    private final Timer holdsStage;
     private final Counter republished;
     private final Counter publishFailures;
 
@@ -51,6 +52,7 @@ public class DecisionMetrics {
         this.decideStage = stage(registry, "decide");
         this.settleStage = stage(registry, "settle");
         this.publishStage = stage(registry, "publish");
+        this.holdsStage = stage(registry, "holds");
         this.republished = Counter.builder("spillway.processor.republished")
                 .description("Decisions and dead letters sent again because the broker refused them the first time")
                 .register(registry);
@@ -75,6 +77,11 @@ public class DecisionMetrics {
         decideStage.record(decideNanos, TimeUnit.NANOSECONDS);
         settleStage.record(settleNanos, TimeUnit.NANOSECONDS);
         publishStage.record(publishNanos, TimeUnit.NANOSECONDS);
+    }
+
+    /** The hold step's share of the listener thread (HoldSteps), between two polls. */
+    public void holdStage(long nanos) {
+        holdsStage.record(nanos, TimeUnit.NANOSECONDS);
     }
 
     public void batch(int records) {

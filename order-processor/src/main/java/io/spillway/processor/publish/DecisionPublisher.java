@@ -1,6 +1,9 @@
 package io.spillway.processor.publish;
 
-import io.spillway.contract.OrderDecision;
+import io.spillway.contract.EventJson;
+import io.spillway.contract.HoldOpened;
+import io.spillway.contract.OrderConfirmed;
+import io.spillway.contract.OrderResult;
 import io.spillway.contract.OrderId;
 import io.spillway.contract.Topics;
 import io.spillway.observability.KafkaTraceContext;
@@ -40,16 +43,16 @@ public class DecisionPublisher {
 
     private static final Logger log = LoggerFactory.getLogger(DecisionPublisher.class);
 
-    private final KafkaTemplate<String, OrderDecision> results;
-    private final KafkaTemplate<String, OrderDecision> unobservedResults;
+    private final KafkaTemplate<String, OrderResult> results;
+    private final KafkaTemplate<String, OrderResult> unobservedResults;
     private final KafkaTemplate<byte[], byte[]> deadLetters;
     private final Topics topics;
     private final KafkaTraceContext traces;
     private final DecisionMetrics metrics;
 
     DecisionPublisher(
-            KafkaTemplate<String, OrderDecision> results,
-            DefaultKafkaProducerFactory<String, OrderDecision> decisionProducerFactory,
+            KafkaTemplate<String, OrderResult> results,
+            DefaultKafkaProducerFactory<String, OrderResult> decisionProducerFactory,
             KafkaTemplate<byte[], byte[]> deadLetters,
             Topics topics,
             KafkaTraceContext traces,
@@ -74,14 +77,19 @@ public class DecisionPublisher {
      * @param commit releases the batch's offsets; run once, when the broker has every record
      */
     public Publication publish(
-            List<OrderDecision> decisions,
+            List<OrderResult> decisions,
             Map<OrderId, Headers> requestHeaders,
             List<DeadLetter> unreadable,
             Runnable commit) {
         List<Supplier<CompletableFuture<?>>> sends = new ArrayList<>(decisions.size() + unreadable.size());
-        for (OrderDecision decision : decisions) {
+        for (OrderResult decision : decisions) {
             Headers request = requestHeaders.get(decision.orderId());
             sends.add(request == null ? () -> send(decision) : () -> sendInTrace(decision, request));
+            // The door admits payments only for orders it saw here; replays send it again (compacted).
+            if (decision instanceof OrderConfirmed confirmed && confirmed.held()) {
+                sends.add(() -> deadLetters.send(new ProducerRecord<>(topics.holds(),
+                        utf8(confirmed.orderId().toString()), EventJson.writeHold(HoldOpened.of(confirmed)))));
+            }
         }
         for (DeadLetter letter : unreadable) {
             sends.add(() -> traces.continueTrace(letter.source().headers(), "dead-letter order", () -> {
@@ -129,12 +137,16 @@ public class DecisionPublisher {
         return deadLetters.send(letter.toRecordWithoutValue(topics.dlq(), refusal.toString()));
     }
 
-    private CompletableFuture<?> send(OrderDecision decision) {
+    private static byte[] utf8(String text) {
+        return text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    private CompletableFuture<?> send(OrderResult decision) {
         return results.send(topics.results(), decision.orderId().toString(), decision);
     }
 
-    private CompletableFuture<?> sendInTrace(OrderDecision decision, Headers request) {
-        ProducerRecord<String, OrderDecision> record =
+    private CompletableFuture<?> sendInTrace(OrderResult decision, Headers request) {
+        ProducerRecord<String, OrderResult> record =
                 new ProducerRecord<>(topics.results(), decision.orderId().toString(), decision);
         if (KafkaTraceContext.copyUnsampledTrace(request, record.headers())) {
             return unobservedResults.send(record);

@@ -46,6 +46,7 @@ public final class ItemLedger {
     private final ItemState original;
     private int available;
     private boolean soldOut;
+    private int heldAdded;
     private final Map<SeatId, Seat> seats = new HashMap<>();
     private final TreeMap<Integer, SeatId> freeByOrdinal = new TreeMap<>();
     private final Map<SeatId, OrderId> seatsTaken = new LinkedHashMap<>();
@@ -141,6 +142,11 @@ public final class ItemLedger {
         }
         holdings.put(request.customerId(), holding + request.quantity());
         holdingsChanged.put(request.customerId(), holding + request.quantity());
+        if (sale.holdSeconds() > 0) {
+            // Held for payment: the units leave available for held, and come back if the hold ends unpaid.
+            heldAdded += request.quantity();
+            return OrderConfirmed.of(request, granted, decidedAt, decidedAt.plusSeconds(sale.holdSeconds()));
+        }
         return OrderConfirmed.of(request, granted, decidedAt);
     }
 
@@ -155,7 +161,12 @@ public final class ItemLedger {
     }
 
     public boolean itemChanged() {
-        return original != null && !original.equals(state());
+        return original != null && (heldAdded > 0 || !original.equals(state()));
+    }
+
+    /** Units (or seats) this ledger's confirmations hold for payment: to add to the item's {@code held}. */
+    public int heldAdded() {
+        return heldAdded;
     }
 
     /** Seats newly taken by this ledger's confirmations, with the order that took each. */

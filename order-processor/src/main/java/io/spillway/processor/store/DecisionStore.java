@@ -96,12 +96,16 @@ class DecisionStore {
         Map<ItemKey, Map<SeatId, Versioned<Seat>>> seats = new HashMap<>();
         Map<Holding, Versioned<Integer>> holdings = new HashMap<>();
         Map<OrderId, OrderDecision> earlier = new HashMap<>();
+        Map<OrderId, Instant> cancelledQueued = new HashMap<>();
         new StatementPipeline()
                 .query(
-                        "SELECT sale_id, opens_at, per_customer_limit FROM sales WHERE sale_id = ANY (?::varchar[])",
+                        "SELECT sale_id, opens_at, per_customer_limit, hold_seconds FROM sales WHERE sale_id = ANY (?::varchar[])",
                         rs -> sales.put(
                                 SaleId.of(rs.getString("sale_id")),
-                                new SaleTerms(instant(rs, "opens_at"), rs.getInt("per_customer_limit"))),
+                                new SaleTerms(
+                                        instant(rs, "opens_at"),
+                                        rs.getInt("per_customer_limit"),
+                                        rs.getInt("hold_seconds"))),
                         (Object) saleIds)
                 .query(
                         """
@@ -151,25 +155,77 @@ class DecisionStore {
                         buyers.stream().map(buyer -> buyer.customer().value()).toArray(String[]::new))
                 .query(
                         """
-                        SELECT order_id, customer_id, sale_id, sku, quantity, seats, status, reason, requested_at, decided_at
+                        SELECT order_id, customer_id, sale_id, sku, quantity, seats, status, reason, requested_at, decided_at,
+                               hold_expires_at, ended_at
                           FROM orders WHERE order_id = ANY (?::uuid[])""",
                         rs -> {
+                            // Cancelled while queued (by the command intake): an earlier answer that took nothing.
+                            if ("CANCELLED".equals(rs.getString("status")) && rs.getObject("hold_expires_at") == null) {
+                                cancelledQueued.put(
+                                        new OrderId(rs.getObject("order_id", UUID.class)), instant(rs, "ended_at"));
+                                return;
+                            }
                             OrderDecision decision = decision(rs);
                             earlier.put(decision.orderId(), decision);
                         },
                         (Object) orderIds)
                 .execute(jdbc);
-        return new PollSnapshot(sales, items, seats, holdings, earlier);
+        return new PollSnapshot(sales, items, seats, holdings, earlier, cancelledQueued);
     }
 
-    /** Writes what the poll's ledgers decided: one statement per table, all in one round trip. */
+    /** Writes what the poll's ledgers decided, with no line and no cancelled order to complete. */
     void write(PollSnapshot snapshot, SaleDecisions decisions) {
+        write(snapshot, decisions, Map.of(), List.of());
+    }
+
+    /**
+     * Writes what the poll's ledgers decided: one statement per table, all in one round trip.
+     *
+     * @param lines the partition of {@code orders.requested} each item's orders came from (the line that
+     *     owns their holds); an item without one leaves {@code line} null
+     * @param cancelledQueued orders the intake cancelled before they arrived: their rows get the
+     *     order's fields, once
+     */
+    void write(
+            PollSnapshot snapshot,
+            SaleDecisions decisions,
+            Map<ItemKey, Integer> lines,
+            List<OrderRequested> cancelledQueued) {
         StatementPipeline writes = new StatementPipeline();
         writeItems(writes, snapshot, decisions.ledgers());
         writeSeats(writes, snapshot, decisions.ledgers());
         writeHoldings(writes, snapshot, decisions.holdings());
-        writeOrders(writes, decisions.fresh());
+        writeOrders(writes, decisions.fresh(), lines);
+        completeCancelled(writes, cancelledQueued, lines);
         writes.execute(jdbc);
+    }
+
+    /** The intake's early CANCELLED row knew only the order id; the order, now read, fills it in once. */
+    private static void completeCancelled(
+            StatementPipeline writes, List<OrderRequested> cancelled, Map<ItemKey, Integer> lines) {
+        List<OrderRequested> sorted = cancelled.stream()
+                .collect(Collectors.toMap(r -> r.orderId().toString(), r -> r, (a, b) -> a, TreeMap::new))
+                .values().stream().toList();
+        if (sorted.isEmpty()) {
+            return;
+        }
+        // No row count: a redelivery finds the row filled in already and changes nothing.
+        writes.update(
+                """
+                UPDATE orders o SET customer_id = c.customer_id, sale_id = c.sale_id, sku = c.sku,
+                       quantity = c.quantity, requested_at = c.requested_at, line = c.line
+                  FROM unnest(?::uuid[], ?::varchar[], ?::varchar[], ?::varchar[], ?::int[], ?::timestamptz[], ?::smallint[])
+                       AS c (order_id, customer_id, sale_id, sku, quantity, requested_at, line)
+                 WHERE o.order_id = c.order_id AND o.sale_id IS NULL""",
+                -1,
+                "cancelled orders",
+                sorted.stream().map(r -> r.orderId().toString()).toArray(String[]::new),
+                sorted.stream().map(r -> r.customerId().value()).toArray(String[]::new),
+                sorted.stream().map(r -> r.saleId().value()).toArray(String[]::new),
+                sorted.stream().map(r -> r.sku().value()).toArray(String[]::new),
+                sorted.stream().map(OrderRequested::quantity).toArray(Integer[]::new),
+                sorted.stream().map(r -> r.requestedAt().toString()).toArray(String[]::new),
+                sorted.stream().map(r -> lines.get(r.itemKey())).toArray(Integer[]::new));
     }
 
     private static void writeItems(StatementPipeline writes, PollSnapshot snapshot, Map<ItemKey, ItemLedger> ledgers) {
@@ -182,15 +238,17 @@ class DecisionStore {
         }
         writes.update(
                 """
-                UPDATE items i SET available = c.available, sold_out = c.sold_out, version = i.version + 1
-                  FROM unnest(?::varchar[], ?::varchar[], ?::int[], ?::boolean[], ?::bigint[])
-                       AS c (sale_id, sku, available, sold_out, version)
+                UPDATE items i SET available = c.available, held = i.held + c.held, sold_out = c.sold_out,
+                       version = i.version + 1
+                  FROM unnest(?::varchar[], ?::varchar[], ?::int[], ?::int[], ?::boolean[], ?::bigint[])
+                       AS c (sale_id, sku, available, held, sold_out, version)
                  WHERE i.sale_id = c.sale_id AND i.sku = c.sku AND i.version = c.version""",
                 changed.size(),
                 "items",
                 changed.stream().map(e -> e.getKey().saleId().value()).toArray(String[]::new),
                 changed.stream().map(e -> e.getKey().sku().value()).toArray(String[]::new),
                 changed.stream().map(e -> e.getValue().state().available()).toArray(Integer[]::new),
+                changed.stream().map(e -> e.getValue().heldAdded()).toArray(Integer[]::new),
                 changed.stream().map(e -> e.getValue().state().soldOut()).toArray(Boolean[]::new),
                 changed.stream().map(e -> snapshot.items().get(e.getKey()).version()).toArray(Long[]::new));
     }
@@ -263,7 +321,7 @@ class DecisionStore {
         }
     }
 
-    private static void writeOrders(StatementPipeline writes, List<OrderDecision> fresh) {
+    private static void writeOrders(StatementPipeline writes, List<OrderDecision> fresh, Map<ItemKey, Integer> lines) {
         if (fresh.isEmpty()) {
             return;
         }
@@ -278,6 +336,8 @@ class DecisionStore {
         String[] reasons = new String[size];
         String[] requestedAt = new String[size];
         String[] decidedAt = new String[size];
+        Integer[] orderLines = new Integer[size];
+        String[] holdExpiresAt = new String[size];
         for (int i = 0; i < size; i++) {
             OrderDecision decision = fresh.get(i);
             List<SeatId> seatIds;
@@ -285,6 +345,7 @@ class DecisionStore {
                 case OrderConfirmed confirmed -> {
                     seatIds = confirmed.seats();
                     statuses[i] = "CONFIRMED";
+                    holdExpiresAt[i] = confirmed.held() ? confirmed.holdExpiresAt().toString() : null;
                 }
                 // The requested seats are kept so that a replay publishes the same rejection.
                 case OrderRejected rejected -> {
@@ -303,22 +364,25 @@ class DecisionStore {
             // ISO-8601 instants with microseconds at most (the decider truncated them): read back equal.
             requestedAt[i] = decision.requestedAt().toString();
             decidedAt[i] = decision.decidedAt().toString();
+            orderLines[i] = lines.get(new ItemKey(decision.saleId(), decision.sku()));
         }
         // A unique violation here (another processor recorded the same order first) surfaces as
         // DuplicateKeyException and is retried like any other conflict.
         writes.update(
                 """
                 INSERT INTO orders (order_id, customer_id, sale_id, sku, quantity, seats, status, reason,
-                                    requested_at, decided_at)
+                                    requested_at, decided_at, line, hold_expires_at)
                 SELECT o.order_id, o.customer_id, o.sale_id, o.sku, o.quantity, string_to_array(o.seats, ','),
-                       o.status, o.reason, o.requested_at, o.decided_at
+                       o.status, o.reason, o.requested_at, o.decided_at, o.line, o.hold_expires_at
                   FROM unnest(?::uuid[], ?::varchar[], ?::varchar[], ?::varchar[], ?::int[], ?::text[],
-                              ?::varchar[], ?::varchar[], ?::timestamptz[], ?::timestamptz[])
+                              ?::varchar[], ?::varchar[], ?::timestamptz[], ?::timestamptz[], ?::smallint[],
+                              ?::timestamptz[])
                        AS o (order_id, customer_id, sale_id, sku, quantity, seats, status, reason,
-                             requested_at, decided_at)""",
+                             requested_at, decided_at, line, hold_expires_at)""",
                 size,
                 "orders",
-                orderIds, customers, sales, skus, quantities, seats, statuses, reasons, requestedAt, decidedAt);
+                orderIds, customers, sales, skus, quantities, seats, statuses, reasons, requestedAt, decidedAt,
+                orderLines, holdExpiresAt);
     }
 
     private static OrderDecision decision(ResultSet rs) throws SQLException {
@@ -331,9 +395,11 @@ class DecisionStore {
         List<SeatId> seats = Arrays.stream((String[]) array.getArray()).map(SeatId::of).toList();
         Instant requestedAt = instant(rs, "requested_at");
         Instant decidedAt = instant(rs, "decided_at");
-        if ("CONFIRMED".equals(rs.getString("status"))) {
-            return new OrderConfirmed(
-                    OrderEvent.SCHEMA_VERSION, orderId, customer, sale, sku, quantity, seats, requestedAt, decidedAt);
+        // A held order is replayed as it was confirmed, whatever became of its hold since.
+        if (!"REJECTED".equals(rs.getString("status"))) {
+            OffsetDateTime holdExpiresAt = rs.getObject("hold_expires_at", OffsetDateTime.class);
+            return new OrderConfirmed(OrderEvent.SCHEMA_VERSION, orderId, customer, sale, sku, quantity, seats,
+                    requestedAt, decidedAt, holdExpiresAt == null ? null : holdExpiresAt.toInstant());
         }
         return new OrderRejected(
                 OrderEvent.SCHEMA_VERSION,

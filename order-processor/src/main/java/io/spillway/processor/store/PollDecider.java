@@ -1,10 +1,15 @@
 package io.spillway.processor.store;
 
 import io.spillway.contract.ItemKey;
+import io.spillway.contract.OrderCancelled;
+import io.spillway.contract.OrderConfirmed;
 import io.spillway.contract.OrderDecision;
+import io.spillway.contract.OrderEvent;
+import io.spillway.contract.OrderResult;
 import io.spillway.contract.OrderRequested;
 import io.spillway.processor.ProcessorProperties;
 import io.spillway.processor.operations.DecisionMetrics;
+import io.spillway.processor.operations.HoldMetrics;
 import io.spillway.processor.reservation.Holding;
 import io.spillway.processor.reservation.ItemState;
 import io.spillway.processor.reservation.SaleDecisions;
@@ -14,7 +19,9 @@ import io.spillway.processor.store.PollSnapshot.Versioned;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -58,13 +65,15 @@ public class PollDecider {
     private final RetryTemplate conflictRetry;
     private final Clock clock;
     private final DecisionMetrics metrics;
+    private final HoldMetrics holdMetrics;
 
     PollDecider(
             DecisionStore store,
             PlatformTransactionManager transactionManager,
             ProcessorProperties settings,
             Clock clock,
-            DecisionMetrics metrics) {
+            DecisionMetrics metrics,
+            HoldMetrics holdMetrics) {
         this.store = store;
         this.transactions = new TransactionTemplate(transactionManager);
         ProcessorProperties.Conflicts conflicts = settings.conflicts();
@@ -84,6 +93,7 @@ public class PollDecider {
                 .build();
         this.clock = clock;
         this.metrics = metrics;
+        this.holdMetrics = holdMetrics;
     }
 
     /**
@@ -93,7 +103,16 @@ public class PollDecider {
      * @throws RefusedByDatabaseException if the transaction failed for what the orders hold; nothing
      *     of it is written
      */
-    public List<OrderDecision> decide(Map<ItemKey, List<OrderRequested>> byItem) {
+    public List<OrderResult> decide(Map<ItemKey, List<OrderRequested>> byItem) {
+        return decide(byItem, Map.of());
+    }
+
+    /**
+     * As {@link #decide(Map)}, recording for each item the line (partition) its orders came from: the
+     * line whose owner ends their holds. An order the intake cancelled before it arrived is answered
+     * with its {@link OrderCancelled} and takes nothing.
+     */
+    public List<OrderResult> decide(Map<ItemKey, List<OrderRequested>> byItem, Map<ItemKey, Integer> lines) {
         if (byItem.isEmpty()) {
             return List.of();
         }
@@ -102,16 +121,35 @@ public class PollDecider {
         byItem.forEach((item, requests) ->
                 normalized.put(item, requests.stream().map(PollDecider::toMicros).toList()));
         SaleDecisions outcome;
+        List<OrderResult> answers = new ArrayList<>();
         try {
             outcome = conflictRetry.execute(context -> {
                 if (context.getRetryCount() > 0) {
                     metrics.conflictRetried();
                 }
                 return transactions.execute(status -> {
+                    answers.clear();
                     PollSnapshot snapshot = store.load(normalized);
+                    Map<ItemKey, List<OrderRequested>> toDecide = new LinkedHashMap<>();
+                    List<OrderRequested> cancelled = new ArrayList<>();
+                    normalized.forEach((item, requests) -> {
+                        List<OrderRequested> open = new ArrayList<>();
+                        for (OrderRequested request : requests) {
+                            (snapshot.cancelledQueued().containsKey(request.orderId()) ? cancelled : open).add(request);
+                        }
+                        if (!open.isEmpty()) {
+                            toDecide.put(item, open);
+                        }
+                    });
                     SaleDecisions decisions =
-                            decideOn(snapshot, normalized, clock.instant().truncatedTo(ChronoUnit.MICROS));
-                    store.write(snapshot, decisions);
+                            decideOn(snapshot, toDecide, clock.instant().truncatedTo(ChronoUnit.MICROS));
+                    store.write(snapshot, decisions, lines, cancelled);
+                    // Every request answered in the order given: the ledgers' answers are in that order too.
+                    Iterator<OrderDecision> decided = decisions.all().iterator();
+                    normalized.values().forEach(requests -> requests.forEach(request -> {
+                        Instant endedAt = snapshot.cancelledQueued().get(request.orderId());
+                        answers.add(endedAt == null ? decided.next() : cancelledBeforeDecision(request, endedAt));
+                    }));
                     return decisions;
                 });
             });
@@ -120,8 +158,16 @@ public class PollDecider {
             throw Refusals.classify(e);
         }
         outcome.fresh().forEach(metrics::decided);
-        metrics.replayed(outcome.all().size() - outcome.fresh().size());
-        return outcome.all();
+        holdMetrics.opened((int) outcome.fresh().stream()
+                .filter(decision -> decision instanceof OrderConfirmed confirmed && confirmed.held())
+                .count());
+        metrics.replayed(answers.size() - outcome.fresh().size());
+        return List.copyOf(answers);
+    }
+
+    private static OrderCancelled cancelledBeforeDecision(OrderRequested request, Instant endedAt) {
+        return new OrderCancelled(OrderEvent.SCHEMA_VERSION, request.orderId(), request.customerId(),
+                request.saleId(), request.sku(), request.quantity(), List.of(), false, null, endedAt);
     }
 
     /** Lets the reservation rules decide against the snapshot, translated to their types; writes nothing. */

@@ -20,13 +20,16 @@ import java.util.Map;
  * @param seats per seated item: its free seats and the seats any order of the poll names
  * @param holdings per buyer of the poll and sale who holds anything in it: a row of {@code customer_holdings}
  * @param earlier orders of the poll that were decided before
+ * @param cancelledQueued orders of the poll cancelled before they arrived (the intake's rows), with
+ *     when: answered {@code OrderCancelled}, never decided
  */
 record PollSnapshot(
         Map<SaleId, SaleTerms> sales,
         Map<ItemKey, Versioned<ItemState>> items,
         Map<ItemKey, Map<SeatId, Versioned<Seat>>> seats,
         Map<Holding, Versioned<Integer>> holdings,
-        Map<OrderId, OrderDecision> earlier) {
+        Map<OrderId, OrderDecision> earlier,
+        Map<OrderId, java.time.Instant> cancelledQueued) {
 
     record Versioned<T>(T value, long version) {}
 }

@@ -33,7 +33,7 @@ final class StatementPipeline {
         return this;
     }
 
-    /** An insert or update that must change exactly {@code rows} rows. */
+    /** An insert or update that must change exactly {@code rows} rows; any number if {@code rows} is negative. */
     StatementPipeline update(String statement, int rows, String what, Object... parameters) {
         add(statement, parameters);
         steps.add(new Expect(rows, what));
@@ -62,7 +62,7 @@ final class StatementPipeline {
                 } else {
                     Expect expect = (Expect) step;
                     int changed = statement.getUpdateCount();
-                    if (changed != expect.rows()) {
+                    if (expect.rows() >= 0 && changed != expect.rows()) {
                         throw new ConcurrentDecisionException(expect.what() + " changed meanwhile: " + changed
                                 + " rows written instead of " + expect.rows());
                     }

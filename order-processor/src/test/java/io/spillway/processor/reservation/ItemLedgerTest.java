@@ -50,6 +50,21 @@ class ItemLedgerTest {
     }
 
     @Test
+    void aSaleWithAHoldConfirmsHeldUntilDecidedAtPlusHoldSecondsAndCountsTheUnitsHeld() {
+        ItemLedger ledger = new ItemLedger(GA, new SaleTerms(OPENS, 4, 600),
+                new ItemState(ItemKind.STOCK, 10, false), List.of(), Map.of(), List.of());
+
+        OrderDecision decision = ledger.decide(order(GA, "ann", 3), DECIDED);
+
+        assertThat(decision).isInstanceOfSatisfying(OrderConfirmed.class,
+                held -> assertThat(held.holdExpiresAt()).isEqualTo(DECIDED.plusSeconds(600)));
+        assertThat(ledger.state()).isEqualTo(new ItemState(ItemKind.STOCK, 7, false));
+        assertThat(ledger.heldAdded()).isEqualTo(3);
+        assertThat(stock(10, false, Map.of()).decide(order(GA, "bob", 1), DECIDED))
+                .isInstanceOfSatisfying(OrderConfirmed.class, fin -> assertThat(fin.held()).isFalse());
+    }
+
+    @Test
     void firstComeFirstServedAfterSoldOutNoLaterOrderIsConfirmedEvenASmallerOne() {
         ItemLedger ledger = stock(3, false, Map.of());
 

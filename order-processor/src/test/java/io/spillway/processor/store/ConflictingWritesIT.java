@@ -42,7 +42,7 @@ class ConflictingWritesIT extends RunningProcessor {
                 .isInstanceOf(ConcurrentDecisionException.class);
         assertThat(count("SELECT count(*) FROM orders WHERE sale_id = 'race'")).isZero();
 
-        OrderDecision decision = decider.decide(poll).get(0);
+        OrderDecision decision = (OrderDecision) decider.decide(poll).get(0);
 
         assertThat(decision).isInstanceOf(OrderConfirmed.class);
         assertThat(count("SELECT available FROM items WHERE sale_id = 'race'")).isEqualTo(8);
