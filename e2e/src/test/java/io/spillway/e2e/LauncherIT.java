@@ -46,7 +46,8 @@ class LauncherIT {
             assertThat(demo.exitCode).as(demo.output).isZero();
             assertThat(demo.output).contains("oversold:  0").contains("undecided: 0").contains("confirmed: ");
             // The sale with a hold: paid, expired and cancelled holds, and returned tickets sold again.
-            assertThat(demo.output).contains("unended:   0").containsPattern("resold: +[1-9]")
+            assertThat(demo.output).containsPattern("the buyers' page of this sale: http://127\\.0\\.0\\.1:[0-9]+/s/demo-")
+                    .contains("unended:   0").containsPattern("resold: +[1-9]")
                     .containsPattern("paid: +[1-9]").containsPattern("expired: +[1-9]")
                     .containsPattern("cancelled: +[1-9]");
 

@@ -7,6 +7,9 @@ import io.spillway.notifier.NotifierApplication;
 import io.spillway.processor.ProcessorApplication;
 import io.spillway.testing.SharedInfrastructure;
 import io.spillway.testing.SharedInfrastructure.TestDatabase;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -20,7 +23,9 @@ import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
 /**
  * The four services of Spillway started in this JVM, each in its own Spring context on its own
  * port, against the shared real broker and PostgreSQL, with a database and topics of their own.
- * The processor can be stopped and started again while the others keep running.
+ * The processor can be stopped and started again while the others keep running, and so can the
+ * notifier, on the same port. As {@code ./spillway up} does, the notifier's buyers' page is pointed at
+ * ingest-api and inventory-service, which allow its origin by CORS, and has its demo payment button.
  */
 final class Spillway implements AutoCloseable {
 
@@ -38,27 +43,53 @@ final class Spillway implements AutoCloseable {
     private final Topics topics = SharedInfrastructure.uniqueTopics();
     private final String processorGroup = "order-processor-" + UUID.randomUUID();
     private final Path notifierState;
+    private final String notifierApplicationId = "notifier-" + UUID.randomUUID();
+    /** Chosen before anything starts: ingest and inventory allow its origin, and a restart keeps it. */
+    private final int notifierPort = freePort();
     private final ConfigurableApplicationContext inventory;
     private final ConfigurableApplicationContext ingest;
-    private final ConfigurableApplicationContext notifier;
+    private ConfigurableApplicationContext notifier;
     private ConfigurableApplicationContext processor;
 
     Spillway() throws Exception {
         notifierState = Files.createTempDirectory("spillway-e2e-notifier");
         inventory = start(InventoryApplication.class, withDatabase(Map.of(
                 "spring.application.name", "inventory-service",
-                "spillway.inventory.admin-token", ADMIN_TOKEN)));
+                "spillway.inventory.admin-token", ADMIN_TOKEN,
+                "spillway.cors.allowed-origins", notifierUrl())));
         processor = startProcessor();
         ingest = start(IngestApplication.class, Map.of(
                 "spring.application.name", "ingest-api",
                 "spring.autoconfigure.exclude", NO_DATABASE,
-                "spillway.ingest.payment.tokens", PAYMENT_TOKEN));
+                "spillway.ingest.payment.tokens", PAYMENT_TOKEN,
+                "spillway.cors.allowed-origins", notifierUrl()));
+        startNotifier();
+    }
+
+    /** Starts the notifier (again), with the same port, application id and state directory. */
+    void startNotifier() {
         notifier = start(NotifierApplication.class, Map.of(
                 "spring.application.name", "notifier",
                 "spring.autoconfigure.exclude", NO_DATABASE,
-                "spillway.notifier.application-id", "notifier-" + UUID.randomUUID(),
+                "server.port", String.valueOf(notifierPort),
+                "spillway.notifier.application-id", notifierApplicationId,
                 "spillway.notifier.state-dir", notifierState.toString(),
-                "spillway.notifier.processor-group", processorGroup));
+                "spillway.notifier.processor-group", processorGroup,
+                "spillway.notifier.page.ingest-url", ingestUrl(),
+                "spillway.notifier.page.inventory-url", inventoryUrl(),
+                "spillway.notifier.demo-payment.ingest-url", ingestUrl(),
+                "spillway.notifier.demo-payment.token", PAYMENT_TOKEN));
+    }
+
+    /** Closes the notifier's context: its event streams end and its port refuses connections. */
+    void stopNotifier() {
+        notifier.close();
+        notifier = null;
+    }
+
+    void restartNotifier() {
+        stopNotifier();
+        startNotifier();
     }
 
     private ConfigurableApplicationContext startProcessor() {
@@ -91,7 +122,7 @@ final class Spillway implements AutoCloseable {
     }
 
     String notifierUrl() {
-        return url(notifier);
+        return "http://127.0.0.1:" + notifierPort;
     }
 
     String inventoryUrl() {
@@ -105,7 +136,7 @@ final class Spillway implements AutoCloseable {
     /** Every service's base URL by its {@code spring.application.name}. */
     Map<String, String> serviceUrls() {
         return Map.of("inventory-service", url(inventory), "order-processor", url(processor),
-                "ingest-api", url(ingest), "notifier", url(notifier));
+                "ingest-api", url(ingest), "notifier", notifierUrl());
     }
 
     TestDatabase database() {
@@ -122,7 +153,7 @@ final class Spillway implements AutoCloseable {
 
     private ConfigurableApplicationContext start(Class<?> application, Map<String, Object> properties) {
         Map<String, Object> all = new HashMap<>(properties);
-        all.put("server.port", "0");
+        all.putIfAbsent("server.port", "0");
         all.put("spring.kafka.bootstrap-servers", SharedInfrastructure.kafkaBootstrapServers());
         all.put("spillway.topics.requested", topics.requested());
         all.put("spillway.topics.results", topics.results());
@@ -145,6 +176,14 @@ final class Spillway implements AutoCloseable {
     private static String ownConfiguration(Class<?> application) {
         String location = application.getProtectionDomain().getCodeSource().getLocation().toString();
         return location.endsWith(".jar") ? "jar:" + location + "!/application.yml" : location + "application.yml";
+    }
+
+    private static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private static String url(ConfigurableApplicationContext context) {

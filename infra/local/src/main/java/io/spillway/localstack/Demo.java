@@ -64,6 +64,7 @@ public final class Demo {
                 "items", List.of(Map.of("sku", "GA", "stock", stock), Map.of("sku", "VIP", "seats", seatIds))));
         client.awaitTheDoorKnows(saleId, "GA", 100);
         System.out.printf("sale %s: GA %d in stock, VIP %d named seats, at most 4 per buyer%n", saleId, stock, seatCount);
+        System.out.printf("the buyers' page of this sale: %s%n", client.pageOf(saleId));
 
         long started = System.nanoTime();
         List<Placed> placed = placeOrders(saleId, buyers, seatIds);

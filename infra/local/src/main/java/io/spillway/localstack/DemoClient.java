@@ -62,6 +62,11 @@ final class DemoClient {
         }
     }
 
+    /** The buyers' waiting-room page of a sale, on the notifier. */
+    String pageOf(String saleId) {
+        return notifier + "/s/" + saleId;
+    }
+
     JsonNode sale(String saleId) throws Exception {
         HttpResponse<String> sale = http.send(
                 HttpRequest.newBuilder(URI.create(inventory + "/api/v1/sales/" + saleId)).GET().build(),

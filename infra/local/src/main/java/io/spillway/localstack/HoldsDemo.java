@@ -41,6 +41,7 @@ final class HoldsDemo {
                 "items", List.of(Map.of("sku", "GA", "stock", stock))));
         client.awaitTheDoorKnows(saleId, "GA", 2);
         System.out.printf("%nsale %s: GA %d in stock, held %d s for payment, 1 per buyer%n", saleId, stock, holdSeconds);
+        System.out.printf("the buyers' page of this sale: %s%n", client.pageOf(saleId));
 
         Wave first = wave(saleId, "first", buyers);
         List<Placed> toPay = new ArrayList<>();
