@@ -439,6 +439,60 @@ final class ManifestConsistency {
         }
     }
 
+    // --- durability (production) -------------------------------------------------------------------
+
+    /**
+     * Problems that would let some topic of this deployment get fewer than {@code replicas} replicas
+     * or fewer than {@code inSync} in-sync replicas: the KafkaTopics, the broker defaults (for topics
+     * created without settings, the consumer offsets and transactions), the brokers to place them on,
+     * and every topic a service creates (spillway.topics.replication-factor and min-insync-replicas
+     * as each Deployment's environment resolves them; unset, the code's default of 1 replica).
+     */
+    static List<String> durability(Manifests manifests, int replicas, int inSync) {
+        ManifestConsistency check = new ManifestConsistency(manifests);
+        check.durability(replicas, inSync);
+        return List.copyOf(check.problems);
+    }
+
+    private void durability(int replicas, int inSync) {
+        JsonNode config = kafkaCluster().at("/spec/kafka/config");
+        for (String key : List.of("default.replication.factor", "offsets.topic.replication.factor",
+                "transaction.state.log.replication.factor")) {
+            atLeast("Kafka " + key, config.path(key).asInt(1), replicas);
+        }
+        int brokerInSync = config.path("min.insync.replicas").asInt(1);
+        atLeast("Kafka min.insync.replicas", brokerInSync, inSync);
+        atLeast("Kafka transaction.state.log.min.isr", config.path("transaction.state.log.min.isr").asInt(1), inSync);
+        int brokers = manifests.ofKind("KafkaNodePool").stream()
+                .filter(p -> p.at("/spec/roles").toString().contains("broker"))
+                .mapToInt(p -> p.at("/spec/replicas").asInt()).sum();
+        atLeast("broker replicas (KafkaNodePools)", brokers, replicas);
+        for (ObjectNode topic : manifests.ofKind("KafkaTopic")) {
+            atLeast(Manifests.id(topic) + " replicas", topic.at("/spec/replicas").asInt(1), replicas);
+            atLeast(Manifests.id(topic) + " min.insync.replicas", topic.at("/spec/config/min.insync.replicas").asInt(brokerInSync), inSync);
+        }
+        for (String name : CONTRACT_PORTS.keySet()) {
+            ServiceConfig config1 = configs.get(name);
+            if (config1.raw("spring.kafka.bootstrap-servers").isEmpty()) {
+                continue;
+            }
+            manifests.find("Deployment", name).map(d -> container(d, name)).ifPresent(container -> {
+                Map<String, String> env = environment(container);
+                String factor = config1.effective("spillway.topics.replication-factor", env, "1").orElse("1");
+                String minInSync = config1.effective("spillway.topics.min-insync-replicas", env, null).orElse(null);
+                atLeast(name + "'s created topics' spillway.topics.replication-factor", Integer.parseInt(factor), replicas);
+                atLeast(name + "'s created topics' spillway.topics.min-insync-replicas",
+                        minInSync == null ? brokerInSync : Integer.parseInt(minInSync), inSync);
+            });
+        }
+    }
+
+    private void atLeast(String what, int actual, int least) {
+        if (actual < least) {
+            problem("%s is %d, fewer than %d", what, actual, least);
+        }
+    }
+
     // --- the processor's autoscaling ---------------------------------------------------------------
 
     /** A Deployment KEDA scales sets no replicas: each apply would reset what the autoscaler chose. */
