@@ -326,7 +326,9 @@ final class ManifestConsistency {
         boolean cnpg = manifests.ofKind("Cluster").stream()
                 .anyMatch(c -> (c.at("/metadata/name").asText() + "-app").equals(name) && List.of("username", "password").contains(key));
         boolean operatorProvided = List.of("spillway-order-token", "spillway-admin-token", "spillway-payment-token").contains(name);
-        if (!declared && !kafkaUser && !cnpg && !operatorProvided) {
+        boolean clusterCa = manifests.ofKind("Kafka").stream()
+                .anyMatch(k -> (k.at("/metadata/name").asText() + "-cluster-ca-cert").equals(name) && "ca.crt".equals(key));
+        if (!declared && !kafkaUser && !cnpg && !operatorProvided && !clusterCa) {
             problem("Secret %s (key %s) is neither in the manifests nor written by Strimzi or CloudNativePG", name, key);
         }
     }
@@ -376,6 +378,9 @@ final class ManifestConsistency {
                         problem("%s has no SCRAM credentials from a KafkaUser's Secret (sasl.jaas.config)", name);
                     }
                 }
+                if (tls) {
+                    trustsClusterCa(name, manifests.find("Deployment", name).orElseThrow(), container, env);
+                }
                 String requested = config.effective("spillway.topics.requested", env, Topics.DEFAULTS.requested()).orElseThrow();
                 if (topicByName(requested).isEmpty()) {
                     problem("%s uses topic %s, which has no KafkaTopic", name, requested);
@@ -408,6 +413,26 @@ final class ManifestConsistency {
                     }
                 }
             }
+        }
+    }
+
+    /** A TLS client trusts the brokers only with the cluster CA Strimzi writes, mounted where its truststore points. */
+    private void trustsClusterCa(String name, JsonNode deployment, JsonNode container, Map<String, String> env) {
+        expect(name + " ssl.truststore.type", env.get("SPRING_KAFKA_PROPERTIES_SSL_TRUSTSTORE_TYPE"), "PEM");
+        String location = env.getOrDefault("SPRING_KAFKA_PROPERTIES_SSL_TRUSTSTORE_LOCATION", "");
+        String caSecret = kafkaCluster().at("/metadata/name").asText() + "-cluster-ca-cert";
+        boolean mounted = false;
+        for (JsonNode mount : container.path("volumeMounts")) {
+            String volume = mount.path("name").asText();
+            for (JsonNode v : deployment.at("/spec/template/spec/volumes")) {
+                if (volume.equals(v.path("name").asText()) && caSecret.equals(v.at("/secret/secretName").asText())
+                        && location.equals(mount.path("mountPath").asText() + "/ca.crt")) {
+                    mounted = true;
+                }
+            }
+        }
+        if (!mounted) {
+            problem("%s's truststore %s is not the mounted ca.crt of Secret %s", name, location, caSecret);
         }
     }
 

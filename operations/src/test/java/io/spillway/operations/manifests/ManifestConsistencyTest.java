@@ -162,4 +162,16 @@ class ManifestConsistencyTest {
         assertThat(ManifestConsistency.durability(local, 3, 2))
                 .anySatisfy(p -> assertThat(p).contains("broker replicas (KafkaNodePools) is 1, fewer than 3"));
     }
+
+    @Test
+    void aClientThatDoesNotTrustTheClusterCaFails() {
+        assertThat(problemsAfter(m -> ((ObjectNode) processorContainer(m).at("/volumeMounts/0")).put("mountPath", "/etc/elsewhere")))
+                .anySatisfy(p -> assertThat(p).contains("order-processor's truststore /etc/spillway/kafka-ca/ca.crt is not the mounted ca.crt"));
+    }
+
+    @Test
+    void aKedaTriggerWithoutTlsFails() {
+        assertThat(problemsAfter(m -> kafkaTrigger(m).put("tls", "disable")))
+                .anySatisfy(p -> assertThat(p).contains("kafka trigger tls is disable, the code says enable"));
+    }
 }
