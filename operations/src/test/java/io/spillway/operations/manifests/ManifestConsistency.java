@@ -190,9 +190,14 @@ final class ManifestConsistency {
         expect("Deployment " + name + " containerPort http", http, serverPort);
         expect(name + " server.port (application.yml)", serverPort, contractPort);
 
-        expectProbe(name, container, "livenessProbe", LIVENESS, http);
-        expectProbe(name, container, "startupProbe", LIVENESS, http);
-        expectProbe(name, container, "readinessProbe", READINESS, http);
+        // Actuator answers on management.server.port when set, else on the service's own port.
+        Integer management = config.effective("management.server.port", env, null).map(Integer::valueOf).orElse(http);
+        if (!Objects.equals(management, http)) {
+            expect("Deployment " + name + " containerPort management", namedPort(container, "management"), management);
+        }
+        expectProbe(name, container, "livenessProbe", LIVENESS, management);
+        expectProbe(name, container, "startupProbe", LIVENESS, management);
+        expectProbe(name, container, "readinessProbe", READINESS, management);
         expect(name + " management.endpoint.health.probes.enabled",
                 config.raw("management.endpoint.health.probes.enabled").orElse("false"), "true");
         String exposed = config.raw("management.endpoints.web.exposure.include").orElse("");
@@ -203,7 +208,7 @@ final class ManifestConsistency {
         }
         JsonNode annotations = deployment.get().at("/spec/template/metadata/annotations");
         expect("Deployment " + name + " prometheus.io/path", annotations.path("prometheus.io/path").asText(), PROMETHEUS);
-        expect("Deployment " + name + " prometheus.io/port", annotations.path("prometheus.io/port").asText(), http);
+        expect("Deployment " + name + " prometheus.io/port", annotations.path("prometheus.io/port").asText(), management);
 
         Optional<ObjectNode> service = manifests.find("Service", name);
         if (service.isEmpty()) {

@@ -31,10 +31,20 @@ class ManifestSchemaTest {
     }
 
     @Test
+    void theIngressAlternativeIsValid() {
+        List<String> problems = new ArrayList<>();
+        for (ObjectNode doc : Manifests.render("infra/k8s/ingress").documents()) {
+            problems.addAll(validator.validate(doc));
+        }
+        assertThat(problems).isEmpty();
+    }
+
+    @Test
     void theOverlaysRenderEveryKindSpillwayDeploys() {
         Manifests manifests = Manifests.render("infra/k8s/overlays/production");
         for (String kind : List.of("Namespace", "ConfigMap", "Secret", "Deployment", "Service", "PodDisruptionBudget",
-                "Kafka", "KafkaNodePool", "KafkaTopic", "KafkaUser", "Cluster", "ScaledObject", "TriggerAuthentication")) {
+                "Kafka", "KafkaNodePool", "KafkaTopic", "KafkaUser", "Cluster", "ScaledObject", "TriggerAuthentication",
+                "NetworkPolicy", "HTTPRoute")) {
             assertThat(manifests.ofKind(kind)).as(kind).isNotEmpty();
         }
         assertThat(manifests.documents()).allSatisfy(doc -> {
