@@ -7,7 +7,8 @@
 #   infra/k8s/prewarm.sh 2026-12-24T09:00:00Z /tmp/prewarm && kubectl apply -k /tmp/prewarm
 #
 # Usage: prewarm.sh OPENS_AT OUT_DIR [OVERLAY]   (OPENS_AT as the sale's opensAt, ISO-8601 with offset;
-# needs GNU date and realpath). Replicas: 12 processors (the partitions of orders.requested), 12 ingest pods.
+# needs GNU date and realpath). Replicas: 12 processors (the partitions of orders.requested), 30 ingest pods
+# (its maxReplicaCount, the instance count its rate limits are divided by).
 # Limits: a cron window repeats every year on the same date; the overlay is meant to live for one sale.
 set -eu
 
@@ -17,7 +18,8 @@ out=$2
 here=$(cd "$(dirname "$0")" && pwd)
 overlay=$(cd "${3:-$here/overlays/production}" && pwd)
 processors=${SPILLWAY_PREWARM_PROCESSORS:-12}
-ingest=${SPILLWAY_PREWARM_INGEST:-12}
+# ingest at its maxReplicaCount, so that its rate limits (divided by that count) are exact.
+ingest=${SPILLWAY_PREWARM_INGEST:-30}
 
 opens=$(date -u -d "$opens_at" +%s 2>/dev/null) || { echo "prewarm: cannot read opensAt '$opens_at'" >&2; exit 2; }
 # minute hour day-of-month month, then any weekday

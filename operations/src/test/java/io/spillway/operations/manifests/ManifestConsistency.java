@@ -60,6 +60,7 @@ final class ManifestConsistency {
         check.database();
         check.processorScaling();
         check.noReplicasAgainstKeda();
+        check.ingestInstances();
         return List.copyOf(check.problems);
     }
 
@@ -534,6 +535,31 @@ final class ManifestConsistency {
                     problem("Deployment %s sets replicas; KEDA owns that number and each apply would reset it", target);
                 }
             });
+        }
+    }
+
+    /**
+     * Ingest divides each deployment-wide limit by spillway.ingest.rate-limit.instances: that must be
+     * the most pods KEDA runs (never looser than the limit), and a pre-warm window must hold ingest
+     * there (exact while the sale opens).
+     */
+    private void ingestInstances() {
+        Optional<ObjectNode> scaledObject = manifests.find("ScaledObject", "ingest-api");
+        Optional<ObjectNode> deployment = manifests.find("Deployment", "ingest-api");
+        if (scaledObject.isEmpty() || deployment.isEmpty()) {
+            return;
+        }
+        int max = scaledObject.get().at("/spec/maxReplicaCount").asInt(100);
+        String instances = configs.get("ingest-api").effective("spillway.ingest.rate-limit.instances",
+                environment(container(deployment.get(), "ingest-api")), "1").orElse("1");
+        if (!instances.equals(String.valueOf(max))) {
+            problem("ingest-api divides its rate limits by %s instances (SPILLWAY_INGEST_INSTANCES), but KEDA runs up to %d "
+                    + "(ScaledObject ingest-api maxReplicaCount)", instances, max);
+        }
+        for (JsonNode trigger : scaledObject.get().at("/spec/triggers")) {
+            if ("cron".equals(trigger.path("type").asText())) {
+                expect("ScaledObject ingest-api cron desiredReplicas", trigger.at("/metadata/desiredReplicas").asText(), max);
+            }
         }
     }
 

@@ -174,4 +174,12 @@ class ManifestConsistencyTest {
         assertThat(problemsAfter(m -> kafkaTrigger(m).put("tls", "disable")))
                 .anySatisfy(p -> assertThat(p).contains("kafka trigger tls is disable, the code says enable"));
     }
+
+    @Test
+    void ingestDividingItsLimitsByOtherThanKedasMaximumFails() {
+        Manifests production = Manifests.render("infra/k8s/overlays/production").copy();
+        ((ObjectNode) production.get("ScaledObject", "ingest-api").path("spec")).put("maxReplicaCount", 40);
+        assertThat(ManifestConsistency.check(production))
+                .anySatisfy(p -> assertThat(p).contains("ingest-api divides its rate limits by 30 instances (SPILLWAY_INGEST_INSTANCES), but KEDA runs up to 40"));
+    }
 }

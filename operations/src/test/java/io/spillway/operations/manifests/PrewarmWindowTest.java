@@ -49,6 +49,9 @@ class PrewarmWindowTest {
         assertThat(cron(manifests, "order-processor").path("desiredReplicas").asText())
                 .isEqualTo(String.valueOf(SpillwayScaling.PREWARM_REPLICAS));
         assertThat(manifests.get("ScaledObject", "order-processor").at("/spec/triggers/0/type").asText()).isEqualTo("kafka");
+        // Ingest at its maximum, the count its rate limits are divided by: exact while the sale opens.
+        assertThat(cron(manifests, "ingest-api").path("desiredReplicas").asText())
+                .isEqualTo(manifests.get("ScaledObject", "ingest-api").at("/spec/maxReplicaCount").asText());
     }
 
     @Test
