@@ -20,7 +20,7 @@ import org.springframework.kafka.core.KafkaAdmin;
  * is false.
  */
 @AutoConfiguration
-@EnableConfigurationProperties({TopicsProperties.class, OrderTokenProperties.class, HoldsProperties.class})
+@EnableConfigurationProperties({TopicsProperties.class, TopicDurability.class, OrderTokenProperties.class, HoldsProperties.class})
 public class SpillwayContractAutoConfiguration {
 
     @Bean
@@ -40,16 +40,15 @@ public class SpillwayContractAutoConfiguration {
     static class TopicCreation {
 
         @Bean
-        KafkaAdmin.NewTopics spillwayTopics(Topics topics) {
+        KafkaAdmin.NewTopics spillwayTopics(Topics topics, TopicDurability durability) {
             return new KafkaAdmin.NewTopics(
-                    topic(topics.requested(), topics.partitions(), topics.replicationFactor()),
-                    topic(topics.results(), topics.partitions(), topics.replicationFactor()),
-                    topic(topics.dlq(), 1, topics.replicationFactor()),
-                    TopicBuilder.name(topics.commands()).partitions(topics.partitions())
-                            .replicas(topics.replicationFactor())
+                    topic(topics.requested(), topics.partitions(), durability),
+                    topic(topics.results(), topics.partitions(), durability),
+                    topic(topics.dlq(), 1, durability),
+                    durability.applyTo(TopicBuilder.name(topics.commands()).partitions(topics.partitions()))
                             .config(TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG, "LogAppendTime")
                             .build(),
-                    TopicBuilder.name(topics.holds()).partitions(1).replicas(topics.replicationFactor())
+                    durability.applyTo(TopicBuilder.name(topics.holds()).partitions(1))
                             .config(TopicConfig.CLEANUP_POLICY_CONFIG,
                                     TopicConfig.CLEANUP_POLICY_COMPACT + "," + TopicConfig.CLEANUP_POLICY_DELETE)
                             .config(TopicConfig.RETENTION_MS_CONFIG, Long.toString(HOLDS_RETENTION.toMillis()))
@@ -64,22 +63,22 @@ public class SpillwayContractAutoConfiguration {
          * the same settings. One partition each: every reader reads all of them.
          */
         @Bean
-        KafkaAdmin.NewTopics spillwayCatalogTopics(Topics topics) {
+        KafkaAdmin.NewTopics spillwayCatalogTopics(Topics topics, TopicDurability durability) {
             return new KafkaAdmin.NewTopics(
-                    compacted(topics.sales(), topics.replicationFactor()),
-                    compacted(topics.seats(), topics.replicationFactor()),
-                    compacted(topics.availability(), topics.replicationFactor()));
+                    compacted(topics.sales(), durability),
+                    compacted(topics.seats(), durability),
+                    compacted(topics.availability(), durability));
         }
 
-        private static NewTopic compacted(String name, short replicas) {
-            return TopicBuilder.name(name).partitions(1).replicas(replicas)
+        private static NewTopic compacted(String name, TopicDurability durability) {
+            return durability.applyTo(TopicBuilder.name(name).partitions(1))
                     .config(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)
                     .config(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(Topics.MAX_CATALOG_RECORD_BYTES))
                     .build();
         }
 
-        private static NewTopic topic(String name, int partitions, short replicas) {
-            return TopicBuilder.name(name).partitions(partitions).replicas(replicas).build();
+        private static NewTopic topic(String name, int partitions, TopicDurability durability) {
+            return durability.applyTo(TopicBuilder.name(name).partitions(partitions)).build();
         }
     }
 }

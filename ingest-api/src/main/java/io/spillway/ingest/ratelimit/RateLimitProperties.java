@@ -15,7 +15,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param instances how many ingest instances share the load: each applies 1/instances of a limit
  * @param customer per {@code X-Customer-Id}; 20 per 10 s unless set
  * @param address per client address, 2,000 per second unless set (the connection's, or the forwarded one when
- *     {@code server.forward-headers-strategy} trusts a proxy)
+ *     {@code spillway.ingest.gateway.trusted-proxies} trusts the gateway: {@link ForwardedFor})
  * @param global all requests of the deployment, 50,000 per second unless set
  * @param customerPerSale per customer and sale, for sales that want a tighter or looser limit
  *     than {@code customer}; replaces the customer limit for orders of that sale

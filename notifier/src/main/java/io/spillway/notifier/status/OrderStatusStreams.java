@@ -1,6 +1,7 @@
 package io.spillway.notifier.status;
 
 import io.spillway.contract.Topics;
+import io.spillway.contract.spring.TopicDurability;
 import io.spillway.notifier.NotifierProperties;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -44,6 +45,7 @@ class OrderStatusStreams {
             SslBundles sslBundles,
             NotifierProperties settings,
             Topics topics,
+            TopicDurability durability,
             ObjectProvider<OrderStatusListener> listener,
             ObjectProvider<OwnerChanges> ownerChanges,
             StatusStoreReadiness statusStoreReadiness,
@@ -51,7 +53,8 @@ class OrderStatusStreams {
         Map<String, Object> config = kafka.buildStreamsProperties(sslBundles);
         config.put(StreamsConfig.APPLICATION_ID_CONFIG, settings.applicationId());
         config.put(StreamsConfig.STATE_DIR_CONFIG, settings.stateDir().toString());
-        config.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) topics.replicationFactor());
+        // The internal topics (changelog, repartition) as durable as every other topic: spillway.topics.*.
+        config.putAll(durability.streamsConfig());
         config.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, settings.streamThreads());
         // A poison record on either topic must not stop the table.
         config.put(StreamsConfig.DEFAULT_DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
@@ -114,10 +117,8 @@ class OrderStatusStreams {
      * created; an existing topic keeps its settings (docs/notifier.md says how to change them).
      */
     @Bean
-    NewTopic orderStatusTopic(NotifierProperties settings, Topics topics) {
-        return TopicBuilder.name(settings.statusTopic())
-                .partitions(topics.partitions())
-                .replicas(topics.replicationFactor())
+    NewTopic orderStatusTopic(NotifierProperties settings, Topics topics, TopicDurability durability) {
+        return durability.applyTo(TopicBuilder.name(settings.statusTopic()).partitions(topics.partitions()))
                 .configs(OrderStatusTopology.retentionConfig(settings.statusRetention()))
                 .build();
     }

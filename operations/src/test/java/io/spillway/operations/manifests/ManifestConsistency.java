@@ -59,6 +59,8 @@ final class ManifestConsistency {
         check.kafkaClients();
         check.database();
         check.processorScaling();
+        check.noReplicasAgainstKeda();
+        check.ingestInstances();
         return List.copyOf(check.problems);
     }
 
@@ -189,9 +191,14 @@ final class ManifestConsistency {
         expect("Deployment " + name + " containerPort http", http, serverPort);
         expect(name + " server.port (application.yml)", serverPort, contractPort);
 
-        expectProbe(name, container, "livenessProbe", LIVENESS, http);
-        expectProbe(name, container, "startupProbe", LIVENESS, http);
-        expectProbe(name, container, "readinessProbe", READINESS, http);
+        // Actuator answers on management.server.port when set, else on the service's own port.
+        Integer management = config.effective("management.server.port", env, null).map(Integer::valueOf).orElse(http);
+        if (!Objects.equals(management, http)) {
+            expect("Deployment " + name + " containerPort management", namedPort(container, "management"), management);
+        }
+        expectProbe(name, container, "livenessProbe", LIVENESS, management);
+        expectProbe(name, container, "startupProbe", LIVENESS, management);
+        expectProbe(name, container, "readinessProbe", READINESS, management);
         expect(name + " management.endpoint.health.probes.enabled",
                 config.raw("management.endpoint.health.probes.enabled").orElse("false"), "true");
         String exposed = config.raw("management.endpoints.web.exposure.include").orElse("");
@@ -202,7 +209,7 @@ final class ManifestConsistency {
         }
         JsonNode annotations = deployment.get().at("/spec/template/metadata/annotations");
         expect("Deployment " + name + " prometheus.io/path", annotations.path("prometheus.io/path").asText(), PROMETHEUS);
-        expect("Deployment " + name + " prometheus.io/port", annotations.path("prometheus.io/port").asText(), http);
+        expect("Deployment " + name + " prometheus.io/port", annotations.path("prometheus.io/port").asText(), management);
 
         Optional<ObjectNode> service = manifests.find("Service", name);
         if (service.isEmpty()) {
@@ -325,7 +332,9 @@ final class ManifestConsistency {
         boolean cnpg = manifests.ofKind("Cluster").stream()
                 .anyMatch(c -> (c.at("/metadata/name").asText() + "-app").equals(name) && List.of("username", "password").contains(key));
         boolean operatorProvided = List.of("spillway-order-token", "spillway-admin-token", "spillway-payment-token").contains(name);
-        if (!declared && !kafkaUser && !cnpg && !operatorProvided) {
+        boolean clusterCa = manifests.ofKind("Kafka").stream()
+                .anyMatch(k -> (k.at("/metadata/name").asText() + "-cluster-ca-cert").equals(name) && "ca.crt".equals(key));
+        if (!declared && !kafkaUser && !cnpg && !operatorProvided && !clusterCa) {
             problem("Secret %s (key %s) is neither in the manifests nor written by Strimzi or CloudNativePG", name, key);
         }
     }
@@ -375,6 +384,9 @@ final class ManifestConsistency {
                         problem("%s has no SCRAM credentials from a KafkaUser's Secret (sasl.jaas.config)", name);
                     }
                 }
+                if (tls) {
+                    trustsClusterCa(name, manifests.find("Deployment", name).orElseThrow(), container, env);
+                }
                 String requested = config.effective("spillway.topics.requested", env, Topics.DEFAULTS.requested()).orElseThrow();
                 if (topicByName(requested).isEmpty()) {
                     problem("%s uses topic %s, which has no KafkaTopic", name, requested);
@@ -410,6 +422,26 @@ final class ManifestConsistency {
         }
     }
 
+    /** A TLS client trusts the brokers only with the cluster CA Strimzi writes, mounted where its truststore points. */
+    private void trustsClusterCa(String name, JsonNode deployment, JsonNode container, Map<String, String> env) {
+        expect(name + " ssl.truststore.type", env.get("SPRING_KAFKA_PROPERTIES_SSL_TRUSTSTORE_TYPE"), "PEM");
+        String location = env.getOrDefault("SPRING_KAFKA_PROPERTIES_SSL_TRUSTSTORE_LOCATION", "");
+        String caSecret = kafkaCluster().at("/metadata/name").asText() + "-cluster-ca-cert";
+        boolean mounted = false;
+        for (JsonNode mount : container.path("volumeMounts")) {
+            String volume = mount.path("name").asText();
+            for (JsonNode v : deployment.at("/spec/template/spec/volumes")) {
+                if (volume.equals(v.path("name").asText()) && caSecret.equals(v.at("/secret/secretName").asText())
+                        && location.equals(mount.path("mountPath").asText() + "/ca.crt")) {
+                    mounted = true;
+                }
+            }
+        }
+        if (!mounted) {
+            problem("%s's truststore %s is not the mounted ca.crt of Secret %s", name, location, caSecret);
+        }
+    }
+
     // --- database ----------------------------------------------------------------------------------
 
     private void database() {
@@ -438,7 +470,98 @@ final class ManifestConsistency {
         }
     }
 
+    // --- durability (production) -------------------------------------------------------------------
+
+    /**
+     * Problems that would let some topic of this deployment get fewer than {@code replicas} replicas
+     * or fewer than {@code inSync} in-sync replicas: the KafkaTopics, the broker defaults (for topics
+     * created without settings, the consumer offsets and transactions), the brokers to place them on,
+     * and every topic a service creates (spillway.topics.replication-factor and min-insync-replicas
+     * as each Deployment's environment resolves them; unset, the code's default of 1 replica).
+     */
+    static List<String> durability(Manifests manifests, int replicas, int inSync) {
+        ManifestConsistency check = new ManifestConsistency(manifests);
+        check.durability(replicas, inSync);
+        return List.copyOf(check.problems);
+    }
+
+    private void durability(int replicas, int inSync) {
+        JsonNode config = kafkaCluster().at("/spec/kafka/config");
+        for (String key : List.of("default.replication.factor", "offsets.topic.replication.factor",
+                "transaction.state.log.replication.factor")) {
+            atLeast("Kafka " + key, config.path(key).asInt(1), replicas);
+        }
+        int brokerInSync = config.path("min.insync.replicas").asInt(1);
+        atLeast("Kafka min.insync.replicas", brokerInSync, inSync);
+        atLeast("Kafka transaction.state.log.min.isr", config.path("transaction.state.log.min.isr").asInt(1), inSync);
+        int brokers = manifests.ofKind("KafkaNodePool").stream()
+                .filter(p -> p.at("/spec/roles").toString().contains("broker"))
+                .mapToInt(p -> p.at("/spec/replicas").asInt()).sum();
+        atLeast("broker replicas (KafkaNodePools)", brokers, replicas);
+        for (ObjectNode topic : manifests.ofKind("KafkaTopic")) {
+            atLeast(Manifests.id(topic) + " replicas", topic.at("/spec/replicas").asInt(1), replicas);
+            atLeast(Manifests.id(topic) + " min.insync.replicas", topic.at("/spec/config/min.insync.replicas").asInt(brokerInSync), inSync);
+        }
+        for (String name : CONTRACT_PORTS.keySet()) {
+            ServiceConfig config1 = configs.get(name);
+            if (config1.raw("spring.kafka.bootstrap-servers").isEmpty()) {
+                continue;
+            }
+            manifests.find("Deployment", name).map(d -> container(d, name)).ifPresent(container -> {
+                Map<String, String> env = environment(container);
+                String factor = config1.effective("spillway.topics.replication-factor", env, "1").orElse("1");
+                String minInSync = config1.effective("spillway.topics.min-insync-replicas", env, null).orElse(null);
+                atLeast(name + "'s created topics' spillway.topics.replication-factor", Integer.parseInt(factor), replicas);
+                atLeast(name + "'s created topics' spillway.topics.min-insync-replicas",
+                        minInSync == null ? brokerInSync : Integer.parseInt(minInSync), inSync);
+            });
+        }
+    }
+
+    private void atLeast(String what, int actual, int least) {
+        if (actual < least) {
+            problem("%s is %d, fewer than %d", what, actual, least);
+        }
+    }
+
     // --- the processor's autoscaling ---------------------------------------------------------------
+
+    /** A Deployment KEDA scales sets no replicas: each apply would reset what the autoscaler chose. */
+    private void noReplicasAgainstKeda() {
+        for (ObjectNode scaledObject : manifests.ofKind("ScaledObject")) {
+            String target = scaledObject.at("/spec/scaleTargetRef/name").asText();
+            manifests.find("Deployment", target).ifPresent(d -> {
+                if (!d.at("/spec/replicas").isMissingNode()) {
+                    problem("Deployment %s sets replicas; KEDA owns that number and each apply would reset it", target);
+                }
+            });
+        }
+    }
+
+    /**
+     * Ingest divides each deployment-wide limit by spillway.ingest.rate-limit.instances: that must be
+     * the most pods KEDA runs (never looser than the limit), and a pre-warm window must hold ingest
+     * there (exact while the sale opens).
+     */
+    private void ingestInstances() {
+        Optional<ObjectNode> scaledObject = manifests.find("ScaledObject", "ingest-api");
+        Optional<ObjectNode> deployment = manifests.find("Deployment", "ingest-api");
+        if (scaledObject.isEmpty() || deployment.isEmpty()) {
+            return;
+        }
+        int max = scaledObject.get().at("/spec/maxReplicaCount").asInt(100);
+        String instances = configs.get("ingest-api").effective("spillway.ingest.rate-limit.instances",
+                environment(container(deployment.get(), "ingest-api")), "1").orElse("1");
+        if (!instances.equals(String.valueOf(max))) {
+            problem("ingest-api divides its rate limits by %s instances (SPILLWAY_INGEST_INSTANCES), but KEDA runs up to %d "
+                    + "(ScaledObject ingest-api maxReplicaCount)", instances, max);
+        }
+        for (JsonNode trigger : scaledObject.get().at("/spec/triggers")) {
+            if ("cron".equals(trigger.path("type").asText())) {
+                expect("ScaledObject ingest-api cron desiredReplicas", trigger.at("/metadata/desiredReplicas").asText(), max);
+            }
+        }
+    }
 
     private void processorScaling() {
         Optional<ObjectNode> found = manifests.find("ScaledObject", "order-processor");
@@ -452,11 +575,6 @@ final class ManifestConsistency {
         if (manifests.find("Deployment", target).isEmpty()) {
             problem("ScaledObject order-processor scales %s, which is not a Deployment here", target);
         }
-        manifests.find("Deployment", "order-processor").ifPresent(d -> {
-            if (d.at("/spec/replicas").isInt()) {
-                problem("Deployment order-processor sets replicas; KEDA owns that number and each apply would reset it");
-            }
-        });
         ServiceConfig processor = configs.get("order-processor");
         ServiceConfig notifier = configs.get("notifier");
         Map<String, String> processorEnv = manifests.find("Deployment", "order-processor")
@@ -498,8 +616,11 @@ final class ManifestConsistency {
         expect("ScaledObject order-processor maxReplicaCount", spec.path("maxReplicaCount").asInt(), SpillwayScaling.MAX_REPLICAS);
         expect("ScaledObject order-processor pollingInterval", spec.path("pollingInterval").asInt(), SpillwayScaling.POLLING_SECONDS);
         expect("ScaledObject order-processor cooldownPeriod", spec.path("cooldownPeriod").asInt(), SpillwayScaling.COOLDOWN_SECONDS);
-        expect("ScaledObject order-processor cron desiredReplicas", cron == null ? null : cron.path("desiredReplicas").asText(),
-                SpillwayScaling.PREWARM_REPLICAS);
+        // The pre-warm window exists only where infra/k8s/prewarm.sh rendered one for a sale.
+        if (cron != null) {
+            expect("ScaledObject order-processor cron desiredReplicas", cron.path("desiredReplicas").asText(),
+                    SpillwayScaling.PREWARM_REPLICAS);
+        }
         JsonNode behavior = spec.at("/advanced/horizontalPodAutoscalerConfig/behavior");
         HorizontalPodAutoscaler.Behavior simulated = SpillwayScaling.behavior();
         expectRules("scaleUp", behavior.path("scaleUp"), simulated.scaleUp());

@@ -137,4 +137,49 @@ class ManifestConsistencyTest {
                 .addObject().put("name", "SPILLWAY_PROCESOR_GROUP").put("value", "x")))
                 .anySatisfy(p -> assertThat(p).contains("sets SPILLWAY_PROCESOR_GROUP, which order-processor does not read"));
     }
+
+    @Test
+    void inProductionNoTopicCanGetFewerThanThreeReplicas() {
+        assertThat(ManifestConsistency.durability(Manifests.render("infra/k8s/overlays/production"), 3, 2)).isEmpty();
+    }
+
+    @Test
+    void aServiceLeftAtTheDefaultReplicationFactorFailsTheDurabilityCheck() {
+        Manifests production = Manifests.render("infra/k8s/overlays/production").copy();
+        ObjectNode env = (ObjectNode) production.ofKind("ConfigMap").stream()
+                .filter(c -> c.at("/metadata/name").asText().startsWith("spillway-env")).findFirst().orElseThrow().path("data");
+        env.remove("SPILLWAY_TOPICS_REPLICATIONFACTOR");
+        ((ObjectNode) production.get("KafkaTopic", "orders.holds").at("/spec/config")).put("min.insync.replicas", 1);
+        ((ObjectNode) production.get("KafkaTopic", "sales").path("spec")).put("replicas", 2);
+        assertThat(ManifestConsistency.durability(production, 3, 2))
+                .anySatisfy(p -> assertThat(p).contains("notifier's created topics' spillway.topics.replication-factor is 1, fewer than 3"))
+                .anySatisfy(p -> assertThat(p).contains("KafkaTopic/orders.holds min.insync.replicas is 1, fewer than 2"))
+                .anySatisfy(p -> assertThat(p).contains("KafkaTopic/sales replicas is 2, fewer than 3"));
+    }
+
+    @Test
+    void theLocalOverlayIsSingleReplicaAndSaysSo() {
+        assertThat(ManifestConsistency.durability(local, 3, 2))
+                .anySatisfy(p -> assertThat(p).contains("broker replicas (KafkaNodePools) is 1, fewer than 3"));
+    }
+
+    @Test
+    void aClientThatDoesNotTrustTheClusterCaFails() {
+        assertThat(problemsAfter(m -> ((ObjectNode) processorContainer(m).at("/volumeMounts/0")).put("mountPath", "/etc/elsewhere")))
+                .anySatisfy(p -> assertThat(p).contains("order-processor's truststore /etc/spillway/kafka-ca/ca.crt is not the mounted ca.crt"));
+    }
+
+    @Test
+    void aKedaTriggerWithoutTlsFails() {
+        assertThat(problemsAfter(m -> kafkaTrigger(m).put("tls", "disable")))
+                .anySatisfy(p -> assertThat(p).contains("kafka trigger tls is disable, the code says enable"));
+    }
+
+    @Test
+    void ingestDividingItsLimitsByOtherThanKedasMaximumFails() {
+        Manifests production = Manifests.render("infra/k8s/overlays/production").copy();
+        ((ObjectNode) production.get("ScaledObject", "ingest-api").path("spec")).put("maxReplicaCount", 40);
+        assertThat(ManifestConsistency.check(production))
+                .anySatisfy(p -> assertThat(p).contains("ingest-api divides its rate limits by 30 instances (SPILLWAY_INGEST_INSTANCES), but KEDA runs up to 40"));
+    }
 }

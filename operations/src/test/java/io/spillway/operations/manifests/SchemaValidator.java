@@ -2,6 +2,7 @@ package io.spillway.operations.manifests;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.networknt.schema.JsonSchema;
 import com.networknt.schema.JsonSchemaFactory;
 import com.networknt.schema.SpecVersion;
@@ -15,22 +16,39 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
-/** Validates manifests against the schemas in infra/k8s/schemas (their origin is in that folder's README). */
+/**
+ * Validates rendered manifests: a custom resource against the upstream CRD that serves its
+ * apiVersion and kind ({@link CrdSchemas}, read from {@code ../shared/crds}); a built-in kind
+ * (Deployment, Service, NetworkPolicy, …) against the schemas in {@code infra/k8s/schemas/kubernetes},
+ * which were written for Spillway because no Kubernetes OpenAPI document is reachable here.
+ *
+ * <p>Limits: a custom resource of a group no CRD here serves (the Gateway API's HTTPRoute) is only
+ * validated when infra/k8s/schemas has a schema for it; otherwise it is reported as unvalidated.
+ */
 final class SchemaValidator {
 
-    /** API group → folder under infra/k8s/schemas. */
-    private static final Map<String, String> FOLDERS = Map.of(
+    /** API groups of Kubernetes itself → folder under infra/k8s/schemas. */
+    private static final Map<String, String> BUILT_IN = Map.of(
             "", "kubernetes",
             "apps", "kubernetes/apps",
             "policy", "kubernetes/policy",
-            "keda.sh", "keda",
-            "kafka.strimzi.io", "strimzi",
-            "postgresql.cnpg.io", "cnpg");
+            "networking.k8s.io", "kubernetes/networking",
+            "gateway.networking.k8s.io", "gateway");
 
     private final Path schemas = RepositoryFiles.resolve("infra/k8s/schemas");
-    private final JsonSchemaFactory factory = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012);
-    private final Map<Path, JsonSchema> loaded = new ConcurrentHashMap<>();
+    private final CrdSchemas crds;
+    private final JsonSchemaFactory draft4 = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V4);
+    private final JsonSchemaFactory draft2020 = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012);
+    private final Map<String, JsonSchema> loaded = new ConcurrentHashMap<>();
     private final ObjectMapper json = new ObjectMapper();
+
+    SchemaValidator() {
+        this(CrdSchemas.load());
+    }
+
+    SchemaValidator(CrdSchemas crds) {
+        this.crds = crds;
+    }
 
     /** Problems of one document, each prefixed with the document's kind and name; empty when valid. */
     List<String> validate(JsonNode doc) {
@@ -39,12 +57,23 @@ final class SchemaValidator {
         int slash = apiVersion.indexOf('/');
         String group = slash < 0 ? "" : apiVersion.substring(0, slash);
         String version = apiVersion.substring(slash + 1);
-        String folder = FOLDERS.get(group);
-        Path file = folder == null ? null : schemas.resolve(folder).resolve(version).resolve(kind + ".json");
-        if (file == null || !Files.isRegularFile(file)) {
-            return List.of(Manifests.id(doc) + ": no schema for " + apiVersion + " " + kind + " in infra/k8s/schemas");
+        JsonSchema schema;
+        if (crds.servesGroup(group)) {
+            var crd = crds.schema(apiVersion, kind);
+            if (crd.isEmpty()) {
+                return List.of(Manifests.id(doc) + ": no CRD in " + crds.folder() + " serves " + apiVersion + " " + kind
+                        + " (served: " + crds.served() + ")");
+            }
+            schema = loaded.computeIfAbsent("crd:" + apiVersion + "/" + kind, k -> draft4.getSchema(crd.get()));
+        } else {
+            String folder = BUILT_IN.get(group);
+            Path file = folder == null ? null : schemas.resolve(folder).resolve(version).resolve(kind + ".json");
+            if (file == null || !Files.isRegularFile(file)) {
+                return List.of(Manifests.id(doc) + ": no schema for " + apiVersion + " " + kind
+                        + " (neither a CRD in " + crds.folder() + " nor a file in infra/k8s/schemas)");
+            }
+            schema = loaded.computeIfAbsent(file.toString(), k -> draft2020.getSchema(read(file)));
         }
-        JsonSchema schema = loaded.computeIfAbsent(file, this::load);
         List<String> problems = new ArrayList<>();
         for (ValidationMessage message : schema.validate(doc)) {
             problems.add(Manifests.id(doc) + ": " + message.getMessage());
@@ -52,9 +81,9 @@ final class SchemaValidator {
         return problems;
     }
 
-    private JsonSchema load(Path file) {
+    private ObjectNode read(Path file) {
         try {
-            return factory.getSchema(json.readTree(file.toFile()));
+            return (ObjectNode) json.readTree(file.toFile());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
