@@ -10,6 +10,7 @@ import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.streams.StreamsConfig;
 import org.springframework.boot.autoconfigure.kafka.KafkaConnectionDetails;
+import org.springframework.boot.autoconfigure.kafka.KafkaProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
@@ -29,8 +30,11 @@ class CatalogConfiguration {
     }
 
     @Bean
-    CatalogView catalogView(SaleBook book, Topics topics, KafkaConnectionDetails connection, Environment environment) {
-        Map<String, Object> config = new HashMap<>();
+    CatalogView catalogView(
+            SaleBook book, Topics topics, KafkaProperties kafka, KafkaConnectionDetails connection, Environment environment) {
+        // The connection's security (TLS, SASL: spring.kafka.properties.*, .ssl, .security) as every
+        // other client of this service has it; on the secured cluster a bare bootstrap address fails.
+        Map<String, Object> config = new HashMap<>(kafka.buildAdminProperties(null));
         String id = environment.getProperty("spring.application.name", "ingest-api") + "-sale-view-" + UUID.randomUUID();
         config.put(StreamsConfig.APPLICATION_ID_CONFIG, id);
         config.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, String.join(",", connection.getStreams().getBootstrapServers()));

@@ -51,8 +51,11 @@ class HoldsConfiguration {
     }
 
     @Bean
-    HoldsView holdsView(HoldBook book, Topics topics, KafkaConnectionDetails connection, IngestMetrics metrics) {
-        Map<String, Object> config = new HashMap<>();
+    HoldsView holdsView(
+            HoldBook book, Topics topics, KafkaProperties kafka, KafkaConnectionDetails connection,
+            IngestMetrics metrics) {
+        // The connection's security (TLS, SASL), as every other client of this service has it.
+        Map<String, Object> config = new HashMap<>(kafka.buildAdminProperties(null));
         config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, connection.getConsumer().getBootstrapServers());
         config.put(ConsumerConfig.CLIENT_ID_CONFIG, "ingest-holds-view");
         config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
