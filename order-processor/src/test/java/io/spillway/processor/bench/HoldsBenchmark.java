@@ -165,7 +165,12 @@ public final class HoldsBenchmark {
                 int forged = sql.executeUpdate("UPDATE orders SET hold_expires_at = '" + deadline
                         + "'::timestamptz + random() * interval '999 milliseconds' WHERE customer_id LIKE 'holder-%'");
                 System.out.printf(Locale.ROOT, "  %,d deadlines forged into [%s, +1 s)%n", forged, deadline);
-                Sampler sampler = SAMPLE ? new Sampler() : null;
+                Sampler sampler = null;
+                if (SAMPLE) {
+                    // From the earliest deadline on: the expiry, not the quiet seconds before it.
+                    LockSupport.parkNanos(Math.max(0, Duration.between(Instant.now(), deadline).toNanos()));
+                    sampler = new Sampler();
+                }
                 awaitCount(sql, "SELECT count(*) FROM orders WHERE status = 'EXPIRED'", holds, Duration.ofMinutes(10));
                 if (sampler != null) {
                     sampler.close();
@@ -321,15 +326,21 @@ public final class HoldsBenchmark {
                     for (ThreadInfo info : threads.dumpAllThreads(false, false, 40)) {
                         if (info.getThreadName().contains("-C-") && !info.getThreadName().contains("commands")) {
                             samples++;
-                            String top = Arrays.stream(info.getStackTrace())
-                                    .filter(f -> f.getClassName().startsWith("io.spillway")
-                                            || f.getClassName().startsWith("org.postgresql.core")
-                                            || f.getClassName().startsWith("org.apache.kafka.clients"))
+                            // Where in Spillway's code, and whether it waits for PostgreSQL or the broker.
+                            StackTraceElement[] stack = info.getStackTrace();
+                            String waiting = stack.length == 0 ? "" : stack[0].getClassName().startsWith("org.postgresql")
+                                    || Arrays.stream(stack).limit(12).anyMatch(f -> f.getClassName().startsWith("org.postgresql"))
+                                    ? " [PostgreSQL]" : "";
+                            String top = Arrays.stream(stack)
+                                    .filter(f -> f.getClassName().startsWith("io.spillway"))
+                                    .filter(f -> !f.getClassName().contains("$$Lambda")
+                                            && !f.getClassName().endsWith("StatementPipeline"))
                                     .limit(2)
                                     .map(f -> f.getClassName().substring(f.getClassName().lastIndexOf('.') + 1) + "."
                                             + f.getMethodName())
                                     .reduce((a, b) -> a + " < " + b)
-                                    .orElse(info.getStackTrace().length > 0 ? info.getStackTrace()[0].toString() : "?");
+                                    .orElse(stack.length > 0 ? stack[0].getClassName() + "." + stack[0].getMethodName()
+                                            : "?") + waiting;
                             frames.merge(top, 1, Integer::sum);
                         }
                     }
