@@ -176,9 +176,9 @@ public final class HoldsBenchmark {
                     sampler.close();
                 }
                 backlog.close();
-                System.out.printf(Locale.ROOT, "  backlog: %,d orders sent, at least %,d undecided throughout: %s%n",
-                        backlog.sent.get(), BACKLOG, backlog.lowest.get() >= BACKLOG / 2 ? "yes"
-                                : "NO (lowest " + backlog.lowest.get() + ")");
+                System.out.printf(Locale.ROOT, "  backlog: %,d orders sent, never fewer than %,d undecided once it stood"
+                        + " (%s)%n", backlog.sent.get(), backlog.lowest.get(),
+                        backlog.lowest.get() >= BACKLOG / 2 ? "saturated" : "NOT SATURATED: the figures do not count");
                 return figures(sql, holds, deadline);
             }
         }
