@@ -5,6 +5,8 @@
 # Usage: order-processor/bench/run.sh [-Dbench.orders=50000 -Dbench.rate=2000 -Dbench.concurrency=N ...]
 # Uses SPILLWAY_TEST_KAFKA / SPILLWAY_TEST_POSTGRES when set, else starts a broker and a PostgreSQL of its own.
 # Run it under the machine's benchmark lock when others share it: flock /work/bench.lock order-processor/bench/run.sh
+# -Dbench.scenario=holds runs the holds benchmark instead (HoldsBenchmark: a mass expiry of 10,000 and 100,000
+# holds in one hot line under a standing backlog; docs/benchmarks/holds.md), e.g. -Dbench.holds.sizes=10000 -Dbench.runs=1.
 set -euo pipefail
 module="$(cd "$(dirname "$0")/.." && pwd)"
 root="$(cd "$module/.." && pwd)"
@@ -19,6 +21,10 @@ cd "$root"
 mvn -B -q -pl order-processor -am install -DskipTests
 mvn -B -q -pl order-processor test-compile dependency:build-classpath \
   -Dmdep.includeScope=test -Dmdep.outputFile="$module/target/bench.classpath"
+main=io.spillway.processor.bench.ProcessorBenchmark
+for arg in "$@"; do
+  if [[ "$arg" == "-Dbench.scenario=holds" ]]; then main=io.spillway.processor.bench.HoldsBenchmark; fi
+done
 exec "$JAVA_HOME/bin/java" -Xmx1g "$@" \
   -cp "$module/target/test-classes:$module/target/classes:$(cat "$module/target/bench.classpath")" \
-  io.spillway.processor.bench.ProcessorBenchmark
+  "$main"
