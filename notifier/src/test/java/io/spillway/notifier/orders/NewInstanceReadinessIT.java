@@ -30,6 +30,8 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicReference;
+import org.awaitility.core.ConditionTimeoutException;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -87,19 +89,30 @@ class NewInstanceReadinessIT {
         List<String> tableWhileStarting = new CopyOnWriteArrayList<>();
         List<Long> undecidedOnceReady = new CopyOnWriteArrayList<>();
         try (NotifierInstance second = new NotifierInstance(TOPICS, applicationId, SECRET, PARTITIONS)
-                // Statuses of the readiness group's parts (no details), to tell the table's from the rest.
-                .with("management.endpoint.health.group.readiness.show-components", "always")) {
+                // The readiness group's parts and their details, to tell the table's from the rest.
+                .with("management.endpoint.health.group.readiness.show-components", "always")
+                .with("management.endpoint.health.group.readiness.show-details", "always")) {
             CompletableFuture<NotifierInstance> starting = CompletableFuture.supplyAsync(second::start);
-            await().atMost(PATIENCE).pollInterval(Duration.ofMillis(20)).until(() -> {
-                JsonNode readiness = readiness(second);
-                String table = readiness.at("/components/orderStatusTable/status").asText("UNKNOWN");
-                tableWhileStarting.add(table);
-                if (!readiness.path("status").asText().equals("UP")) {
-                    return false;
-                }
-                undecidedOnceReady.add(decisions.stream().filter(d -> !answeredWithItsDecision(second, d)).count());
-                return true;
-            });
+            AtomicReference<JsonNode> lastReadiness = new AtomicReference<>();
+            try {
+                await().atMost(PATIENCE).pollInterval(Duration.ofMillis(20)).until(() -> {
+                    JsonNode readiness = readiness(second);
+                    lastReadiness.set(readiness);
+                    String table = readiness.at("/components/orderStatusTable/status").asText("UNKNOWN");
+                    tableWhileStarting.add(table);
+                    if (!readiness.path("status").asText().equals("UP")) {
+                        return false;
+                    }
+                    undecidedOnceReady.add(decisions.stream().filter(d -> !answeredWithItsDecision(second, d)).count());
+                    return true;
+                });
+            } catch (ConditionTimeoutException notReady) {
+                // The last answer, with its details, names the part of readiness that held it back.
+                throw new AssertionError("not ready in " + PATIENCE + "; last readiness " + lastReadiness.get()
+                        + ", the table's last statuses " + tableWhileStarting.subList(
+                                Math.max(0, tableWhileStarting.size() - 5), tableWhileStarting.size())
+                        + (starting.isCompletedExceptionally() ? ", and its start failed" : ""), notReady);
+            }
             starting.join();
 
             // The table's indicator is part of readiness, and once it is up every order has its decision.
