@@ -5,6 +5,7 @@ import io.spillway.contract.OrderConfirmed;
 import io.spillway.contract.OrderExpired;
 import io.spillway.contract.OrderId;
 import io.spillway.contract.OrderPaid;
+import io.spillway.contract.OrderQueued;
 import io.spillway.contract.OrderRejected;
 import io.spillway.contract.OrderRequested;
 import io.spillway.contract.OrderResult;
@@ -120,6 +121,9 @@ public record OrderStatus(
             // Says nothing of the status: a row of rank 0 without a place, which any request or decision fills in.
             case PaymentRefused r -> new OrderStatus(r.orderId(), OrderState.QUEUED, null, null, null, List.of(),
                     null, null, null, r.decidedAt(), null, new Payment(r.paymentRef(), r.outcome(), r.decidedAt()));
+            // Not a decision: still queued; a request or any decision fills in or outranks the row.
+            case OrderQueued q -> new OrderStatus(q.orderId(), OrderState.QUEUED, q.saleId(), q.sku(), null, List.of(),
+                    null, null, null, q.happenedAt());
         };
     }
 
