@@ -377,9 +377,11 @@ class OrderIngestIT {
 
         JsonNode problem = problem(response, 409);
         assertThat(problem.get("type").asText()).isEqualTo("urn:spillway:problem:not-open");
-        // The sale opens in a day: Retry-After is the seconds until then, give or take the test's own run.
+        // The sale opens in a day: Retry-After is the seconds until then, give or take the test's own run,
+        // spread by up to the opening jitter (CONTRACT.md: "spread by a small random jitter").
         assertThat(Long.parseLong(response.headers().firstValue("Retry-After").orElseThrow()))
-                .isBetween(Duration.ofDays(1).minusMinutes(5).toSeconds(), Duration.ofDays(1).toSeconds());
+                .isBetween(Duration.ofDays(1).minusMinutes(5).toSeconds(),
+                        Duration.ofDays(1).plus(OrderIntake.OPENING_JITTER).toSeconds() + 1);
     }
 
     @Test
