@@ -17,14 +17,15 @@ ALTER TABLE sales VALIDATE CONSTRAINT sales_prequeue_before_opening;
 
 -- Orders of an item whose opening is not decided yet, parked by the owner of their line in the
 -- poll's transaction (the offsets are committed after). prequeue: accepted before opens_at. The
--- request is kept as received on orders.requested, so the drain decides exactly that order.
--- line_offset: its offset in the line, the arrival order.
+-- request is kept as the processor read it, so the drain decides exactly that order. seq: the
+-- order of parking, which is the line's order (a poll parks in partition order, polls follow each
+-- other on the line's one thread; a redelivered order keeps its first row).
 CREATE TABLE parked_orders (
     order_id    UUID PRIMARY KEY,
     sale_id     VARCHAR(64) NOT NULL,
     sku         VARCHAR(64) NOT NULL,
     line        SMALLINT    NOT NULL,
-    line_offset BIGINT      NOT NULL,
+    seq         BIGINT      GENERATED ALWAYS AS IDENTITY UNIQUE,
     prequeue    BOOLEAN     NOT NULL,
     draw_key    BYTEA       NOT NULL,
     request     BYTEA       NOT NULL,
@@ -32,7 +33,7 @@ CREATE TABLE parked_orders (
     FOREIGN KEY (sale_id, sku) REFERENCES items (sale_id, sku)
 );
 CREATE INDEX parked_orders_by_line ON parked_orders (line, sale_id, sku);
-CREATE INDEX parked_orders_by_item ON parked_orders (sale_id, sku, prequeue, line_offset);
+CREATE INDEX parked_orders_by_item ON parked_orders (sale_id, sku, seq);
 
 -- One row per item whose pre-queue was drawn (drawn_at) and, later, whose parked orders are all
 -- decided (drained_at): from then on the item's orders are decided as they come.
