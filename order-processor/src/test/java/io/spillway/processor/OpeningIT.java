@@ -162,6 +162,45 @@ class OpeningIT extends RunningProcessor {
     }
 
     @Test
+    void aPrequeueOfASaleWithHoldsIsHeldForPaymentAndTheDoorHearsOfEveryHold() throws Exception {
+        Instant opensAt = Instant.now().plusSeconds(1).truncatedTo(ChronoUnit.MICROS);
+        ItemKey item = prequeueSale("held-" + UUID.randomUUID().toString().substring(0, 8), opensAt, "SHUFFLED", 3);
+        jdbc.update("UPDATE sales SET hold_seconds = 600 WHERE sale_id = ?", item.saleId().value());
+        List<OrderRequested> prequeue = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            prequeue.add(OrderRequested.of(new OrderId(UUID.randomUUID()), CustomerId.of("h-" + i), item.saleId(),
+                    item.sku(), 1, List.of(), opensAt.minusMillis(1)));
+        }
+        send(prequeue);
+
+        Map<OrderId, OrderDecision> decided = awaitDecisions(prequeue);
+
+        List<OrderConfirmed> held = decided.values().stream()
+                .filter(OrderConfirmed.class::isInstance).map(OrderConfirmed.class::cast).toList();
+        assertThat(held).hasSize(3).allSatisfy(confirmed -> assertThat(confirmed.held()).isTrue());
+        assertThat(jdbc.queryForObject("SELECT held FROM items WHERE sale_id = ?", Integer.class, item.saleId().value()))
+                .isEqualTo(3);
+        assertThat(jdbc.queryForList("SELECT DISTINCT line FROM orders WHERE sale_id = ?", Integer.class,
+                item.saleId().value())).containsExactly(partitionOf(item));
+        try (org.apache.kafka.clients.consumer.KafkaConsumer<byte[], byte[]> holds =
+                new org.apache.kafka.clients.consumer.KafkaConsumer<>(Map.of(
+                        org.apache.kafka.clients.consumer.ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                        io.spillway.testing.SharedInfrastructure.kafkaBootstrapServers()),
+                        new org.apache.kafka.common.serialization.ByteArrayDeserializer(),
+                        new org.apache.kafka.common.serialization.ByteArrayDeserializer())) {
+            org.apache.kafka.common.TopicPartition only = new org.apache.kafka.common.TopicPartition(TOPICS.holds(), 0);
+            holds.assign(List.of(only));
+            holds.seekToBeginning(List.of(only));
+            java.util.Set<OrderId> opened = new java.util.HashSet<>();
+            await().atMost(PATIENCE).until(() -> {
+                holds.poll(Duration.ofMillis(100)).forEach(record ->
+                        opened.add(io.spillway.contract.EventJson.readHold(record.value()).orderId()));
+                return opened.containsAll(held.stream().map(OrderConfirmed::orderId).toList());
+            });
+        }
+    }
+
+    @Test
     void aSaleWithoutAPrequeueIsDecidedAsBefore() throws Exception {
         ItemKey item = stockSale("plain-" + UUID.randomUUID().toString().substring(0, 8), 4, Map.of("GA", 3));
         List<OrderRequested> orders = List.of(order(item, "a", 1), order(item, "b", 1), order(item, "c", 1), order(item, "d", 1));
