@@ -7,7 +7,7 @@ import java.time.Instant;
 /**
  * Everything the processor says about an order on {@code orders.results}, keyed by order id: its
  * decision ({@link OrderDecision}), the end of its hold ({@link HoldEnded}) and a payment it refused
- * ({@link PaymentRefused}). A reader of an older version skips types it does not know.
+ * ({@link PaymentRefused}), and where an undecided order waits at an opening ({@link OrderQueued}). A reader of an older version skips types it does not know.
  */
 @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
 @JsonSubTypes({
@@ -16,9 +16,10 @@ import java.time.Instant;
     @JsonSubTypes.Type(value = OrderPaid.class, name = "OrderPaid"),
     @JsonSubTypes.Type(value = OrderExpired.class, name = "OrderExpired"),
     @JsonSubTypes.Type(value = OrderCancelled.class, name = "OrderCancelled"),
-    @JsonSubTypes.Type(value = PaymentRefused.class, name = "PaymentRefused")
+    @JsonSubTypes.Type(value = PaymentRefused.class, name = "PaymentRefused"),
+    @JsonSubTypes.Type(value = OrderQueued.class, name = "OrderQueued")
 })
-public sealed interface OrderResult permits OrderDecision, HoldEnded, PaymentRefused {
+public sealed interface OrderResult permits OrderDecision, HoldEnded, PaymentRefused, OrderQueued {
 
     int schemaVersion();
 

@@ -1,5 +1,7 @@
 package io.spillway.contract;
 
+import com.fasterxml.jackson.annotation.JacksonInject;
+import com.fasterxml.jackson.annotation.OptBoolean;
 import java.time.Instant;
 import java.util.List;
 
@@ -11,11 +13,17 @@ import java.util.List;
  * seats is about 670 MB of seat ids, far beyond what one record may be, while this record stays
  * under 20 KB for the largest sale inventory-service accepts (checked in {@code CatalogJsonTest}).
  *
- * <p>Version 2: version 1 listed every seat id here and could not hold a large sale.
+ * <p>Version 2: version 1 listed every seat id here and could not hold a large sale. Still 2 with
+ * {@code prequeueOpensAt}: an optional field added to version 2 (readers ignore fields they do not
+ * know, and read a record without it as a sale without a pre-queue), so old and new doors read
+ * each other's records and no reader has to refuse a sale it could serve.
  */
 public record SaleDefined(
         int schemaVersion, SaleId saleId, String name, Instant opensAt, int perCustomerLimit,
-        List<ItemDefinition> items)
+        List<ItemDefinition> items,
+        // Absent from what writers before the pre-queue wrote: read as null, no pre-queue.
+        @JacksonInject(value = "absent", useInput = OptBoolean.TRUE, optional = OptBoolean.TRUE)
+                Instant prequeueOpensAt)
         implements CatalogRecord {
 
     /** This record's own version: 2 since the seat ids moved to {@link SeatChunk}s. */
@@ -31,11 +39,33 @@ public record SaleDefined(
         if (perCustomerLimit < 1) {
             throw new IllegalArgumentException("perCustomerLimit must be at least 1");
         }
+        if (prequeueOpensAt != null && !prequeueOpensAt.isBefore(opensAt)) {
+            throw new IllegalArgumentException("prequeueOpensAt must be before opensAt");
+        }
+    }
+
+    /** A sale without a pre-queue, as every sale was before the pre-queue. */
+    public SaleDefined(
+            int schemaVersion, SaleId saleId, String name, Instant opensAt, int perCustomerLimit,
+            List<ItemDefinition> items) {
+        this(schemaVersion, saleId, name, opensAt, perCustomerLimit, items, null);
     }
 
     public static SaleDefined of(
             SaleId saleId, String name, Instant opensAt, int perCustomerLimit, List<ItemDefinition> items) {
-        return new SaleDefined(SCHEMA_VERSION, saleId, name, opensAt, perCustomerLimit, items);
+        return new SaleDefined(SCHEMA_VERSION, saleId, name, opensAt, perCustomerLimit, items, null);
+    }
+
+    /** {@code prequeueOpensAt} null: no pre-queue; orders are taken from {@code opensAt}. */
+    public static SaleDefined of(
+            SaleId saleId, String name, Instant opensAt, int perCustomerLimit, List<ItemDefinition> items,
+            Instant prequeueOpensAt) {
+        return new SaleDefined(SCHEMA_VERSION, saleId, name, opensAt, perCustomerLimit, items, prequeueOpensAt);
+    }
+
+    /** When the door starts taking orders: the pre-queue's opening, or {@code opensAt} without one. */
+    public Instant doorOpensAt() {
+        return prequeueOpensAt == null ? opensAt : prequeueOpensAt;
     }
 
     @Override

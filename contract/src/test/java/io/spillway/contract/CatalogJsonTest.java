@@ -28,6 +28,26 @@ class CatalogJsonTest {
     }
 
     @Test
+    void aPrequeueIsAnOptionalFieldOfVersion2WhichOldRecordsReadAsNone() {
+        Instant prequeue = Instant.parse("2026-12-24T08:30:00Z");
+        SaleDefined withPrequeue = SaleDefined.of(SALE.saleId(), SALE.name(), SALE.opensAt(), 4, SALE.items(), prequeue);
+        byte[] json = CatalogJson.write(withPrequeue);
+
+        assertThat(new String(json, StandardCharsets.UTF_8)).contains("\"schemaVersion\":2",
+                "\"prequeueOpensAt\":\"2026-12-24T08:30:00Z\"");
+        assertThat(CatalogJson.read(json, SaleDefined.class)).isEqualTo(withPrequeue);
+        assertThat(withPrequeue.doorOpensAt()).isEqualTo(prequeue);
+        // As a writer before the pre-queue wrote it: no field at all.
+        byte[] old = new String(CatalogJson.write(SALE), StandardCharsets.UTF_8)
+                .replace(",\"prequeueOpensAt\":null", "").getBytes(StandardCharsets.UTF_8);
+        assertThat(new String(old, StandardCharsets.UTF_8)).doesNotContain("prequeueOpensAt");
+        assertThat(CatalogJson.read(old, SaleDefined.class).prequeueOpensAt()).isNull();
+        assertThat(CatalogJson.read(old, SaleDefined.class).doorOpensAt()).isEqualTo(SALE.opensAt());
+        assertThatThrownBy(() -> SaleDefined.of(SALE.saleId(), SALE.name(), SALE.opensAt(), 4, SALE.items(), SALE.opensAt()))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void availabilityRoundTripsKeyedByItem() {
         ItemAvailability availability = ItemAvailability.of(SaleId.of("concert"), Sku.of("GA"), 0, true);
 

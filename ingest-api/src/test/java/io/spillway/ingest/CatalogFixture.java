@@ -136,6 +136,13 @@ public final class CatalogFixture {
         return new Sale(definition, () -> SeatChunk.split(id, Sku.of(seatedSku), seatIds).stream());
     }
 
+    /** A stock-only sale with a pre-queue: orders are taken from {@code prequeueOpensAt}. */
+    public static Sale prequeueSale(String saleId, Instant prequeueOpensAt, Instant opensAt, String stockSku) {
+        SaleDefined definition = SaleDefined.of(SaleId.of(saleId), "Test sale " + saleId, opensAt, 4,
+                List.of(ItemDefinition.stock(Sku.of(stockSku), 1_000)), prequeueOpensAt);
+        return new Sale(definition, Stream::empty);
+    }
+
     public static Instant anHourAgo() {
         return Instant.now().minus(Duration.ofHours(1));
     }

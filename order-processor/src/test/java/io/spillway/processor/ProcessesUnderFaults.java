@@ -209,9 +209,9 @@ abstract class ProcessesUnderFaults {
     static final class Scenario implements AutoCloseable {
 
         private final SharedInfrastructure.TestDatabase database;
-        private final JdbcTemplate jdbc;
-        private final Topics topics;
-        private final String bootstrap;
+        final JdbcTemplate jdbc;
+        final Topics topics;
+        final String bootstrap;
         private final String group = "faults-" + UUID.randomUUID();
         private final String saleId;
         private final int limit;

@@ -178,8 +178,12 @@ public final class SaleBook {
         return new KnownSale(sale, terms(sale), Map.copyOf(items), true);
     }
 
+    /**
+     * The terms the rules see. Orders are taken from the pre-queue's opening when the sale has one
+     * (they join the pre-queue until {@code opensAt}), else from {@code opensAt}.
+     */
     private static OrderCase.Sale terms(SaleDefined sale) {
-        return new OrderCase.Sale(sale.opensAt(), sale.perCustomerLimit());
+        return new OrderCase.Sale(sale.doorOpensAt(), sale.perCustomerLimit());
     }
 
     /**

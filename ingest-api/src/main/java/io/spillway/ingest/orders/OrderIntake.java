@@ -12,11 +12,13 @@ import io.spillway.contract.problems.Violation;
 import io.spillway.ingest.ratelimit.RateDecision;
 import io.spillway.ingest.ratelimit.RateLimits;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
@@ -33,6 +35,9 @@ import java.util.concurrent.TimeoutException;
  * decides by order id, so it replays the first decision instead of making a second order.
  */
 final class OrderIntake {
+
+    /** The most a {@code Retry-After} before the opening is spread by. */
+    static final Duration OPENING_JITTER = Duration.ofSeconds(5);
 
     private final OrderLog orderLog;
     private final OrderTokens tokens;
@@ -128,8 +133,20 @@ final class OrderIntake {
 
     private static Refusal refusal(DoorVerdict.Refuse refuse) {
         RefusalKind kind = RefusalKind.valueOf(refuse.reason().name());
+        Duration retryAfter = refuse.reason() == DoorVerdict.Reason.NOT_OPEN && refuse.retryAfter() != null
+                ? spread(refuse.retryAfter())
+                : refuse.retryAfter();
         return new Refusal(kind, kind.title() + ": " + refuse.field() + " " + refuse.message() + ".",
-                List.of(new Violation(refuse.field(), refuse.message())), refuse.retryAfter());
+                List.of(new Violation(refuse.field(), refuse.message())), retryAfter);
+    }
+
+    /**
+     * The time until the door opens, plus a random share of {@link #OPENING_JITTER}: clients told to
+     * come back at the opening do not all come back in the same second (CONTRACT.md, "409").
+     * Never less than the exact time: nobody is told to come back before the door opens.
+     */
+    static Duration spread(Duration untilOpen) {
+        return untilOpen.plusMillis(ThreadLocalRandom.current().nextLong(OPENING_JITTER.toMillis() + 1));
     }
 
     /** The 202 body and the rate limit the request was counted against, for its headers. */

@@ -72,6 +72,19 @@ class SaleBookTest {
     }
 
     @Test
+    void aSaleWithAPrequeueTakesOrdersFromThePrequeueAndSaysWhenThatOpens() {
+        SaleBook prequeued = new SaleBook();
+        Instant prequeue = OPENS.minusSeconds(1_800);
+        prequeued.define(SaleDefined.of(SALE, "Concert", OPENS, 4, List.of(ItemDefinition.stock(GA, 100)), prequeue));
+
+        assertThat(prequeued.check(SALE, GA, 1, List.of(), prequeue.minusSeconds(30)))
+                .isEqualTo(new Refuse(Reason.NOT_OPEN, "saleId", "opens at " + prequeue, Duration.ofSeconds(30)));
+        assertThat(prequeued.check(SALE, GA, 1, List.of(), prequeue)).isEqualTo(DoorVerdict.PASS);
+        assertThat(prequeued.check(SALE, GA, 1, List.of(), OPENS.minusNanos(1))).isEqualTo(DoorVerdict.PASS);
+        assertThat(prequeued.check(SALE, GA, 1, List.of(), OPENS)).isEqualTo(DoorVerdict.PASS);
+    }
+
+    @Test
     void aSaleNotOpenYetSaysWhenItOpens() {
         DoorVerdict verdict = book.check(SALE, GA, 1, List.of(), OPENS.minusSeconds(90));
 

@@ -112,6 +112,10 @@ class OrderIngestIT {
                 CatalogFixture.sale("opera", CatalogFixture.anHourAgo(), 4, "GA", "VIP", "A-1", "A-2"),
                 CatalogFixture.sale("later", Instant.now().plus(Duration.ofDays(1)), 4, "GA", "VIP", "A-1"),
                 CatalogFixture.sale("gone", CatalogFixture.anHourAgo(), 4, "GA", "VIP", "A-1"),
+                CatalogFixture.prequeueSale("prequeue-open", CatalogFixture.anHourAgo(),
+                        Instant.now().plus(Duration.ofDays(1)), "GA"),
+                CatalogFixture.prequeueSale("prequeue-later", Instant.now().plus(Duration.ofHours(1)),
+                        Instant.now().plus(Duration.ofDays(1)), "GA"),
                 ItemAvailability.of(SaleId.of("gone"), Sku.of("GA"), 0, true));
     }
 
@@ -377,9 +381,31 @@ class OrderIngestIT {
 
         JsonNode problem = problem(response, 409);
         assertThat(problem.get("type").asText()).isEqualTo("urn:spillway:problem:not-open");
-        // The sale opens in a day: Retry-After is the seconds until then, give or take the test's own run.
+        // The sale opens in a day: Retry-After is the seconds until then, give or take the test's own run,
+        // spread by up to the opening jitter (CONTRACT.md: "spread by a small random jitter").
         assertThat(Long.parseLong(response.headers().firstValue("Retry-After").orElseThrow()))
-                .isBetween(Duration.ofDays(1).minusMinutes(5).toSeconds(), Duration.ofDays(1).toSeconds());
+                .isBetween(Duration.ofDays(1).minusMinutes(5).toSeconds(),
+                        Duration.ofDays(1).plus(OrderIntake.OPENING_JITTER).toSeconds() + 1);
+    }
+
+    @Test
+    void aSaleWithAPrequeueTakesOrdersFromThePrequeueAndSaysWhenItOpens() throws Exception {
+        UnaryOperator<HttpRequest.Builder> headers = b -> b
+                .header("Content-Type", "application/json")
+                .header("Idempotency-Key", UUID.randomUUID().toString())
+                .header("X-Customer-Id", "early-bird");
+
+        // In the pre-queue window: accepted, a day before the sale opens.
+        HttpResponse<String> joined = post("{\"saleId\":\"prequeue-open\",\"sku\":\"GA\",\"quantity\":1}", headers);
+        assertThat(joined.statusCode()).as(joined.body()).isEqualTo(202);
+
+        // Before the pre-queue opens: 409, come back when the pre-queue opens (an hour), not the sale (a day).
+        HttpResponse<String> early = post("{\"saleId\":\"prequeue-later\",\"sku\":\"GA\",\"quantity\":1}", headers);
+        JsonNode problem = problem(early, 409);
+        assertThat(problem.get("type").asText()).isEqualTo("urn:spillway:problem:not-open");
+        assertThat(Long.parseLong(early.headers().firstValue("Retry-After").orElseThrow()))
+                .isBetween(Duration.ofHours(1).minusMinutes(5).toSeconds(),
+                        Duration.ofHours(1).plus(OrderIntake.OPENING_JITTER).toSeconds() + 1);
     }
 
     @Test

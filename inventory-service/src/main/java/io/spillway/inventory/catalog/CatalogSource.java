@@ -47,9 +47,10 @@ final class CatalogSource {
                         ? ItemDefinition.seated(Sku.of(row.getString(1)), row.getInt(3))
                         : ItemDefinition.stock(Sku.of(row.getString(1)), row.getInt(3)),
                 saleId.value());
-        return jdbc.query("SELECT name, opens_at, per_customer_limit FROM sales WHERE sale_id = ?",
+        return jdbc.query("SELECT name, opens_at, per_customer_limit, prequeue_opens_at FROM sales WHERE sale_id = ?",
                         (row, i) -> SaleDefined.of(saleId, row.getString(1),
-                                row.getTimestamp(2).toInstant(), row.getInt(3), items),
+                                row.getTimestamp(2).toInstant(), row.getInt(3), items,
+                                row.getTimestamp(4) == null ? null : row.getTimestamp(4).toInstant()),
                         saleId.value())
                 .stream().findFirst();
     }

@@ -1,5 +1,7 @@
 package io.spillway.inventory.sales;
 
+import io.spillway.contract.Draw;
+import io.spillway.contract.OpeningOrder;
 import io.spillway.contract.SaleId;
 import io.spillway.contract.Sku;
 import io.spillway.inventory.sales.SaleView.ItemView;
@@ -7,6 +9,8 @@ import io.spillway.inventory.sales.rules.NewSale;
 import jakarta.persistence.CascadeType;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
+import jakarta.persistence.EnumType;
+import jakarta.persistence.Enumerated;
 import jakarta.persistence.Id;
 import jakarta.persistence.OneToMany;
 import jakarta.persistence.Table;
@@ -38,6 +42,21 @@ class Sale {
     @Column(name = "hold_seconds")
     private int holdSeconds;
 
+    @Column(name = "prequeue_opens_at")
+    private Instant prequeueOpensAt;
+
+    @Enumerated(EnumType.STRING)
+    @Column(name = "opening_order")
+    private OpeningOrder openingOrder;
+
+    /** Secret until {@link #drawRevealedAt}: never in a log, a metric or an answer before. */
+    @Column(name = "draw_seed", updatable = false)
+    private byte[] drawSeed;
+
+    /** Set by the processor once every pre-queue order of the sale is decided. */
+    @Column(name = "draw_revealed_at", insertable = false, updatable = false)
+    private Instant drawRevealedAt;
+
     /** Null until persisted: that is how Spring Data tells a new sale, so it inserts instead of merging. */
     @Version
     private Long version;
@@ -54,6 +73,10 @@ class Sale {
         entity.opensAt = sale.opensAt();
         entity.perCustomerLimit = sale.perCustomerLimit();
         entity.holdSeconds = sale.holdSeconds();
+        entity.prequeueOpensAt = sale.prequeueOpensAt();
+        entity.openingOrder = sale.openingOrder();
+        // Fixed now, before any order exists: nobody, the operator included, can pick it to suit one.
+        entity.drawSeed = Draw.newSeed();
         for (NewSale.NewItem item : sale.items()) {
             entity.items.add(new Item(entity, item.sku().value(), item.kind(), item.total()));
         }
@@ -68,10 +91,21 @@ class Sale {
         return items;
     }
 
-    SaleView view() {
-        return new SaleView(SaleId.of(saleId), name, opensAt, holdSeconds, perCustomerLimit, items.stream()
-                .map(item -> ItemView.of(
-                        Sku.of(item.sku()), item.kind(), item.total(), item.available(), item.held(), item.soldOut()))
-                .toList());
+    SaleView view(Instant now) {
+        SaleView.DrawView draw = drawSeed == null
+                ? null
+                : new SaleView.DrawView(Draw.commitment(drawSeed), drawRevealedAt == null ? null : Draw.hex(drawSeed));
+        return new SaleView(SaleId.of(saleId), name, SaleView.SaleState.at(now, prequeueOpensAt, opensAt), opensAt,
+                prequeueOpensAt, openingOrder == null ? OpeningOrder.FIFO : openingOrder, holdSeconds,
+                perCustomerLimit, draw, items.stream()
+                        .map(item -> ItemView.of(Sku.of(item.sku()), item.kind(), item.total(), item.available(),
+                                item.held(), item.soldOut()))
+                        .toList());
+    }
+
+    /** A sale's entity prints no seed. */
+    @Override
+    public String toString() {
+        return "Sale[" + saleId + "]";
     }
 }

@@ -4,6 +4,7 @@ import io.spillway.contract.SeatId;
 import io.spillway.inventory.sales.rules.NewSale.SeatedItem;
 import io.spillway.inventory.sales.rules.NewSale;
 import java.sql.SQLException;
+import java.time.Instant;
 import java.util.List;
 import java.util.stream.IntStream;
 import org.hibernate.JDBCException;
@@ -52,7 +53,7 @@ class SaleCatalog {
                 insertSeats(sale.saleId().value(), seated);
             }
         }
-        return entity.view();
+        return entity.view(Instant.now());
     }
 
     private void insertSeats(String saleId, SeatedItem item) {

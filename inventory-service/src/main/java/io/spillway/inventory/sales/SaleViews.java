@@ -8,6 +8,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.cache.CaffeineCacheMetrics;
 import io.spillway.contract.SaleId;
 import io.spillway.inventory.InventoryProperties;
+import java.time.Instant;
 import java.util.Optional;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.stereotype.Component;
@@ -32,7 +33,7 @@ class SaleViews {
                 .maximumSize(settings.saleViewCacheSize())
                 .ticker(ticker.getIfAvailable(Ticker::systemTicker))
                 .recordStats()
-                .build(saleId -> sales.findWithItems(saleId.value()).map(Sale::view));
+                .build(saleId -> sales.findWithItems(saleId.value()).map(sale -> sale.view(Instant.now())));
         CaffeineCacheMetrics.monitor(meters, cache, "sale-views");
     }
 

@@ -16,6 +16,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -121,18 +122,25 @@ class SalesIT {
         assertThat(created.statusCode()).isEqualTo(201);
         assertThat(created.headers().firstValue("Location")).hasValue("/api/v1/sales/" + saleId);
         assertThat(created.headers().firstValue("Content-Type")).hasValueSatisfying(type -> assertThat(type).startsWith("application/json"));
+        String state = Instant.now().isBefore(Instant.parse("2026-12-24T09:00:00Z")) ? "SCHEDULED" : "OPEN";
         JsonNode expected = JSON.readTree("""
-                {"saleId":"%s","name":"Winter concert","opensAt":"2026-12-24T09:00:00Z","holdSeconds":0,"perCustomerLimit":4,
+                {"saleId":"%s","name":"Winter concert","state":"%s","opensAt":"2026-12-24T09:00:00Z",
+                 "prequeueOpensAt":null,"openingOrder":"FIFO","holdSeconds":0,"perCustomerLimit":4,
                  "items":[{"sku":"GA","kind":"STOCK","total":10000,"available":10000,"held":0,"soldOut":false},
                           {"sku":"VIP","kind":"SEATED","total":3,"available":3,"held":0,"soldOut":false}]}
-                """.formatted(saleId));
-        assertThat(JSON.readTree(created.body())).isEqualTo(expected);
+                """.formatted(saleId, state));
+        assertThat(withoutDraw(created.body())).isEqualTo(expected);
+        // The commitment to the seed, never the seed before the draw.
+        String commitment = JSON.readTree(created.body()).path("draw").path("commitment").asText();
+        assertThat(commitment).matches("[0-9a-f]{64}");
+        assertThat(JSON.readTree(created.body()).path("draw").get("seed").isNull()).isTrue();
 
         HttpResponse<String> read = get("/api/v1/sales/" + saleId);
 
         assertThat(read.statusCode()).isEqualTo(200);
         assertThat(read.headers().firstValue("Cache-Control")).hasValue("public, max-age=1");
-        assertThat(JSON.readTree(read.body())).isEqualTo(expected);
+        assertThat(withoutDraw(read.body())).isEqualTo(expected);
+        assertThat(JSON.readTree(read.body()).path("draw").path("commitment").asText()).isEqualTo(commitment);
         assertThat(jdbc.queryForList("SELECT sku, kind, total, available, held, sold_out, version FROM items WHERE sale_id = ? ORDER BY sku", saleId))
                 .containsExactly(
                         Map.of("sku", "GA", "kind", "STOCK", "total", 10000, "available", 10000, "held", 0, "sold_out", false, "version", 0L),
@@ -141,6 +149,12 @@ class SalesIT {
         assertThat(jdbc.queryForList("SELECT seat_id, ordinal, order_id FROM seats WHERE sale_id = ? AND sku = 'VIP' ORDER BY ordinal", saleId))
                 .extracting(row -> row.get("seat_id") + "@" + row.get("ordinal") + ":" + row.get("order_id"))
                 .containsExactly("B-2@0:null", "A-1@1:null", "A-3@2:null");
+    }
+
+    private static JsonNode withoutDraw(String body) throws Exception {
+        com.fasterxml.jackson.databind.node.ObjectNode node = (com.fasterxml.jackson.databind.node.ObjectNode) JSON.readTree(body);
+        node.remove("draw");
+        return node;
     }
 
     @Test
@@ -221,6 +235,15 @@ class SalesIT {
                 Arguments.of("hold as text", withHold(sale("s-%s", items), "\"x\""), "holdSeconds"),
                 Arguments.of("hold of digits as text", withHold(sale("s-%s", items), "\"600\""), "holdSeconds"),
                 Arguments.of("hold beyond int", withHold(sale("s-%s", items), "10000000000"), "holdSeconds"),
+                Arguments.of("prequeueOpensAt at opensAt", withPrequeue(sale("s-%s", items), "\"2026-12-24T09:00:00Z\"", null), "prequeueOpensAt"),
+                Arguments.of("prequeueOpensAt after opensAt", withPrequeue(sale("s-%s", items), "\"2026-12-24T09:00:01Z\"", null), "prequeueOpensAt"),
+                Arguments.of("prequeueOpensAt year 10000", withPrequeue(sale("s-%s", items), "\"+10000-01-01T00:00:00Z\"", null), "prequeueOpensAt"),
+                Arguments.of("prequeueOpensAt before year 1", withPrequeue(sale("s-%s", items), "\"0000-12-31T23:59:59Z\"", null), "prequeueOpensAt"),
+                Arguments.of("prequeueOpensAt not a time", withPrequeue(sale("s-%s", items), "\"soon\"", null), "prequeueOpensAt"),
+                Arguments.of("prequeueOpensAt a number", withPrequeue(sale("s-%s", items), "1700000000", null), "prequeueOpensAt"),
+                Arguments.of("unknown openingOrder", withPrequeue(sale("s-%s", items), null, "\"RANDOM\""), "openingOrder"),
+                Arguments.of("openingOrder in lower case", withPrequeue(sale("s-%s", items), null, "\"shuffled\""), "openingOrder"),
+                Arguments.of("openingOrder a number", withPrequeue(sale("s-%s", items), null, "1"), "openingOrder"),
                 Arguments.of("name too long", sale("s-%s", items).replace("Winter concert", "n".repeat(201)), "name"),
                 Arguments.of("valid items, bad seats later", sale("s-%s",
                         "[{\"sku\":\"GA\",\"stock\":10},{\"sku\":\"VIP\",\"seats\":[\"A-1\",\"A 2\"]}]"), "items[1].seats[1]"));
@@ -290,6 +313,52 @@ class SalesIT {
         await().atMost(Duration.ofMillis(1_500)).pollInterval(Duration.ofMillis(50))
                 .untilAsserted(() -> assertThat(item(saleId, 0).path("soldOut").asBoolean()).isTrue());
         assertThat(item(saleId, 0).path("available").asInt()).isEqualTo(9_993);
+    }
+
+    @Test
+    void aSaleWithAPrequeueCommitsToItsSeedAndRevealsItAndItsDrawOnlyAfterTheDraw() throws Exception {
+        String saleId = newSaleId();
+
+        HttpResponse<String> created = post(withPrequeue(sale(saleId, "[{\"sku\":\"GA\",\"stock\":100}]"),
+                "\"2026-12-24T08:30:00Z\"", "\"SHUFFLED\""), BEARER);
+
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+        JsonNode view = JSON.readTree(created.body());
+        assertThat(view.path("prequeueOpensAt").asText()).isEqualTo("2026-12-24T08:30:00Z");
+        assertThat(view.path("openingOrder").asText()).isEqualTo("SHUFFLED");
+        byte[] seed = jdbc.queryForObject("SELECT draw_seed FROM sales WHERE sale_id = ?", byte[].class, saleId);
+        assertThat(seed).hasSize(32);
+        String commitment = io.spillway.contract.Draw.commitment(seed);
+        assertThat(view.path("draw").path("commitment").asText()).isEqualTo(commitment);
+        assertThat(created.body()).doesNotContain(io.spillway.contract.Draw.hex(seed));
+        assertThat(get("/api/v1/sales/" + saleId).body()).doesNotContain(io.spillway.contract.Draw.hex(seed));
+        HttpResponse<String> early = get("/api/v1/sales/" + saleId + "/draw");
+        assertThat(early.statusCode()).isEqualTo(409);
+        assertThat(early.body()).doesNotContain(io.spillway.contract.Draw.hex(seed));
+        assertThat(get("/api/v1/sales/nobody-" + saleId + "/draw").statusCode()).isEqualTo(404);
+
+        // What order-processor does once every pre-queue order is decided: one drawn order, confirmed.
+        java.util.UUID orderId = java.util.UUID.randomUUID();
+        byte[] key = io.spillway.contract.Draw.keyBytes(seed, new io.spillway.contract.OrderId(orderId));
+        jdbc.update("INSERT INTO draws (sale_id, sku, place, draw_key, order_id) VALUES (?, 'GA', 0, ?, ?)", saleId, key, orderId);
+        jdbc.update("""
+                INSERT INTO orders (order_id, customer_id, sale_id, sku, quantity, status, requested_at, decided_at)
+                VALUES (?, 'c-1', ?, 'GA', 2, 'CONFIRMED', now(), now())""", orderId, saleId);
+        jdbc.update("UPDATE sales SET draw_revealed_at = now() WHERE sale_id = ?", saleId);
+
+        await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(50)).untilAsserted(() ->
+                assertThat(JSON.readTree(get("/api/v1/sales/" + saleId).body()).path("draw").path("seed").asText())
+                        .isEqualTo(io.spillway.contract.Draw.hex(seed)));
+        HttpResponse<String> draw = get("/api/v1/sales/" + saleId + "/draw");
+        assertThat(draw.statusCode()).as(draw.body()).isEqualTo(200);
+        JsonNode answer = JSON.readTree(draw.body());
+        assertThat(answer.path("commitment").asText()).isEqualTo(commitment);
+        assertThat(answer.path("items").get(0).path("sku").asText()).isEqualTo("GA");
+        JsonNode first = answer.path("items").get(0).path("keys").get(0);
+        assertThat(first.path("key").asText()).isEqualTo(io.spillway.contract.Draw.hex(key));
+        assertThat(first.path("outcome").asText()).isEqualTo("CONFIRMED");
+        assertThat(first.path("quantity").asInt()).isEqualTo(2);
+        assertThat(draw.body()).doesNotContain(orderId.toString()).doesNotContain("c-1");
     }
 
     @Test
@@ -373,6 +442,13 @@ class SalesIT {
     /** The sale with {@code "holdSeconds"} set to the given JSON value. */
     private static String withHold(String sale, String holdSeconds) {
         return sale.replace("\"perCustomerLimit\":4", "\"perCustomerLimit\":4,\"holdSeconds\":" + holdSeconds);
+    }
+
+    /** The sale with {@code prequeueOpensAt} and {@code openingOrder} set to the given JSON values (null: absent). */
+    private static String withPrequeue(String sale, String prequeueOpensAt, String openingOrder) {
+        String fields = (prequeueOpensAt == null ? "" : ",\"prequeueOpensAt\":" + prequeueOpensAt)
+                + (openingOrder == null ? "" : ",\"openingOrder\":" + openingOrder);
+        return sale.replace("\"perCustomerLimit\":4", "\"perCustomerLimit\":4" + fields);
     }
 
     private static String saleBody(String saleId) throws IOException {

@@ -32,8 +32,16 @@ record OrderView(
         Payment payment,
         Instant updatedAt) {
 
-    /** @param position null while the order is not visible yet */
-    record Queue(Long position, Long etaSeconds, double confidence) {}
+    /**
+     * @param position null while the order is not visible yet, and for a pre-queue order until the draw
+     * @param prequeue whether the order is in its sale's pre-queue (CONTRACT.md, "Opening")
+     */
+    record Queue(Long position, Long etaSeconds, double confidence, boolean prequeue) {
+
+        Queue(Long position, Long etaSeconds, double confidence) {
+            this(position, etaSeconds, confidence, false);
+        }
+    }
 
     /** {@code "payment": {"ref", "outcome"}}: the decision time stays inside the notifier. */
     record Payment(String ref, PaymentOutcome outcome) {

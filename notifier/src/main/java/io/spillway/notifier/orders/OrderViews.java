@@ -77,6 +77,27 @@ class OrderViews {
         return records.enabled() && RecordFallback.needed(stored, Instant.now(), decidedRetention);
     }
 
+    /**
+     * An order parked for its opening. In the pre-queue: no position before the draw and an ETA
+     * counted from the opening; after the draw, its place in the draw and the opening plus the time
+     * the line takes to decide those ahead. After the pre-queue: behind all of it, no estimate.
+     * Limits: the place is the draw's, not lowered as the orders ahead of it are decided.
+     */
+    private OrderView.Queue waiting(OrderStatus status) {
+        OrderStatus.Opening opening = status.opening();
+        long untilOpen = Math.max(0, Duration.between(Instant.now(), opening.opensAt()).toSeconds());
+        if (!opening.prequeue()) {
+            return new OrderView.Queue(null, null, 0, false);
+        }
+        if (opening.drawPosition() == null) {
+            return new OrderView.Queue(null, untilOpen, 0.5, true);
+        }
+        QueueEstimate drain = queue.estimateAhead(status.requestPartition(), opening.drawPosition(),
+                System.nanoTime() / 1_000_000);
+        Long eta = drain.etaSeconds() == null ? null : untilOpen + drain.etaSeconds();
+        return new OrderView.Queue((long) opening.drawPosition(), eta, eta == null ? 0 : drain.confidence(), true);
+    }
+
     /** @param status null when the order is not visible yet: it is then QUEUED, place unknown */
     OrderView render(OrderId orderId, OrderStatus status) {
         if (status == null) {
@@ -85,7 +106,9 @@ class OrderViews {
         }
         OrderView.Queue place = null;
         // A held order is decided: it has left its line, and counts in no one's position.
-        if (!status.isDecided() && status.requestPartition() == null) {
+        if (!status.isDecided() && status.opening() != null) {
+            place = waiting(status);
+        } else if (!status.isDecided() && status.requestPartition() == null) {
             place = new OrderView.Queue(null, null, 0);
         } else if (!status.isDecided()) {
             QueueEstimate estimate = queue.estimate(

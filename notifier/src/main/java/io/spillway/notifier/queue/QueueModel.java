@@ -153,6 +153,33 @@ public final class QueueModel {
     }
 
     /**
+     * How long {@code ahead} orders take in {@code partition}'s line (null: the line is not known,
+     * the lines' mean or the cold-start speed is used): for an order whose place is not its offset,
+     * such as a place in an opening's draw.
+     */
+    public synchronized QueueEstimate estimateAhead(Integer partition, long ahead, long atMillis) {
+        DecisionRate rate = partition == null ? null : rates.get(partition);
+        OptionalDouble own = rate == null ? OptionalDouble.empty() : rate.perSecond();
+        double perSecond;
+        double confidence;
+        if (own.isPresent()) {
+            perSecond = own.getAsDouble();
+            confidence = rate.confidence();
+        } else if (!Double.isNaN(meanPerSecond)) {
+            perSecond = meanPerSecond;
+            confidence = meanConfidence / 2;
+        } else {
+            perSecond = coldStartPerSecond;
+            confidence = 0;
+        }
+        if (perSecond <= 0) {
+            return new QueueEstimate(ahead, null, 0);
+        }
+        long eta = Math.max(1, Math.round((ahead + 1) / perSecond));
+        return new QueueEstimate(ahead, eta, Math.round(confidence * 100) / 100.0);
+    }
+
+    /**
      * The notifier sees the request at {@code offset} of {@code partition} for the first time: the
      * ETA it gets now is the one audited against its actual wait.
      *

@@ -5,6 +5,7 @@ import io.spillway.contract.OrderConfirmed;
 import io.spillway.contract.OrderExpired;
 import io.spillway.contract.OrderId;
 import io.spillway.contract.OrderPaid;
+import io.spillway.contract.OrderQueued;
 import io.spillway.contract.OrderRejected;
 import io.spillway.contract.OrderRequested;
 import io.spillway.contract.OrderResult;
@@ -33,6 +34,8 @@ import java.util.Objects;
  *     a refused payment does not move it
  * @param holdExpiresAt set on a held confirmation, kept on the end of the hold; null otherwise
  * @param payment the last payment decided for the order (paid or refused); null before any
+ * @param opening where the order waits at its sale's opening ({@link OrderQueued}); null for an
+ *     order the processor decided as it came
  */
 public record OrderStatus(
         OrderId orderId,
@@ -46,7 +49,35 @@ public record OrderStatus(
         Long requestOffset,
         Instant updatedAt,
         Instant holdExpiresAt,
-        Payment payment) {
+        Payment payment,
+        Opening opening) {
+
+    /**
+     * An order parked for its sale's opening: in the pre-queue or after it, and once the draw is
+     * made, its place in the draw (pre-queue orders ahead of it).
+     */
+    public record Opening(boolean prequeue, Instant opensAt, Integer drawPosition) {
+
+        public Opening {
+            Objects.requireNonNull(opensAt, "opensAt");
+        }
+
+        /**
+         * What both say: in the pre-queue if either says so (an order parked again after its draw
+         * is told it waits after the pre-queue), the place once either knows it. Whatever the order
+         * the two arrive in, the same answer.
+         */
+        static Opening merge(Opening a, Opening b) {
+            if (a == null || b == null) {
+                return a == null ? b : a;
+            }
+            Integer place = a.drawPosition != null && b.drawPosition != null
+                    ? Integer.valueOf(Math.min(a.drawPosition, b.drawPosition))
+                    : a.drawPosition != null ? a.drawPosition : b.drawPosition;
+            Instant opensAt = a.opensAt.isBefore(b.opensAt) ? a.opensAt : b.opensAt;
+            return new Opening(a.prequeue || b.prequeue || place != null, opensAt, place);
+        }
+    }
 
     /** Ranks of {@link #rank()}. */
     static final int QUEUED_RANK = 0;
@@ -90,6 +121,14 @@ public record OrderStatus(
         seats = seats == null ? List.of() : List.copyOf(seats);
     }
 
+    /** Not parked for an opening. */
+    public OrderStatus(OrderId orderId, OrderState state, SaleId saleId, Sku sku, Integer quantity, List<SeatId> seats,
+            RejectionReason reason, Integer requestPartition, Long requestOffset, Instant updatedAt,
+            Instant holdExpiresAt, Payment payment) {
+        this(orderId, state, saleId, sku, quantity, seats, reason, requestPartition, requestOffset, updatedAt,
+                holdExpiresAt, payment, null);
+    }
+
     /** Without a hold or payment: a queued order, or a decision of a sale without holds. */
     public OrderStatus(OrderId orderId, OrderState state, SaleId saleId, Sku sku, Integer quantity, List<SeatId> seats,
             RejectionReason reason, Integer requestPartition, Long requestOffset, Instant updatedAt) {
@@ -120,6 +159,11 @@ public record OrderStatus(
             // Says nothing of the status: a row of rank 0 without a place, which any request or decision fills in.
             case PaymentRefused r -> new OrderStatus(r.orderId(), OrderState.QUEUED, null, null, null, List.of(),
                     null, null, null, r.decidedAt(), null, new Payment(r.paymentRef(), r.outcome(), r.decidedAt()));
+            // Not a decision: still queued, rank 0, so it never outranks one; it only adds where the
+            // order waits. Without the request's fields, which the request fills in.
+            case OrderQueued q -> new OrderStatus(q.orderId(), OrderState.QUEUED, null, null, null, List.of(),
+                    null, null, null, q.happenedAt(), null, null,
+                    new Opening(q.prequeue(), q.opensAt(), q.drawPosition()));
         };
     }
 
@@ -145,6 +189,8 @@ public record OrderStatus(
             return current == null ? update : current;
         }
         Payment payment = Payment.latest(current.payment, update.payment);
+        // Where it waited stops changing once it is decided: a late OrderQueued changes no decided row.
+        Opening opening = current.rank() > QUEUED_RANK ? current.opening : Opening.merge(current.opening, update.opening);
         OrderStatus merged;
         if (update.rank() > current.rank()) {
             boolean fields = update.saleId != null;
@@ -155,22 +201,22 @@ public record OrderStatus(
                     fields ? update.seats : current.seats,
                     update.reason, current.requestPartition, current.requestOffset, update.updatedAt,
                     endOfAHold(update) && update.holdExpiresAt == null ? current.holdExpiresAt : update.holdExpiresAt,
-                    payment);
+                    payment, opening);
         } else if (current.rank() == QUEUED_RANK && current.requestPartition == null
                 && update.requestPartition != null) {
             // Only a refusal was known: the request gives the order its fields and its place.
             merged = new OrderStatus(current.orderId, current.state, update.saleId, update.sku, update.quantity,
                     update.seats, null, update.requestPartition, update.requestOffset, update.updatedAt,
-                    null, payment);
+                    null, payment, opening);
         } else if (current.saleId == null && update.saleId != null) {
             // Known by its cancel alone: a later copy of the order (its request, a replay) says what it was.
             merged = new OrderStatus(current.orderId, current.state, update.saleId, update.sku, update.quantity,
                     update.seats, current.reason, current.requestPartition, current.requestOffset,
-                    current.updatedAt, current.holdExpiresAt, payment);
+                    current.updatedAt, current.holdExpiresAt, payment, opening);
         } else {
             merged = new OrderStatus(current.orderId, current.state, current.saleId, current.sku, current.quantity,
                     current.seats, current.reason, current.requestPartition, current.requestOffset,
-                    current.updatedAt, current.holdExpiresAt, payment);
+                    current.updatedAt, current.holdExpiresAt, payment, opening);
         }
         return merged.equals(current) ? current : merged;
     }

@@ -32,7 +32,9 @@ import org.apache.kafka.common.serialization.Serializer;
  * JSON was the largest single cost of the stream threads (docs/benchmarks/notifier.md). A row is a
  * format byte, the order id as 16 bytes, the state, a byte saying which optional fields follow, the
  * fields (strings as an unsigned 16-bit length and UTF-8), and the time as epoch seconds and nanos,
- * then, when present, the hold's expiry and the payment (ref, outcome, decision time). An unknown
+ * then, when present, the hold's expiry, the payment (ref, outcome, decision time) and where the
+ * order waits at its opening (pre-queue byte, opening time, place or -1; flag bit 7: a notifier
+ * before the pre-queue cannot read such a row, so roll it out with the processor's opening). An unknown
  * quantity (a cancel that came before its order) is written as -1.
  * Rows written by earlier versions as JSON (they start with <code>{</code>) are still read, so a
  * changelog or status topic from before restores as it is.
@@ -53,6 +55,7 @@ final class OrderStatusSerde implements Serde<OrderStatus>, Serializer<OrderStat
     private static final int OFFSET = 1 << 4;
     private static final int HOLD = 1 << 5;
     private static final int PAYMENT = 1 << 6;
+    private static final int OPENING = 1 << 7;
 
     private static final ObjectMapper LEGACY_JSON = JsonMapper.builder()
             .addModule(new JavaTimeModule())
@@ -106,6 +109,11 @@ final class OrderStatusSerde implements Serde<OrderStatus>, Serializer<OrderStat
             flags |= PAYMENT;
             size += 2 + paymentRef.length + 2 + paymentOutcome.length + 12;
         }
+        OrderStatus.Opening opening = status.opening();
+        if (opening != null) {
+            flags |= OPENING;
+            size += 1 + 12 + 4;
+        }
         if (seatBytes.length > 0xFFFF) {
             throw new IllegalArgumentException("too many seats for one order status: " + seatBytes.length);
         }
@@ -135,6 +143,11 @@ final class OrderStatusSerde implements Serde<OrderStatus>, Serializer<OrderStat
             putString(out, paymentRef);
             putString(out, paymentOutcome);
             putInstant(out, payment.decidedAt());
+        }
+        if (opening != null) {
+            out.put((byte) (opening.prequeue() ? 1 : 0));
+            putInstant(out, opening.opensAt());
+            out.putInt(opening.drawPosition() == null ? -1 : opening.drawPosition());
         }
         return out.array();
     }
@@ -171,11 +184,18 @@ final class OrderStatusSerde implements Serde<OrderStatus>, Serializer<OrderStat
             Instant holdExpiresAt = (flags & HOLD) == 0 ? null : getInstant(in);
             OrderStatus.Payment payment = (flags & PAYMENT) == 0 ? null
                     : new OrderStatus.Payment(getString(in), PaymentOutcome.valueOf(getString(in)), getInstant(in));
+            OrderStatus.Opening opening = null;
+            if ((flags & OPENING) != 0) {
+                boolean prequeue = in.get() == 1;
+                Instant opensAt = getInstant(in);
+                int place = in.getInt();
+                opening = new OrderStatus.Opening(prequeue, opensAt, place < 0 ? null : place);
+            }
             if (in.hasRemaining()) {
                 throw new IllegalArgumentException(in.remaining() + " bytes after the row");
             }
             return new OrderStatus(orderId, state, sale, sku, quantity < 0 ? null : quantity, seats, reason,
-                    partition, offset, updatedAt, holdExpiresAt, payment);
+                    partition, offset, updatedAt, holdExpiresAt, payment, opening);
         } catch (BufferUnderflowException e) {
             throw new IllegalArgumentException("not an order status: the row is cut short", e);
         } catch (IllegalArgumentException e) {

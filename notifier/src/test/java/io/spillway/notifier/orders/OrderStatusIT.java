@@ -37,7 +37,7 @@ class OrderStatusIT extends NotifierAgainstTheBroker {
                     "updatedAt");
             assertThat(body.get("holdExpiresAt").isNull()).isTrue();
             assertThat(body.get("payment").isNull()).isTrue();
-            assertThat(fieldNames(body.get("queue"))).containsExactly("position", "etaSeconds", "confidence");
+            assertThat(fieldNames(body.get("queue"))).containsExactly("position", "etaSeconds", "confidence", "prequeue");
         }
     }
 

@@ -73,18 +73,21 @@ public class OrderRequestListener {
     private final PublicationPipeline pipeline;
     private final DecisionMetrics metrics;
     private final HoldSteps holds;
+    private final OpeningSteps openings;
 
     OrderRequestListener(
             IsolatingDecider decider,
             DecisionPublisher publisher,
             PublicationPipeline pipeline,
             DecisionMetrics metrics,
-            HoldSteps holds) {
+            HoldSteps holds,
+            OpeningSteps openings) {
         this.decider = decider;
         this.publisher = publisher;
         this.pipeline = pipeline;
         this.metrics = metrics;
         this.holds = holds;
+        this.openings = openings;
     }
 
     // The group is spring.kafka.consumer.group-id, never the listener id; named here as well so that it
@@ -131,6 +134,10 @@ public class OrderRequestListener {
         // Holds end here, between this poll's transaction and the next: at a definite place in the line,
         // after the previous poll's confirmations are with the broker.
         holds.stepIfDue(consumer.assignment());
+        // The opening's draw and drain, at the same kind of place: after this poll parked what it
+        // had to (its transaction committed), so the line has read, and parked, what the poll read.
+        openings.read(records);
+        openings.stepIfDue(consumer, consumer.assignment());
         pipeline.hold(publisher.publish(decisions, requestHeaders, unreadable, ack::acknowledge));
         metrics.stages(parsed - start, decided - parsed, settled - decided, System.nanoTime() - settled);
         unreadable.forEach(letter -> metrics.deadLettered(letter.kind()));

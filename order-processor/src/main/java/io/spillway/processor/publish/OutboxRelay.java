@@ -1,5 +1,8 @@
 package io.spillway.processor.publish;
 
+import io.spillway.contract.EventJson;
+import io.spillway.contract.HoldOpened;
+import io.spillway.contract.OrderConfirmed;
 import io.spillway.contract.Topics;
 import io.spillway.processor.ProcessorProperties;
 import java.nio.charset.StandardCharsets;
@@ -17,7 +20,7 @@ import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.stereotype.Component;
 
 /**
- * Publishes {@code results_outbox} rows (events a hold step or the command intake committed) to
+ * Publishes {@code results_outbox} rows (events a hold step, the command intake or the opening's drain committed) to
  * {@code orders.results}, keyed by order id, {@code acks=all}, and deletes them once the broker has
  * them all. A crash in between leaves the rows, which the line's next step (or, for the intake's rows,
  * the intake) publishes again: an event may reach {@code orders.results} twice, identically, never
@@ -62,10 +65,24 @@ public class OutboxRelay {
         for (Row row : rows.stream().sorted(java.util.Comparator.comparingLong(Row::seq)).toList()) {
             byte[] key = row.orderId().toString().getBytes(StandardCharsets.UTF_8);
             sends.add(producer.send(new ProducerRecord<>(topics.results(), key, row.event())));
+            // A held confirmation from the opening's drain: the door admits payments only for orders it
+            // saw on orders.holds, as for a poll's (DecisionPublisher); a row published again sends it again.
+            OrderConfirmed confirmed = heldConfirmation(row.event());
+            if (confirmed != null) {
+                sends.add(producer.send(new ProducerRecord<>(topics.holds(), key,
+                        EventJson.writeHold(HoldOpened.of(confirmed)))));
+            }
         }
         await(sends);
         jdbc.update("DELETE FROM results_outbox WHERE seq = ANY (?::bigint[])",
                 (Object) rows.stream().map(Row::seq).toArray(Long[]::new));
+    }
+
+    private static OrderConfirmed heldConfirmation(byte[] event) {
+        if (!new String(event, 0, Math.min(event.length, 40), StandardCharsets.UTF_8).contains("OrderConfirmed")) {
+            return null;
+        }
+        return EventJson.readResult(event) instanceof OrderConfirmed confirmed && confirmed.held() ? confirmed : null;
     }
 
     /** Rows of these lines (null: the intake's) created before {@code olderThanSeconds}; oldest first. */

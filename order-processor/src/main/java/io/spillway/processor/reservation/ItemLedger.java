@@ -81,7 +81,7 @@ public final class ItemLedger {
             }
         }
         this.holdings = new HashMap<>(holdings);
-        this.terms = sale == null ? null : new OrderCase.Sale(sale.opensAt(), sale.perCustomerLimit());
+        this.terms = sale == null ? null : new OrderCase.Sale(sale.ordersFrom(), sale.perCustomerLimit());
         this.itemFacts = state == null ? null : new OrderCase.Item(state.kind(), this.seats::containsKey);
         for (OrderDecision decision : earlier) {
             decided.put(decision.orderId(), decision);

@@ -6,8 +6,23 @@ import java.time.Instant;
  * The terms of a sale that every order is checked against.
  *
  * @param holdSeconds how long a confirmation holds what it took for payment; 0: confirmations are final
+ * @param prequeueOpensAt when the door starts taking orders into the pre-queue; null: no pre-queue
  */
-public record SaleTerms(Instant opensAt, int perCustomerLimit, int holdSeconds) {
+public record SaleTerms(Instant opensAt, int perCustomerLimit, int holdSeconds, Instant prequeueOpensAt) {
+
+    public SaleTerms(Instant opensAt, int perCustomerLimit, int holdSeconds) {
+        this(opensAt, perCustomerLimit, holdSeconds, null);
+    }
+
+    /** When orders are taken from: the pre-queue's opening, or {@code opensAt} without one. */
+    public Instant ordersFrom() {
+        return prequeueOpensAt == null ? opensAt : prequeueOpensAt;
+    }
+
+    /** Whether the sale opens with a pre-queue, decided first (CONTRACT.md, "Opening"). */
+    public boolean hasPrequeue() {
+        return prequeueOpensAt != null;
+    }
 
     public SaleTerms {
         if (opensAt == null) {
@@ -23,6 +38,6 @@ public record SaleTerms(Instant opensAt, int perCustomerLimit, int holdSeconds) 
 
     /** A sale without holds: every confirmation is final. */
     public SaleTerms(Instant opensAt, int perCustomerLimit) {
-        this(opensAt, perCustomerLimit, 0);
+        this(opensAt, perCustomerLimit, 0, null);
     }
 }

@@ -72,6 +72,11 @@ class DecisionStore {
         this.jdbc = jdbc;
     }
 
+    /** For the opening's statements in the same transaction. */
+    JdbcTemplate jdbc() {
+        return jdbc;
+    }
+
     PollSnapshot load(Map<ItemKey, List<OrderRequested>> byItem) {
         String[] saleIds = byItem.keySet().stream().map(key -> key.saleId().value()).distinct().toArray(String[]::new);
         String[] itemSales = byItem.keySet().stream().map(key -> key.saleId().value()).toArray(String[]::new);
@@ -99,13 +104,16 @@ class DecisionStore {
         Map<OrderId, Instant> cancelledQueued = new HashMap<>();
         new StatementPipeline()
                 .query(
-                        "SELECT sale_id, opens_at, per_customer_limit, hold_seconds FROM sales WHERE sale_id = ANY (?::varchar[])",
+                        """
+                        SELECT sale_id, opens_at, per_customer_limit, hold_seconds, prequeue_opens_at
+                          FROM sales WHERE sale_id = ANY (?::varchar[])""",
                         rs -> sales.put(
                                 SaleId.of(rs.getString("sale_id")),
                                 new SaleTerms(
                                         instant(rs, "opens_at"),
                                         rs.getInt("per_customer_limit"),
-                                        rs.getInt("hold_seconds"))),
+                                        rs.getInt("hold_seconds"),
+                                        rs.getObject("prequeue_opens_at") == null ? null : instant(rs, "prequeue_opens_at"))),
                         (Object) saleIds)
                 .query(
                         """

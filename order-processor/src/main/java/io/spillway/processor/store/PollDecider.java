@@ -5,11 +5,14 @@ import io.spillway.contract.OrderCancelled;
 import io.spillway.contract.OrderConfirmed;
 import io.spillway.contract.OrderDecision;
 import io.spillway.contract.OrderEvent;
+import io.spillway.contract.OrderId;
+import io.spillway.contract.OrderQueued;
 import io.spillway.contract.OrderResult;
 import io.spillway.contract.OrderRequested;
 import io.spillway.processor.ProcessorProperties;
 import io.spillway.processor.operations.DecisionMetrics;
 import io.spillway.processor.operations.HoldMetrics;
+import io.spillway.processor.publish.OutboxRelay;
 import io.spillway.processor.reservation.Holding;
 import io.spillway.processor.reservation.ItemState;
 import io.spillway.processor.reservation.SaleDecisions;
@@ -113,6 +116,43 @@ public class PollDecider {
      * with its {@link OrderCancelled} and takes nothing.
      */
     public List<OrderResult> decide(Map<ItemKey, List<OrderRequested>> byItem, Map<ItemKey, Integer> lines) {
+        return decide(byItem, lines, null);
+    }
+
+    /**
+     * What the opening's drain does in the transaction that decides a batch of parked orders, after
+     * the decisions are written: it gets every answer in the order given and returns what it wants back.
+     */
+    interface Within {
+        List<OutboxRelay.Row> complete(List<OrderResult> answers);
+    }
+
+    /** A batch of parked orders decided, and the outbox rows its transaction wrote. */
+    record Drained(List<OrderResult> answers, List<OutboxRelay.Row> outbox) {}
+
+    /**
+     * Decides parked orders (docs/opening.md) exactly as a poll's, never parking them again, with
+     * {@code within} in the same transaction.
+     */
+    Drained decideParked(Map<ItemKey, List<OrderRequested>> byItem, Map<ItemKey, Integer> lines, Within within) {
+        List<List<OutboxRelay.Row>> rows = new ArrayList<>(1);
+        List<OrderResult> answers = decide(byItem, lines, answered -> {
+            rows.clear();
+            rows.add(within.complete(answered));
+        });
+        return new Drained(answers, rows.isEmpty() ? List.of() : rows.get(0));
+    }
+
+    private interface Hook {
+        void run(List<OrderResult> answers);
+    }
+
+    /**
+     * @param drain null for a poll: the orders of an item waiting for its opening are parked and
+     *     answered {@link OrderQueued}; otherwise parked orders being decided, and what else their
+     *     transaction does
+     */
+    private List<OrderResult> decide(Map<ItemKey, List<OrderRequested>> byItem, Map<ItemKey, Integer> lines, Hook drain) {
         if (byItem.isEmpty()) {
             return List.of();
         }
@@ -130,26 +170,46 @@ public class PollDecider {
                 return transactions.execute(status -> {
                     answers.clear();
                     PollSnapshot snapshot = store.load(normalized);
+                    Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
+                    // Items waiting for their opening (only those whose line is known: a poll's).
+                    Map<ItemKey, Openings.Gate> gates = drain != null
+                            ? Map.of()
+                            : new HashMap<>(Openings.gates(store.jdbc(), snapshot.sales(), lines.keySet()));
                     Map<ItemKey, List<OrderRequested>> toDecide = new LinkedHashMap<>();
                     List<OrderRequested> cancelled = new ArrayList<>();
+                    List<OrderRequested> parked = new ArrayList<>();
                     normalized.forEach((item, requests) -> {
                         List<OrderRequested> open = new ArrayList<>();
                         for (OrderRequested request : requests) {
-                            (snapshot.cancelledQueued().containsKey(request.orderId()) ? cancelled : open).add(request);
+                            if (snapshot.cancelledQueued().containsKey(request.orderId())) {
+                                cancelled.add(request);
+                            } else if (Openings.parks(gates, request, snapshot.earlier())) {
+                                parked.add(request);
+                            } else {
+                                open.add(request);
+                            }
                         }
                         if (!open.isEmpty()) {
                             toDecide.put(item, open);
                         }
                     });
-                    SaleDecisions decisions =
-                            decideOn(snapshot, toDecide, clock.instant().truncatedTo(ChronoUnit.MICROS));
+                    SaleDecisions decisions = decideOn(snapshot, toDecide, now);
                     store.write(snapshot, decisions, lines, cancelled);
+                    Map<OrderId, OrderQueued> queued = new HashMap<>();
+                    Openings.park(store.jdbc(), parked, gates, lines, now)
+                            .forEach(answer -> queued.put(answer.orderId(), answer));
                     // Every request answered in the order given: the ledgers' answers are in that order too.
                     Iterator<OrderDecision> decided = decisions.all().iterator();
                     normalized.values().forEach(requests -> requests.forEach(request -> {
                         Instant endedAt = snapshot.cancelledQueued().get(request.orderId());
-                        answers.add(endedAt == null ? decided.next() : cancelledBeforeDecision(request, endedAt));
+                        OrderQueued waits = queued.get(request.orderId());
+                        answers.add(endedAt != null
+                                ? cancelledBeforeDecision(request, endedAt)
+                                : waits != null ? waits : decided.next());
                     }));
+                    if (drain != null) {
+                        drain.run(List.copyOf(answers));
+                    }
                     return decisions;
                 });
             });
@@ -161,7 +221,8 @@ public class PollDecider {
         holdMetrics.opened((int) outcome.fresh().stream()
                 .filter(decision -> decision instanceof OrderConfirmed confirmed && confirmed.held())
                 .count());
-        metrics.replayed(answers.size() - outcome.fresh().size());
+        metrics.replayed(answers.size() - (int) answers.stream().filter(answer -> answer instanceof OrderQueued).count()
+                - outcome.fresh().size());
         return List.copyOf(answers);
     }
 

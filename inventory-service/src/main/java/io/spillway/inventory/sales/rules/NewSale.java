@@ -1,6 +1,7 @@
 package io.spillway.inventory.sales.rules;
 
 import io.spillway.contract.ItemKind;
+import io.spillway.contract.OpeningOrder;
 import io.spillway.contract.SaleId;
 import io.spillway.contract.SeatId;
 import io.spillway.contract.Sku;
@@ -10,11 +11,20 @@ import java.util.List;
 /**
  * A sale that passed {@link NewSaleRules} and is about to be created. {@code holdSeconds} 0 means a
  * confirmation is final; otherwise a confirmed order is held that long for payment.
+ * {@code prequeueOpensAt} null: no pre-queue; otherwise before {@code opensAt}.
  */
-public record NewSale(SaleId saleId, String name, Instant opensAt, int perCustomerLimit, int holdSeconds, List<NewItem> items) {
+public record NewSale(
+        SaleId saleId, String name, Instant opensAt, int perCustomerLimit, int holdSeconds, List<NewItem> items,
+        Instant prequeueOpensAt, OpeningOrder openingOrder) {
 
     public NewSale {
         items = List.copyOf(items);
+        openingOrder = openingOrder == null ? OpeningOrder.FIFO : openingOrder;
+    }
+
+    /** Without a pre-queue. */
+    public NewSale(SaleId saleId, String name, Instant opensAt, int perCustomerLimit, int holdSeconds, List<NewItem> items) {
+        this(saleId, name, opensAt, perCustomerLimit, holdSeconds, items, null, OpeningOrder.FIFO);
     }
 
     /** An item of a new sale; its whole {@link #total()} is available. */

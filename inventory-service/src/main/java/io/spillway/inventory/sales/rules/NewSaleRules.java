@@ -1,5 +1,6 @@
 package io.spillway.inventory.sales.rules;
 
+import io.spillway.contract.OpeningOrder;
 import io.spillway.contract.SaleId;
 import io.spillway.contract.SeatId;
 import io.spillway.contract.Sku;
@@ -59,7 +60,14 @@ public final class NewSaleRules {
             violations.add("saleId", "must be 1-64 of A-Z a-z 0-9 . _ -");
         }
         checkName(request.name(), violations);
-        Instant opensAt = parseInstant(request.opensAt(), violations);
+        Instant opensAt = parseInstant("opensAt", request.opensAt(), violations);
+        Instant prequeueOpensAt = request.prequeueOpensAt() == null
+                ? null
+                : parseInstant("prequeueOpensAt", request.prequeueOpensAt(), violations);
+        if (prequeueOpensAt != null && opensAt != null && !prequeueOpensAt.isBefore(opensAt)) {
+            violations.add("prequeueOpensAt", "must be before opensAt");
+        }
+        OpeningOrder openingOrder = checkOpeningOrder(request.openingOrder(), violations);
         Integer limit = request.perCustomerLimit();
         if (limit == null || limit < 1 || limit > MAX_PER_CUSTOMER_LIMIT) {
             violations.add("perCustomerLimit", "must be an integer from 1 to " + MAX_PER_CUSTOMER_LIMIT);
@@ -73,7 +81,22 @@ public final class NewSaleRules {
         if (!violations.isEmpty()) {
             return new Invalid(violations.list());
         }
-        return new Valid(new NewSale(SaleId.of(request.saleId()), request.name(), opensAt, limit, holdSeconds, items));
+        return new Valid(new NewSale(SaleId.of(request.saleId()), request.name(), opensAt, limit, holdSeconds, items,
+                prequeueOpensAt, openingOrder));
+    }
+
+    /** Absent is FIFO, as every sale opened before the pre-queue; names are exact (no case folding). */
+    private static OpeningOrder checkOpeningOrder(String text, Violations violations) {
+        if (text == null) {
+            return OpeningOrder.FIFO;
+        }
+        for (OpeningOrder order : OpeningOrder.values()) {
+            if (order.name().equals(text)) {
+                return order;
+            }
+        }
+        violations.add("openingOrder", "must be FIFO or SHUFFLED");
+        return null;
     }
 
     private static void checkName(String name, Violations violations) {
@@ -91,7 +114,7 @@ public final class NewSaleRules {
         }
     }
 
-    private static Instant parseInstant(String text, Violations violations) {
+    private static Instant parseInstant(String field, String text, Violations violations) {
         if (text != null) {
             Instant instant;
             try {
@@ -101,14 +124,14 @@ public final class NewSaleRules {
                 instant = null;
             }
             if (instant != null && (instant.isBefore(EARLIEST) || instant.isAfter(LATEST))) {
-                violations.add("opensAt", "must be from " + EARLIEST + " to " + LATEST);
+                violations.add(field, "must be from " + EARLIEST + " to " + LATEST);
                 return null;
             }
             if (instant != null) {
                 return instant;
             }
         }
-        violations.add("opensAt", "must be an ISO-8601 instant such as 2026-12-24T09:00:00Z");
+        violations.add(field, "must be an ISO-8601 instant such as 2026-12-24T09:00:00Z");
         return null;
     }
 

@@ -8,7 +8,15 @@ import java.util.List;
  * every problem instead of the JSON reader failing on the first one.
  */
 public record SaleRequest(
-        String saleId, String name, String opensAt, Integer perCustomerLimit, List<ItemRequest> items, Integer holdSeconds) {
+        String saleId, String name, String opensAt, Integer perCustomerLimit, List<ItemRequest> items, Integer holdSeconds,
+        String prequeueOpensAt, String openingOrder) {
+
+    /** Without a pre-queue, in the default opening order. */
+    public SaleRequest(
+            String saleId, String name, String opensAt, Integer perCustomerLimit, List<ItemRequest> items,
+            Integer holdSeconds) {
+        this(saleId, name, opensAt, perCustomerLimit, items, holdSeconds, null, null);
+    }
 
     /** One item: exactly one of {@code stock} and {@code seats} is meant to be present. */
     public record ItemRequest(String sku, Integer stock, List<String> seats) {}

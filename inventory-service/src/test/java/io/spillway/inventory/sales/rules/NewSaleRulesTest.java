@@ -84,6 +84,23 @@ class NewSaleRulesTest {
         }
     }
 
+    @Test
+    void aPrequeueAndAnOpeningOrderAreOptional() {
+        NewSale plain = ((NewSaleRules.Valid) NewSaleRules.check(VALID)).sale();
+        NewSale shuffled = ((NewSaleRules.Valid) NewSaleRules.check(with(r -> new SaleRequest(r.saleId(), r.name(), r.opensAt(),
+                r.perCustomerLimit(), r.items(), r.holdSeconds(), "2026-12-24T08:59:59.999999Z", "SHUFFLED")))).sale();
+
+        assertThat(plain.prequeueOpensAt()).isNull();
+        assertThat(plain.openingOrder()).isEqualTo(io.spillway.contract.OpeningOrder.FIFO);
+        assertThat(shuffled.prequeueOpensAt()).isEqualTo(Instant.parse("2026-12-24T08:59:59.999999Z"));
+        assertThat(shuffled.openingOrder()).isEqualTo(io.spillway.contract.OpeningOrder.SHUFFLED);
+    }
+
+    private static SaleRequest withPrequeue(String prequeueOpensAt, String openingOrder) {
+        return with(r -> new SaleRequest(r.saleId(), r.name(), r.opensAt(), r.perCustomerLimit(), r.items(), r.holdSeconds(),
+                prequeueOpensAt, openingOrder));
+    }
+
     static Stream<Arguments> invalid() {
         return Stream.of(
                 Arguments.of("no saleId", with(r -> new SaleRequest(null, r.name(), r.opensAt(), r.perCustomerLimit(), r.items(), r.holdSeconds())), "saleId"),
@@ -105,6 +122,13 @@ class NewSaleRulesTest {
                 Arguments.of("limit 0", with(r -> new SaleRequest(r.saleId(), r.name(), r.opensAt(), 0, r.items(), r.holdSeconds())), "perCustomerLimit"),
                 Arguments.of("limit 1001", with(r -> new SaleRequest(r.saleId(), r.name(), r.opensAt(), 1001, r.items(), r.holdSeconds())), "perCustomerLimit"),
                 Arguments.of("hold -1", withHold(-1), "holdSeconds"),
+                Arguments.of("prequeue at opensAt", withPrequeue("2026-12-24T09:00:00Z", null), "prequeueOpensAt"),
+                Arguments.of("prequeue after opensAt", withPrequeue("2026-12-24T09:00:00.000001Z", null), "prequeueOpensAt"),
+                Arguments.of("prequeue year 10000", withPrequeue("+10000-01-01T00:00:00Z", null), "prequeueOpensAt"),
+                Arguments.of("prequeue before year 1", withPrequeue("0000-12-31T23:59:59Z", null), "prequeueOpensAt"),
+                Arguments.of("prequeue not a time", withPrequeue("soon", null), "prequeueOpensAt"),
+                Arguments.of("unknown openingOrder", withPrequeue(null, "RANDOM"), "openingOrder"),
+                Arguments.of("openingOrder in lower case", withPrequeue(null, "fifo"), "openingOrder"),
                 Arguments.of("hold of a day and a second", withHold(NewSaleRules.MAX_HOLD_SECONDS + 1), "holdSeconds"),
                 Arguments.of("hold at Integer.MIN_VALUE", withHold(Integer.MIN_VALUE), "holdSeconds"),
                 Arguments.of("hold at Integer.MAX_VALUE", withHold(Integer.MAX_VALUE), "holdSeconds"),
