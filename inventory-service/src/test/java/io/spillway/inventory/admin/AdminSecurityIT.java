@@ -159,7 +159,9 @@ class AdminSecurityIT {
 
     /** Every admin request of CONTRACT.md's "Running a sale" this service answers, with a body that would succeed. */
     static List<AdminRequest> adminRequests() {
-        return List.of(createSale(NEVER));
+        return List.of(createSale(NEVER),
+                new AdminRequest("GET", "/api/v1/sales/" + NEVER + "/orders", null),
+                new AdminRequest("GET", "/api/v1/sales/" + NEVER + "/orders.csv", null));
     }
 
     static AdminRequest createSale(String saleId) {
