@@ -3,6 +3,7 @@ package io.spillway.inventory.orders;
 import io.spillway.contract.SaleId;
 import io.spillway.contract.problems.Problems;
 import io.spillway.contract.problems.Violation;
+import io.spillway.inventory.audit.AuditLog;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -28,9 +29,12 @@ class OrdersController {
     private final SaleOrders orders;
     private final OrderExports exports;
 
-    OrdersController(SaleOrders orders, OrderExports exports) {
+    private final AuditLog audit;
+
+    OrdersController(SaleOrders orders, OrderExports exports, AuditLog audit) {
         this.orders = orders;
         this.exports = exports;
+        this.audit = audit;
     }
 
     record Page(List<OrderRow> orders, String nextCursor) {}
@@ -75,6 +79,8 @@ class OrdersController {
     @GetMapping("/api/v1/sales/{saleId}/orders.csv")
     ResponseEntity<StreamingResponseBody> csv(@PathVariable String saleId) {
         requireSale(saleId);
+        // Every buyer of the sale leaves the building in this file: who took it is recorded.
+        audit.record("orders.export", "/api/v1/sales/" + saleId, null, Map.of("saleId", saleId));
         StreamingResponseBody body = exports.start(saleId);
         return ResponseEntity.ok()
                 .contentType(new MediaType("text", "csv", Map.of("charset", "utf-8", "header", "present")))

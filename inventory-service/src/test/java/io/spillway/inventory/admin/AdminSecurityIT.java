@@ -27,6 +27,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
 import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
@@ -43,6 +47,7 @@ import org.springframework.test.context.DynamicPropertySource;
  * it signs them with its own key and serves the public half as a JWK set over HTTP, as an IdP does.
  * No broker: the catalogue relay is off, and the admin requests tried here refuse before any.
  */
+@ExtendWith(OutputCaptureExtension.class)
 @SpringBootTest(
         webEnvironment = WebEnvironment.RANDOM_PORT,
         properties = {
@@ -129,7 +134,7 @@ class AdminSecurityIT {
     }
 
     @Test
-    void anOperatorsJwtWithTheRoleAndTheLocalAdminTokenBothCreateSales() throws Exception {
+    void anOperatorsJwtWithTheRoleAndTheLocalAdminTokenBothCreateSalesAndTheAuditLogNamesEach(CapturedOutput output) throws Exception {
         String operator = "Bearer " + jwt(IDP_KEY, ISSUER, "spillway-admin", List.of("spillway-admin"), Instant.now().plusSeconds(300));
         String first = "jwt-" + UUID.randomUUID().toString().substring(0, 8);
         String second = "tok-" + UUID.randomUUID().toString().substring(0, 8);
@@ -137,7 +142,15 @@ class AdminSecurityIT {
         assertThat(send(createSale(first), operator).statusCode()).isEqualTo(201);
         assertThat(send(createSale(second), "bearer  " + TOKEN + " ").statusCode()).isEqualTo(201);
 
-        assertThat(jdbc.queryForList("SELECT sale_id FROM sales ORDER BY sale_id", String.class)).containsExactly(first, second);
+        assertThat(jdbc.queryForList("SELECT sale_id FROM sales WHERE sale_id IN (?, ?) ORDER BY sale_id", String.class, first, second))
+                .containsExactly(first, second);
+        assertThat(jdbc.queryForList(
+                        "SELECT actor, action, target, after->>'saleId' AS sale FROM audit_log WHERE target IN (?, ?) ORDER BY seq",
+                        "/api/v1/sales/" + first, "/api/v1/sales/" + second))
+                .containsExactly(
+                        Map.of("actor", "operator-ada", "action", "POST /api/v1/sales", "target", "/api/v1/sales/" + first, "sale", first),
+                        Map.of("actor", "admin-token", "action", "POST /api/v1/sales", "target", "/api/v1/sales/" + second, "sale", second));
+        assertThat(output.getOut()).contains("admin action: actor=operator-ada action=POST /api/v1/sales target=/api/v1/sales/" + first);
     }
 
     @Test
@@ -155,13 +168,21 @@ class AdminSecurityIT {
 
     private void assertNothingChanged() {
         assertThat(jdbc.queryForObject("SELECT count(*) FROM sales WHERE sale_id = ?", Long.class, NEVER)).isZero();
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM dlq_actions", Long.class)).isZero();
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM audit_log WHERE actor <> 'admin-token' AND actor <> 'operator-ada'", Long.class))
+                .isZero();
     }
 
     /** Every admin request of CONTRACT.md's "Running a sale" this service answers, with a body that would succeed. */
     static List<AdminRequest> adminRequests() {
         return List.of(createSale(NEVER),
                 new AdminRequest("GET", "/api/v1/sales/" + NEVER + "/orders", null),
-                new AdminRequest("GET", "/api/v1/sales/" + NEVER + "/orders.csv", null));
+                new AdminRequest("GET", "/api/v1/sales/" + NEVER + "/orders.csv", null),
+                new AdminRequest("GET", "/api/v1/sales/" + NEVER + "/summary", null),
+                new AdminRequest("GET", "/api/v1/sales/" + NEVER + "/summary/stream", null),
+                new AdminRequest("GET", "/api/v1/dlq", null),
+                new AdminRequest("POST", "/api/v1/dlq/orders.dlq-0-0/replay", "{\"value\":\"{}\"}"),
+                new AdminRequest("POST", "/api/v1/dlq/orders.dlq-0-0/discard", null));
     }
 
     static AdminRequest createSale(String saleId) {

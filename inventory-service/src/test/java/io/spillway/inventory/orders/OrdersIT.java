@@ -129,6 +129,8 @@ class OrdersIT {
                            || to_char(decided_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') || chr(10), '' ORDER BY decided_at, order_id))
                 FROM orders WHERE sale_id = ?""", String.class, saleId);
         assertThat(HexFormat.of().formatHex(digest.digest())).isEqualTo(expected);
+        assertThat(jdbc.queryForList("SELECT actor || ' ' || action FROM audit_log WHERE target = ?", String.class,
+                "/api/v1/sales/" + saleId)).contains("admin-token orders.export");
     }
 
     private String newSale() throws Exception {
