@@ -77,6 +77,10 @@ class AdminSecurity {
         bearer.setAuthenticationEntryPoint((request, response, failure) -> problem(json, response, HttpStatus.UNAUTHORIZED));
 
         http.csrf(AbstractHttpConfigurer::disable)
+                // The console runs only its own script and talks only to this origin.
+                .headers(headers -> headers.contentSecurityPolicy(csp -> csp.policyDirectives(
+                        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self';"
+                                + " object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'")))
                 .sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
                 .httpBasic(AbstractHttpConfigurer::disable)
                 .formLogin(AbstractHttpConfigurer::disable)

@@ -173,9 +173,22 @@ class AdminSecurityIT {
                 .isZero();
     }
 
+    @Test
+    void theConsoleIsServedFromTheJarWithItsOwnScriptOnly() throws Exception {
+        HttpResponse<String> page = send(new AdminRequest("GET", "/admin/", null), null);
+
+        assertThat(page.statusCode()).isEqualTo(200);
+        assertThat(page.body()).contains("<script src=\"/admin/admin.js\"").doesNotContain("https://");
+        assertThat(page.headers().firstValue("Content-Security-Policy")).hasValueSatisfying(csp ->
+                assertThat(csp).contains("script-src 'self'").contains("frame-ancestors 'none'"));
+        assertThat(page.headers().firstValue("Set-Cookie")).isEmpty();
+        assertThat(send(new AdminRequest("GET", "/admin/admin.js", null), null).statusCode()).isEqualTo(200);
+    }
+
     /** Every admin request of CONTRACT.md's "Running a sale" this service answers, with a body that would succeed. */
     static List<AdminRequest> adminRequests() {
         return List.of(createSale(NEVER),
+                new AdminRequest("GET", "/api/v1/sales", null),
                 new AdminRequest("GET", "/api/v1/sales/" + NEVER + "/orders", null),
                 new AdminRequest("GET", "/api/v1/sales/" + NEVER + "/orders.csv", null),
                 new AdminRequest("GET", "/api/v1/sales/" + NEVER + "/summary", null),
