@@ -101,7 +101,7 @@ class AdminConsoleIT {
         browser.get(spillway.inventoryUrl() + "/admin/");
         browser.findElement(By.id("token")).sendKeys(Spillway.ADMIN_TOKEN);
         browser.findElement(By.cssSelector("#sign-in button[type=submit]")).click();
-        browser.findElement(By.cssSelector("#sales button[data-sale='" + saleId + "']")).click();
+        waiting().until(ExpectedConditions.elementToBeClickable(By.cssSelector("#sales button[data-sale='" + saleId + "']"))).click();
         waiting().until(ExpectedConditions.textToBe(By.id("s-decided"), "5"));
         waiting().until(ExpectedConditions.textToBe(By.id("s-dead"), "1 (1 pending)"));
         assertThat(browser.findElement(By.id("s-confirmed")).getText()).isEqualTo("5");
