@@ -39,6 +39,22 @@ final class Spillway implements AutoCloseable {
             "org.springframework.boot.autoconfigure.flyway.FlywayAutoConfiguration",
             "org.springframework.boot.autoconfigure.data.jpa.JpaRepositoriesAutoConfiguration");
 
+    /**
+     * Spring Security's auto-configurations: on this shared classpath because inventory-service signs
+     * admins in with it; the other services ship without it, so they must not get its defaults here.
+     */
+    private static final String NO_SECURITY = String.join(",",
+            "org.springframework.boot.autoconfigure.security.servlet.SecurityAutoConfiguration",
+            "org.springframework.boot.autoconfigure.security.servlet.SecurityFilterAutoConfiguration",
+            "org.springframework.boot.autoconfigure.security.servlet.UserDetailsServiceAutoConfiguration",
+            "org.springframework.boot.autoconfigure.security.oauth2.resource.servlet.OAuth2ResourceServerAutoConfiguration",
+            "org.springframework.boot.actuate.autoconfigure.security.servlet.ManagementWebSecurityAutoConfiguration",
+            // The notifier is reactive.
+            "org.springframework.boot.autoconfigure.security.reactive.ReactiveSecurityAutoConfiguration",
+            "org.springframework.boot.autoconfigure.security.reactive.ReactiveUserDetailsServiceAutoConfiguration",
+            "org.springframework.boot.autoconfigure.security.oauth2.resource.reactive.ReactiveOAuth2ResourceServerAutoConfiguration",
+            "org.springframework.boot.actuate.autoconfigure.security.reactive.ReactiveManagementWebSecurityAutoConfiguration");
+
     private final TestDatabase database = SharedInfrastructure.newDatabase();
     private final Topics topics = SharedInfrastructure.uniqueTopics();
     private final String processorGroup = "order-processor-" + UUID.randomUUID();
@@ -56,11 +72,13 @@ final class Spillway implements AutoCloseable {
         inventory = start(InventoryApplication.class, withDatabase(Map.of(
                 "spring.application.name", "inventory-service",
                 "spillway.inventory.admin-token", ADMIN_TOKEN,
+                // The console's summary reads this processor group's lag.
+                "spillway.inventory.live.processor-group", processorGroup,
                 "spillway.cors.allowed-origins", notifierUrl())));
         processor = startProcessor();
         ingest = start(IngestApplication.class, Map.of(
                 "spring.application.name", "ingest-api",
-                "spring.autoconfigure.exclude", NO_DATABASE,
+                "spring.autoconfigure.exclude", NO_DATABASE + "," + NO_SECURITY,
                 "spillway.ingest.payment.tokens", PAYMENT_TOKEN,
                 "spillway.cors.allowed-origins", notifierUrl()));
         startNotifier();
@@ -70,7 +88,7 @@ final class Spillway implements AutoCloseable {
     void startNotifier() {
         notifier = start(NotifierApplication.class, Map.of(
                 "spring.application.name", "notifier",
-                "spring.autoconfigure.exclude", NO_DATABASE,
+                "spring.autoconfigure.exclude", NO_DATABASE + "," + NO_SECURITY,
                 "server.port", String.valueOf(notifierPort),
                 "spillway.notifier.application-id", notifierApplicationId,
                 "spillway.notifier.state-dir", notifierState.toString(),
@@ -95,6 +113,7 @@ final class Spillway implements AutoCloseable {
     private ConfigurableApplicationContext startProcessor() {
         return start(ProcessorApplication.class, withDatabase(Map.of(
                 "spring.application.name", "order-processor",
+                "spring.autoconfigure.exclude", NO_SECURITY,
                 "spring.kafka.consumer.group-id", processorGroup)));
     }
 

@@ -31,12 +31,23 @@ final class AdminToken {
 
     /** Whether {@code authorization} is {@code Bearer <the secret>} (the scheme is case-insensitive, RFC 9110). */
     boolean admits(String authorization) {
+        String bearer = bearerOf(authorization);
+        return bearer != null && admitsToken(bearer);
+    }
+
+    /** Whether {@code presented} (the bearer, without its scheme) is the secret. */
+    boolean admitsToken(String presented) {
+        return presented != null && MessageDigest.isEqual(digest, sha256(presented.strip()));
+    }
+
+    /** The bearer of {@code authorization} when its scheme is {@code Bearer} (any case), else null. */
+    static String bearerOf(String authorization) {
         if (authorization == null || authorization.length() <= SCHEME.length()
                 || !authorization.regionMatches(true, 0, SCHEME, 0, SCHEME.length())) {
-            return false;
+            return null;
         }
-        String presented = authorization.substring(SCHEME.length()).strip();
-        return MessageDigest.isEqual(digest, sha256(presented));
+        String bearer = authorization.substring(SCHEME.length()).strip();
+        return bearer.isEmpty() ? null : bearer;
     }
 
     private static byte[] sha256(String value) {
