@@ -1,4 +1,4 @@
-package io.spillway.ingest.ratelimit;
+package io.spillway.ingest.gateway;
 
 import java.math.BigInteger;
 import java.net.InetAddress;

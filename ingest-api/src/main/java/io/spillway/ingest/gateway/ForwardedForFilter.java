@@ -1,4 +1,4 @@
-package io.spillway.ingest.ratelimit;
+package io.spillway.ingest.gateway;
 
 import jakarta.servlet.Filter;
 import jakarta.servlet.FilterChain;

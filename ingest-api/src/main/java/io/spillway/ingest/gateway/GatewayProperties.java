@@ -1,4 +1,4 @@
-package io.spillway.ingest.ratelimit;
+package io.spillway.ingest.gateway;
 
 import java.util.List;
 import org.springframework.boot.context.properties.ConfigurationProperties;

@@ -1,4 +1,4 @@
-package io.spillway.ingest.ratelimit;
+package io.spillway.ingest.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
