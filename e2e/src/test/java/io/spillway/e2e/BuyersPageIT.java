@@ -119,6 +119,47 @@ class BuyersPageIT {
     }
 
     @Test
+    void aBuyerInTheShuffledPreQueueSeesTheDrawThenIsHeldPaysAndSeesTheSeed() throws Exception {
+        Instant opensAt = Instant.now().plusSeconds(20);
+        String saleId = newSale(600, 5, Map.of(
+                "opensAt", opensAt.toString(),
+                "prequeueOpensAt", Instant.now().minusSeconds(60).toString(),
+                "openingOrder", "SHUFFLED"));
+        open(saleId);
+        awaitBuyable().click();
+
+        // The pre-queue as the contract gives it: QUEUED, prequeue, no position, an ETA from the opening.
+        awaitStatus("Queued");
+        waiting().until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("[role=status]"),
+                "the line is drawn at"));
+        String orderId = awaitOrderId();
+        assertThat(browser.findElement(By.id("queue-position")).getText()).contains("decided by the draw");
+        assertThat(browser.findElement(By.id("queue-eta")).getText()).startsWith("About");
+        assertThat(((JavascriptExecutor) browser).executeScript(
+                "return document.getElementById('queue-progress').hasAttribute('value')"))
+                .as("no position yet: the progress bar is indeterminate").isEqualTo(false);
+        Map<?, ?> before = saleView(saleId);
+        Map<?, ?> draw = (Map<?, ?>) before.get("draw");
+        assertThat(draw.get("seed")).isNull();
+        assertThat(drawText()).contains((String) draw.get("commitment")).contains("revealed once");
+        assertThat(Instant.now()).as("the pre-queue was seen before the opening").isBefore(opensAt);
+        screenshot("prequeue");
+        assertFitsAPhone();
+
+        awaitStatus("Confirmed", Duration.ofSeconds(90));
+        waiting().until(ExpectedConditions.textToBePresentInElementLocated(By.id("hold-countdown"), "left to pay"));
+        assertThat(awaitOrderId()).isEqualTo(orderId);
+        browser.findElement(By.id("pay")).click();
+        awaitStatus("Paid");
+
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250))
+                .until(() -> ((Map<?, ?>) saleView(saleId).get("draw")).get("seed") != null);
+        String seed = (String) ((Map<?, ?>) saleView(saleId).get("draw")).get("seed");
+        waiting().until(driver -> drawText().contains("Seed: " + seed));
+        assertThat(ordersOf(saleId)).isEqualTo(1);
+    }
+
+    @Test
     void aDoubleClickAndAReloadMidQueueContinueTheSameOneOrder() throws Exception {
         String saleId = newSale(0, 5);
         spillway.pauseProcessor();
@@ -273,6 +314,11 @@ class BuyersPageIT {
     // --- the services --------------------------------------------------------------------------
 
     private String newSale(int holdSeconds, int stock) throws Exception {
+        return newSale(holdSeconds, stock, Map.of());
+    }
+
+    /** @param opening fields put over the defaults: opensAt, prequeueOpensAt, openingOrder */
+    private String newSale(int holdSeconds, int stock, Map<String, Object> opening) throws Exception {
         String saleId = "page-" + UUID.randomUUID().toString().substring(0, 8);
         Map<String, Object> sale = new HashMap<>(Map.of(
                 "saleId", saleId,
@@ -283,6 +329,7 @@ class BuyersPageIT {
         if (holdSeconds > 0) {
             sale.put("holdSeconds", holdSeconds);
         }
+        sale.putAll(opening);
         HttpResponse<String> created = http.send(HttpRequest.newBuilder(URI.create(spillway.inventoryUrl() + "/api/v1/sales"))
                         .header("Content-Type", "application/json")
                         .header("Authorization", "Bearer " + Spillway.ADMIN_TOKEN)
@@ -324,6 +371,18 @@ class BuyersPageIT {
                         .header("Access-Control-Request-Headers", headers)
                         .build(),
                 HttpResponse.BodyHandlers.ofString());
+    }
+
+    private Map<?, ?> saleView(String saleId) throws Exception {
+        HttpResponse<String> view = http.send(HttpRequest.newBuilder(URI.create(spillway.inventoryUrl() + "/api/v1/sales/" + saleId))
+                .GET().build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(view.statusCode()).as(view.body()).isEqualTo(200);
+        return JSON.readValue(view.body(), Map.class);
+    }
+
+    /** The draw's text, inside a closed details element: its text content, shown or not. */
+    private String drawText() {
+        return browser.findElement(By.id("draw-text")).getAttribute("textContent");
     }
 
     /** Decided orders of the sale, the browser's customer's and everyone else's. */

@@ -426,7 +426,9 @@
     switch (view.status) {
       case 'QUEUED':
         if (view.queue && view.queue.prequeue) {
-          return 'You are in the pre-queue; the line is drawn at ' + (sale ? clock(sale.opensAt) : 'the opening') + '.';
+          // FIFO keeps the pre-queue's arrival order; only SHUFFLED draws it (CONTRACT.md, "Opening").
+          return 'You are in the pre-queue; the line is ' + (sale && sale.openingOrder !== 'SHUFFLED' ? 'formed' : 'drawn')
+            + ' at ' + (sale ? clock(sale.opensAt) : 'the opening') + '.';
         }
         return 'You are in the line. Keep this page open, or come back to it: your place is kept.';
       case 'CONFIRMED':
@@ -453,7 +455,8 @@
         : queue.position + (queue.position === 1 ? ' order' : ' orders') + ' ahead of you.');
     } else {
       progress.removeAttribute('value'); // indeterminate
-      setText('queue-position', queue.prequeue ? 'Your place is decided by the draw at the opening.'
+      setText('queue-position', queue.prequeue ? (sale && sale.openingOrder !== 'SHUFFLED'
+        ? 'You keep your place of arrival; the line forms at the opening.' : 'Your place is decided by the draw at the opening.')
         : 'Your place in the line will show in a moment.');
     }
     setText('queue-eta', typeof queue.etaSeconds === 'number'
