@@ -16,7 +16,9 @@ import java.util.List;
  * <p>Version 2: version 1 listed every seat id here and could not hold a large sale. Still 2 with
  * {@code prequeueOpensAt}: an optional field added to version 2 (readers ignore fields they do not
  * know, and read a record without it as a sale without a pre-queue), so old and new doors read
- * each other's records and no reader has to refuse a sale it could serve.
+ * each other's records and no reader has to refuse a sale it could serve. So are {@code paused} and
+ * {@code closedAt} (sale control): absent, the sale is open; an old door ignores them and keeps
+ * taking orders, which the processor still rejects {@code SALE_CLOSED} once the sale is closed.
  */
 public record SaleDefined(
         int schemaVersion, SaleId saleId, String name, Instant opensAt, int perCustomerLimit,

@@ -13,7 +13,8 @@ import java.util.Set;
 
 /**
  * What the relay has published since this process started, and so what it still has to: sales it
- * has not published yet (a sale does not change once created), which of an unpublished sale's seat
+ * has not published yet, or whose control state (paused, closed) changed since (nothing else of a
+ * sale changes once created, so its seat chunks are never sent again), which of an unpublished sale's seat
  * chunks the broker already holds, and items whose availability differs from what it last
  * published. Empty at start-up, so everything is published once then.
  *
