@@ -16,14 +16,23 @@ import java.util.List;
  * <p>Version 2: version 1 listed every seat id here and could not hold a large sale. Still 2 with
  * {@code prequeueOpensAt}: an optional field added to version 2 (readers ignore fields they do not
  * know, and read a record without it as a sale without a pre-queue), so old and new doors read
- * each other's records and no reader has to refuse a sale it could serve.
+ * each other's records and no reader has to refuse a sale it could serve. So are {@code paused} and
+ * {@code closedAt} (sale control): absent, the sale is open; an old door ignores them and keeps
+ * taking orders, which the processor still rejects {@code SALE_CLOSED} once the sale is closed.
  */
 public record SaleDefined(
         int schemaVersion, SaleId saleId, String name, Instant opensAt, int perCustomerLimit,
         List<ItemDefinition> items,
         // Absent from what writers before the pre-queue wrote: read as null, no pre-queue.
         @JacksonInject(value = "absent", useInput = OptBoolean.TRUE, optional = OptBoolean.TRUE)
-                Instant prequeueOpensAt)
+                Instant prequeueOpensAt,
+        // Absent from what writers before sale control wrote: read as null, a sale not paused.
+        // (Each injectable needs its own id; none is ever supplied, optional makes it null.)
+        @JacksonInject(value = "absent-paused", useInput = OptBoolean.TRUE, optional = OptBoolean.TRUE)
+                Boolean paused,
+        // Absent from what writers before closing wrote: read as null, a sale not closed.
+        @JacksonInject(value = "absent-closed-at", useInput = OptBoolean.TRUE, optional = OptBoolean.TRUE)
+                Instant closedAt)
         implements CatalogRecord {
 
     /** This record's own version: 2 since the seat ids moved to {@link SeatChunk}s. */
@@ -42,6 +51,42 @@ public record SaleDefined(
         if (prequeueOpensAt != null && !prequeueOpensAt.isBefore(opensAt)) {
             throw new IllegalArgumentException("prequeueOpensAt must be before opensAt");
         }
+        // One spelling of "not paused", so that records equal in meaning are equal.
+        paused = Boolean.TRUE.equals(paused) ? Boolean.TRUE : null;
+    }
+
+    /** The sale as published before sale control: not paused. */
+    public SaleDefined(
+            int schemaVersion, SaleId saleId, String name, Instant opensAt, int perCustomerLimit,
+            List<ItemDefinition> items, Instant prequeueOpensAt) {
+        this(schemaVersion, saleId, name, opensAt, perCustomerLimit, items, prequeueOpensAt, null, null);
+    }
+
+    /** The sale as published before closing existed: not closed. */
+    public SaleDefined(
+            int schemaVersion, SaleId saleId, String name, Instant opensAt, int perCustomerLimit,
+            List<ItemDefinition> items, Instant prequeueOpensAt, Boolean paused) {
+        this(schemaVersion, saleId, name, opensAt, perCustomerLimit, items, prequeueOpensAt, paused, null);
+    }
+
+    /** Whether an operator closed the sale: the door refuses its orders for good. */
+    public boolean doorClosed() {
+        return closedAt != null;
+    }
+
+    /** This sale, closed at {@code closedAt} or (null) not closed. */
+    public SaleDefined withClosedAt(Instant closedAt) {
+        return new SaleDefined(schemaVersion, saleId, name, opensAt, perCustomerLimit, items, prequeueOpensAt, paused, closedAt);
+    }
+
+    /** Whether an operator paused the sale: the door refuses new orders, queued ones are still decided. */
+    public boolean doorPaused() {
+        return Boolean.TRUE.equals(paused);
+    }
+
+    /** This sale, paused or not. */
+    public SaleDefined withPaused(boolean paused) {
+        return new SaleDefined(schemaVersion, saleId, name, opensAt, perCustomerLimit, items, prequeueOpensAt, paused, closedAt);
     }
 
     /** A sale without a pre-queue, as every sale was before the pre-queue. */

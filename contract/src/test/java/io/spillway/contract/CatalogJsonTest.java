@@ -48,6 +48,26 @@ class CatalogJsonTest {
     }
 
     @Test
+    void aPausedSaleRoundTripsAndARecordWithoutTheFieldIsNotPaused() {
+        SaleDefined paused = SALE.withPaused(true);
+        byte[] json = CatalogJson.write(paused);
+
+        assertThat(new String(json, StandardCharsets.UTF_8)).contains("\"paused\":true", "\"schemaVersion\":2");
+        assertThat(CatalogJson.read(json, SaleDefined.class)).isEqualTo(paused);
+        assertThat(CatalogJson.read(json, SaleDefined.class).doorPaused()).isTrue();
+        // As a writer before sale control wrote it: no field at all.
+        byte[] old = new String(CatalogJson.write(SALE), StandardCharsets.UTF_8)
+                .replace(",\"paused\":null", "").getBytes(StandardCharsets.UTF_8);
+        assertThat(new String(old, StandardCharsets.UTF_8)).doesNotContain("paused");
+        assertThat(CatalogJson.read(old, SaleDefined.class)).isEqualTo(SALE);
+        assertThat(SALE.withPaused(false)).isEqualTo(SALE);
+        SaleDefined closed = SALE.withClosedAt(java.time.Instant.parse("2026-12-24T10:00:00Z"));
+        assertThat(CatalogJson.read(CatalogJson.write(closed), SaleDefined.class)).isEqualTo(closed);
+        assertThat(closed.doorClosed()).isTrue();
+        assertThat(SALE.doorClosed()).isFalse();
+    }
+
+    @Test
     void availabilityRoundTripsKeyedByItem() {
         ItemAvailability availability = ItemAvailability.of(SaleId.of("concert"), Sku.of("GA"), 0, true);
 

@@ -28,6 +28,10 @@ public sealed interface DoorVerdict {
         SEATS_ON_STOCK_ITEM(SaleRule.SEATS_ONLY_ON_SEATED_ITEMS, true),
         ABOVE_CUSTOMER_LIMIT(SaleRule.WITHIN_CUSTOMER_LIMIT, true),
         NOT_OPEN(SaleRule.PLACED_WHEN_OPEN, false),
+        /** An operator paused the sale; not a sale rule, the published view says so. */
+        PAUSED(null, false),
+        /** An operator closed the sale: no order of it can succeed any more, but it is not malformed. */
+        CLOSED(null, false),
         SOLD_OUT(null, false);
 
         private final SaleRule rule;
@@ -41,14 +45,14 @@ public sealed interface DoorVerdict {
         /** The reason the door gives for an order that breaks the rule. */
         static Reason breaking(SaleRule rule) {
             for (Reason reason : values()) {
-                if (reason.rule == rule) {
+                if (reason.rule != null && reason.rule == rule) {
                     return reason;
                 }
             }
             throw new IllegalArgumentException("no door reason for " + rule);
         }
 
-        /** The sale rule broken, or null for {@link #SOLD_OUT}. */
+        /** The sale rule broken, or null for {@link #SOLD_OUT}, {@link #PAUSED} and {@link #CLOSED}. */
         public SaleRule rule() {
             return rule;
         }

@@ -56,6 +56,9 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class SaleBook {
 
+    /** What a paused sale's {@code Retry-After} says: long enough not to invite a storm, short beside a pause. */
+    static final Duration PAUSED_RETRY_AFTER = Duration.ofSeconds(5);
+
     private final Map<SaleId, KnownSale> sales = new ConcurrentHashMap<>();
     private final Map<ItemKey, ItemAvailability> availability = new ConcurrentHashMap<>();
     /** Sales being assembled: changed by the writer thread only, counted by health checks. */
@@ -65,6 +68,12 @@ public final class SaleBook {
     public void define(SaleDefined sale) {
         KnownSale known = sales.get(sale.saleId());
         if (known != null && known.definition().equals(sale) && !assembling.containsKey(sale.saleId())) {
+            return;
+        }
+        if (known != null && known.definition().withPaused(sale.doorPaused()).withClosedAt(sale.closedAt()).equals(sale)
+                && !assembling.containsKey(sale.saleId())) {
+            // Paused, resumed or closed, nothing else: its seats are not sent again, so the sale is not reassembled.
+            sales.put(sale.saleId(), new KnownSale(sale, known.terms(), known.items(), known.ended()));
             return;
         }
         Assembly assembly = assembling.computeIfAbsent(sale.saleId(), id -> new Assembly());
@@ -206,6 +215,12 @@ public final class SaleBook {
         Optional<Breach> breach = SaleRules.firstBreach(SaleRules.AT_THE_DOOR, order);
         if (breach.isPresent()) {
             return refusal(breach.get(), sale, now);
+        }
+        if (sale.definition().doorClosed()) {
+            return new Refuse(Reason.CLOSED, "saleId", "is closed", null);
+        }
+        if (sale.definition().doorPaused()) {
+            return new Refuse(Reason.PAUSED, "saleId", "is paused", PAUSED_RETRY_AFTER);
         }
         ItemAvailability left = availability.get(new ItemKey(saleId, sku));
         if (left != null && left.soldOut()) {

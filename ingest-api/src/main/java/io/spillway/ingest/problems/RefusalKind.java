@@ -19,6 +19,8 @@ public enum RefusalKind {
     IDEMPOTENCY_KEY_REUSED(422, "idempotency-key-reused", "The Idempotency-Key was used with another body"),
     NOT_OPEN(409, "not-open", "The sale is not open yet"),
     SOLD_OUT(409, "sold-out", "The item is sold out"),
+    PAUSED(409, "sale-paused", "The sale is paused"),
+    CLOSED(409, "sale-closed", "The sale is closed"),
     RATE_LIMITED(429, "rate-limited", "Too many requests"),
     UNAUTHORIZED(401, "unauthorized", "The payment credential is missing or wrong"),
     UNKNOWN_ORDER(404, "unknown-order", "There is no such order"),

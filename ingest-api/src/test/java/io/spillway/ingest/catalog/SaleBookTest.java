@@ -187,6 +187,29 @@ class SaleBookTest {
     }
 
     @Test
+    void aPausedSaleIsRefusedForNowWithItsSeatsKeptAndResumingTakesOrdersAgain() {
+        SaleDefined sale = SaleDefined.of(SALE, "Concert", OPENS, 4, List.of(
+                ItemDefinition.stock(GA, 100), ItemDefinition.seated(VIP, 2)));
+        book.define(sale.withPaused(true));
+        assertThat(book.assembling()).isZero();
+        DoorVerdict paused = book.check(SALE, VIP, 1, List.of(SeatId.of("A-1")), OPEN);
+        assertThat(paused).isInstanceOf(Refuse.class);
+        assertThat(((Refuse) paused).reason()).isEqualTo(Reason.PAUSED);
+        assertThat(((Refuse) paused).retryAfter()).isPositive();
+        assertThat(Reason.PAUSED.impossible()).isFalse();
+        // What cannot succeed at all is still said to be impossible.
+        assertThat(refusal(SALE, VIP, 1, List.of(SeatId.of("B-1")), OPEN)).isEqualTo(Reason.SEATS_NOT_IN_ITEM);
+
+        book.define(sale);
+        assertThat(book.check(SALE, VIP, 1, List.of(SeatId.of("A-1")), OPEN)).isEqualTo(DoorVerdict.PASS);
+        assertThat(book.seatsKept()).isEqualTo(2);
+
+        book.define(sale.withPaused(true).withClosedAt(OPEN));
+        assertThat(refusal(SALE, GA, 1, List.of(), OPEN)).isEqualTo(Reason.CLOSED);
+        assertThat(((Refuse) book.check(SALE, GA, 1, List.of(), OPEN)).retryAfter()).isNull();
+    }
+
+    @Test
     void aSalePublishedAgainIsIgnoredAndAChangedOneAnswersOnlyOnceComplete() {
         SaleDefined again = SaleDefined.of(SALE, "Concert", OPENS, 4, List.of(
                 ItemDefinition.stock(GA, 100), ItemDefinition.seated(VIP, 2)));

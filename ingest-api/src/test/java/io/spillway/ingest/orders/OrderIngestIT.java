@@ -486,6 +486,38 @@ class OrderIngestIT {
     }
 
     @Test
+    void aPausedSaleRefusesOrdersForNowAResumedOneTakesThemAndAClosedOneRefusesThemForGood() throws Exception {
+        String saleId = "paused-" + UUID.randomUUID().toString().substring(0, 8);
+        String body = "{\"saleId\":\"" + saleId + "\",\"sku\":\"VIP\",\"quantity\":1,\"seatIds\":[\"A-1\"]}";
+        CatalogFixture.Sale sale = CatalogFixture.sale(saleId, CatalogFixture.anHourAgo(), 4, "GA", "VIP", "A-1");
+        CatalogFixture.publish(SharedInfrastructure.kafkaBootstrapServers(), TOPICS, sale);
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> order(body).statusCode() == 202);
+
+        // As inventory's relay publishes a pause: the sale's record again, its seats not.
+        CatalogFixture.publish(SharedInfrastructure.kafkaBootstrapServers(), TOPICS, sale.definition().withPaused(true));
+        Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> order(body).statusCode() == 409);
+        Map<TopicPartition, Long> before = endOffsets();
+        for (int i = 0; i < 20; i++) {
+            HttpResponse<String> refused = order(body);
+            assertThat(problem(refused, 409).get("type").asText()).isEqualTo("urn:spillway:problem:sale-paused");
+            assertThat(Long.parseLong(refused.headers().firstValue("Retry-After").orElseThrow())).isPositive();
+        }
+        assertThat(endOffsets()).isEqualTo(before);
+
+        CatalogFixture.publish(SharedInfrastructure.kafkaBootstrapServers(), TOPICS, sale.definition());
+        Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> order(body).statusCode() == 202);
+
+        CatalogFixture.publish(SharedInfrastructure.kafkaBootstrapServers(), TOPICS,
+                sale.definition().withClosedAt(Instant.now()));
+        Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> order(body).statusCode() == 409);
+        before = endOffsets();
+        HttpResponse<String> closed = order(body);
+        assertThat(problem(closed, 409).get("type").asText()).isEqualTo("urn:spillway:problem:sale-closed");
+        assertThat(closed.headers().firstValue("Retry-After")).isEmpty();
+        assertThat(endOffsets()).isEqualTo(before);
+    }
+
+    @Test
     void servesItsOpenApiDescriptionAsCheckedIn() throws Exception {
         HttpResponse<String> response = http.send(HttpRequest.newBuilder(uri("/openapi/ingest-api.yaml")).build(),
                 BodyHandlers.ofString());

@@ -13,7 +13,8 @@ import java.util.Set;
 
 /**
  * What the relay has published since this process started, and so what it still has to: sales it
- * has not published yet (a sale does not change once created), which of an unpublished sale's seat
+ * has not published yet, or whose control state (paused, closed) changed since (nothing else of a
+ * sale changes once created, so its seat chunks are never sent again), which of an unpublished sale's seat
  * chunks the broker already holds, and items whose availability differs from what it last
  * published. Empty at start-up, so everything is published once then.
  *
@@ -24,12 +25,41 @@ import java.util.Set;
 final class CatalogChanges {
 
     private final Set<SaleId> publishedSales = new HashSet<>();
+    /** Of the published sales, their control state as published: a sale whose state changed is published again. */
+    private final Map<SaleId, String> publishedControls = new HashMap<>();
     private final Map<SaleId, BitSet> publishedChunks = new HashMap<>();
     private final Map<SaleId, Integer> failures = new HashMap<>();
     private final Map<ItemKey, ItemAvailability> publishedItems = new HashMap<>();
 
     List<SaleId> unpublishedSales(Collection<SaleId> existing) {
-        return existing.stream().filter(saleId -> !publishedSales.contains(saleId)).toList();
+        return unpublishedSales(existing, Map.of());
+    }
+
+    /**
+     * Sales not published yet, or published before their control state changed.
+     *
+     * @param controls each paused or closed sale's {@link #control}; a sale not in it is open
+     */
+    List<SaleId> unpublishedSales(Collection<SaleId> existing, Map<SaleId, String> controls) {
+        return existing.stream().filter(saleId -> !publishedSales.contains(saleId)
+                || !java.util.Objects.equals(publishedControls.get(saleId), controls.get(saleId))).toList();
+    }
+
+    void salePublished(SaleId saleId, String control) {
+        salePublished(saleId);
+        if (control == null) {
+            publishedControls.remove(saleId);
+        } else {
+            publishedControls.put(saleId, control);
+        }
+    }
+
+    /** A sale's control state as one value: null while open and not paused. */
+    static String control(boolean paused, boolean closed) {
+        if (closed) {
+            return paused ? "paused,closed" : "closed";
+        }
+        return paused ? "paused" : null;
     }
 
     List<ItemAvailability> changedItems(Collection<ItemAvailability> current) {

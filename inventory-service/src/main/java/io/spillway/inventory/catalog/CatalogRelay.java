@@ -117,7 +117,7 @@ public final class CatalogRelay implements AutoCloseable {
     void poll() {
         publishAvailability(changes.changedItems(source.availability()));
         List<SaleDefined> sales = new ArrayList<>();
-        for (SaleId saleId : changes.unpublishedSales(source.saleIds())) {
+        for (SaleId saleId : changes.unpublishedSales(source.saleIds(), source.controlledSales())) {
             source.sale(saleId).ifPresent(sales::add);
         }
         // Small sales first, so that a sale just created is not held behind a large one's chunks.
@@ -167,7 +167,9 @@ public final class CatalogRelay implements AutoCloseable {
         List<Integer> indexes = new ArrayList<>();
         int index = 0;
         boolean complete = true;
-        for (ItemDefinition item : sale.items()) {
+        // Published before and published again (paused, resumed or closed): its chunks are all out already.
+        boolean again = changes.isPublished(sale.saleId());
+        for (ItemDefinition item : again ? List.<ItemDefinition>of() : sale.items()) {
             for (int chunk = 0; chunk < item.seatChunks(); chunk++, index++) {
                 if (changes.isChunkPublished(sale.saleId(), index)) {
                     continue;
@@ -195,7 +197,7 @@ public final class CatalogRelay implements AutoCloseable {
         }
         if (complete) {
             acknowledged(template.send(topics.sales(), sale.key(), sale));
-            changes.salePublished(sale.saleId());
+            changes.salePublished(sale.saleId(), CatalogChanges.control(sale.doorPaused(), sale.doorClosed()));
         }
         return sent.size();
     }

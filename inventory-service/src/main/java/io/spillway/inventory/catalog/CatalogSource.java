@@ -33,6 +33,16 @@ final class CatalogSource {
         return jdbc.query("SELECT sale_id FROM sales", (row, i) -> SaleId.of(row.getString(1)));
     }
 
+    /** The sales an operator paused or closed, with their {@link CatalogChanges#control}: published again when it changes. */
+    java.util.Map<SaleId, String> controlledSales() {
+        java.util.Map<SaleId, String> controls = new java.util.HashMap<>();
+        jdbc.query("SELECT sale_id, paused, closed_at IS NOT NULL FROM sales WHERE paused OR closed_at IS NOT NULL",
+                (java.sql.ResultSet row) -> {
+                    controls.put(SaleId.of(row.getString(1)), CatalogChanges.control(row.getBoolean(2), row.getBoolean(3)));
+                });
+        return controls;
+    }
+
     List<ItemAvailability> availability() {
         return jdbc.query("SELECT sale_id, sku, available, sold_out FROM items", (row, i) -> ItemAvailability.of(
                 SaleId.of(row.getString(1)), Sku.of(row.getString(2)), row.getInt(3),
@@ -47,10 +57,12 @@ final class CatalogSource {
                         ? ItemDefinition.seated(Sku.of(row.getString(1)), row.getInt(3))
                         : ItemDefinition.stock(Sku.of(row.getString(1)), row.getInt(3)),
                 saleId.value());
-        return jdbc.query("SELECT name, opens_at, per_customer_limit, prequeue_opens_at FROM sales WHERE sale_id = ?",
+        return jdbc.query("SELECT name, opens_at, per_customer_limit, prequeue_opens_at, paused, closed_at FROM sales WHERE sale_id = ?",
                         (row, i) -> SaleDefined.of(saleId, row.getString(1),
                                 row.getTimestamp(2).toInstant(), row.getInt(3), items,
-                                row.getTimestamp(4) == null ? null : row.getTimestamp(4).toInstant()),
+                                row.getTimestamp(4) == null ? null : row.getTimestamp(4).toInstant())
+                                .withPaused(row.getBoolean(5))
+                                .withClosedAt(row.getTimestamp(6) == null ? null : row.getTimestamp(6).toInstant()),
                         saleId.value())
                 .stream().findFirst();
     }

@@ -57,6 +57,14 @@ class Sale {
     @Column(name = "draw_revealed_at", insertable = false, updatable = false)
     private Instant drawRevealedAt;
 
+    /** Set by an operator (sale control); written by {@link SaleControl}, never through the entity. */
+    @Column(name = "paused", insertable = false, updatable = false)
+    private boolean paused;
+
+    /** Set by an operator closing the sale (sale control); written by {@link SaleControl}. */
+    @Column(name = "closed_at", insertable = false, updatable = false)
+    private Instant closedAt;
+
     /** Null until persisted: that is how Spring Data tells a new sale, so it inserts instead of merging. */
     @Version
     private Long version;
@@ -95,7 +103,7 @@ class Sale {
         SaleView.DrawView draw = drawSeed == null
                 ? null
                 : new SaleView.DrawView(Draw.commitment(drawSeed), drawRevealedAt == null ? null : Draw.hex(drawSeed));
-        return new SaleView(SaleId.of(saleId), name, SaleView.SaleState.at(now, prequeueOpensAt, opensAt), opensAt,
+        return new SaleView(SaleId.of(saleId), name, SaleView.SaleState.at(now, prequeueOpensAt, opensAt, paused, closedAt != null), opensAt,
                 prequeueOpensAt, openingOrder == null ? OpeningOrder.FIFO : openingOrder, holdSeconds,
                 perCustomerLimit, draw, items.stream()
                         .map(item -> ItemView.of(Sku.of(item.sku()), item.kind(), item.total(), item.available(),

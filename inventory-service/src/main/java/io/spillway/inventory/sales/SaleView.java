@@ -35,8 +35,8 @@ record SaleView(
     record DrawView(String commitment, String seed) {}
 
     /**
-     * The states of CONTRACT.md that this service can tell from the sale's times. {@code PAUSED}
-     * and {@code CLOSED} belong to running a sale (a later issue) and are never answered yet.
+     * The states of CONTRACT.md: from the sale's times, {@code PAUSED} while an operator has
+     * paused it, {@code CLOSED} for good once one closed it.
      */
     enum SaleState {
         SCHEDULED,
@@ -46,6 +46,16 @@ record SaleView(
         CLOSED;
 
         static SaleState at(Instant now, Instant prequeueOpensAt, Instant opensAt) {
+            return at(now, prequeueOpensAt, opensAt, false, false);
+        }
+
+        static SaleState at(Instant now, Instant prequeueOpensAt, Instant opensAt, boolean paused, boolean closed) {
+            if (closed) {
+                return CLOSED;
+            }
+            if (paused) {
+                return PAUSED;
+            }
             if (!now.isBefore(opensAt)) {
                 return OPEN;
             }

@@ -30,10 +30,13 @@ class SalesController {
     private final String cacheControl;
 
     private final CatalogRelay relay;
+    private final SaleControl control;
 
     SalesController(
-            SaleCatalog catalog, SaleViews views, InventoryProperties settings, ObjectProvider<CatalogRelay> relay) {
+            SaleCatalog catalog, SaleViews views, InventoryProperties settings, ObjectProvider<CatalogRelay> relay,
+            SaleControl control) {
         this.catalog = catalog;
+        this.control = control;
         this.views = views;
         this.relay = relay.getIfAvailable();
         // Shared caches may keep a view as long as this service does, and no longer.
@@ -64,6 +67,39 @@ class SalesController {
         }
         SaleView view = views.find(SaleId.of(saleId)).orElseThrow(() -> unknown(saleId));
         return ResponseEntity.ok().header(HttpHeaders.CACHE_CONTROL, cacheControl).body(view);
+    }
+
+    /** Paused: the door answers 409 {@code sale-paused}; queued orders are still decided. Audited by {@link SaleControl}. */
+    @PostMapping("/api/v1/sales/{saleId}/pause")
+    ResponseEntity<SaleView> pause(@PathVariable String saleId) {
+        return setPaused(saleId, true);
+    }
+
+    @PostMapping("/api/v1/sales/{saleId}/resume")
+    ResponseEntity<SaleView> resume(@PathVariable String saleId) {
+        return setPaused(saleId, false);
+    }
+
+    /** Closed: the door answers 409 {@code sale-closed}; every undecided order ends {@code SALE_CLOSED}. Audited by {@link SaleControl}. */
+    @PostMapping("/api/v1/sales/{saleId}/close")
+    ResponseEntity<SaleView> close(@PathVariable String saleId) {
+        if (!SaleId.isValid(saleId) || !control.close(SaleId.of(saleId))) {
+            throw unknown(saleId);
+        }
+        return fresh(saleId);
+    }
+
+    private ResponseEntity<SaleView> setPaused(String saleId, boolean paused) {
+        if (!SaleId.isValid(saleId) || !control.setPaused(SaleId.of(saleId), paused)) {
+            throw unknown(saleId);
+        }
+        return fresh(saleId);
+    }
+
+    private ResponseEntity<SaleView> fresh(String saleId) {
+        views.forget(SaleId.of(saleId));
+        SaleView view = views.find(SaleId.of(saleId)).orElseThrow(() -> unknown(saleId));
+        return ResponseEntity.ok().header(HttpHeaders.CACHE_CONTROL, "no-store").body(view);
     }
 
     private static ErrorResponseException unknown(String saleId) {

@@ -6,6 +6,7 @@ import io.spillway.contract.ItemAvailability;
 import io.spillway.contract.SaleId;
 import io.spillway.contract.Sku;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class CatalogChangesTest {
@@ -28,6 +29,23 @@ class CatalogChangesTest {
         assertThat(changes.unpublishedSales(List.of(SALE))).isEmpty();
         assertThat(changes.changedItems(List.of(GA_10, VIP_2))).isEmpty();
         assertThat(changes.isPublished(SALE)).isTrue();
+    }
+
+    @Test
+    void aSaleWhosePauseOrCloseChangedIsPublishedAgain() {
+        CatalogChanges changes = new CatalogChanges();
+        changes.salePublished(SALE, CatalogChanges.control(false, false));
+        Map<SaleId, String> paused = Map.of(SALE, CatalogChanges.control(true, false));
+
+        assertThat(changes.unpublishedSales(List.of(SALE), Map.of())).isEmpty();
+        assertThat(changes.unpublishedSales(List.of(SALE), paused)).containsExactly(SALE);
+        assertThat(changes.isPublished(SALE)).isTrue();
+
+        changes.salePublished(SALE, CatalogChanges.control(true, false));
+        assertThat(changes.unpublishedSales(List.of(SALE), paused)).isEmpty();
+        assertThat(changes.unpublishedSales(List.of(SALE), Map.of())).containsExactly(SALE);
+        assertThat(changes.unpublishedSales(List.of(SALE), Map.of(SALE, CatalogChanges.control(true, true))))
+                .containsExactly(SALE);
     }
 
     @Test

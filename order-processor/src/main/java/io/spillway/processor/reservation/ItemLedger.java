@@ -104,6 +104,10 @@ public final class ItemLedger {
     }
 
     private OrderDecision evaluate(OrderRequested request, Instant decidedAt) {
+        if (sale != null && sale.closed()) {
+            // Closed by an operator: whatever else the order is, it comes too late.
+            return OrderRejected.of(request, RejectionReason.SALE_CLOSED, decidedAt);
+        }
         int holding = holdings.getOrDefault(request.customerId(), 0);
         Optional<Breach> breach = SaleRules.firstBreach(SaleRules.IN_THE_LEDGER, asCase(request, holding));
         if (breach.isPresent()) {

@@ -105,7 +105,7 @@ class DecisionStore {
         new StatementPipeline()
                 .query(
                         """
-                        SELECT sale_id, opens_at, per_customer_limit, hold_seconds, prequeue_opens_at
+                        SELECT sale_id, opens_at, per_customer_limit, hold_seconds, prequeue_opens_at, closed_at
                           FROM sales WHERE sale_id = ANY (?::varchar[])""",
                         rs -> sales.put(
                                 SaleId.of(rs.getString("sale_id")),
@@ -113,7 +113,8 @@ class DecisionStore {
                                         instant(rs, "opens_at"),
                                         rs.getInt("per_customer_limit"),
                                         rs.getInt("hold_seconds"),
-                                        rs.getObject("prequeue_opens_at") == null ? null : instant(rs, "prequeue_opens_at"))),
+                                        rs.getObject("prequeue_opens_at") == null ? null : instant(rs, "prequeue_opens_at"),
+                                        rs.getObject("closed_at") == null ? null : instant(rs, "closed_at"))),
                         (Object) saleIds)
                 .query(
                         """

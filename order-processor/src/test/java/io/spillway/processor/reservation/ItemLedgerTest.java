@@ -65,6 +65,21 @@ class ItemLedgerTest {
     }
 
     @Test
+    void aClosedSaleRejectsEveryOrderSaleClosedAndTakesNothingWhileEarlierDecisionsStand() {
+        OrderRequested before = order(GA, "ann", 1);
+        OrderDecision confirmed = stock(10, false, Map.of()).decide(before, DECIDED);
+        ItemLedger ledger = new ItemLedger(GA, new SaleTerms(OPENS, 4, 0, null, DECIDED),
+                new ItemState(ItemKind.STOCK, 9, false), List.of(), Map.of(), List.of(confirmed));
+
+        assertThat(ledger.decide(before, DECIDED.plusSeconds(1))).isEqualTo(confirmed);
+        assertThat(reason(ledger.decide(order(GA, "bob", 1), DECIDED.plusSeconds(1)))).isEqualTo(RejectionReason.SALE_CLOSED);
+        // Even an order that breaks another rule: the sale is closed to it first.
+        assertThat(reason(ledger.decide(order(GA, "cat", 9), DECIDED.plusSeconds(1)))).isEqualTo(RejectionReason.SALE_CLOSED);
+        assertThat(ledger.state()).isEqualTo(new ItemState(ItemKind.STOCK, 9, false));
+        assertThat(ledger.holdingsChanged()).isEmpty();
+    }
+
+    @Test
     void firstComeFirstServedAfterSoldOutNoLaterOrderIsConfirmedEvenASmallerOne() {
         ItemLedger ledger = stock(3, false, Map.of());
 
