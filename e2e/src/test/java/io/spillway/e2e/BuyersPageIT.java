@@ -208,6 +208,35 @@ class BuyersPageIT {
     }
 
     @Test
+    void aBuyerPicksAFreeSeatOnTheSeatMapWhereATakenOneCannotBePicked() throws Exception {
+        String saleId = newSale(0, 5);
+        HttpResponse<String> other = send(saleId, "seat-a1-owner", Map.of("saleId", saleId, "sku", "VIP", "seatIds", List.of("A-1")));
+        assertThat(other.statusCode()).as(other.body()).isEqualTo(202);
+        String seats = spillway.inventoryUrl() + "/api/v1/sales/" + saleId + "/items/VIP/seats";
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
+            HttpResponse<String> map = http.send(HttpRequest.newBuilder(URI.create(seats)).GET().build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(map.statusCode()).as(map.body()).isEqualTo(200);
+            assertThat(JSON.readTree(map.body()).at("/seats/0/free").asBoolean(true)).as(map.body()).isFalse();
+        });
+
+        open(saleId);
+        awaitBuyable();
+        browser.findElement(By.cssSelector("input[name='sku'][value='VIP']")).click();
+        WebElement taken = waiting().until(ExpectedConditions.presenceOfElementLocated(
+                By.cssSelector("#seat-map input[name='seat'][value='A-1']")));
+        assertThat(taken.isEnabled()).as("a taken seat").isFalse();
+        WebElement free = browser.findElement(By.cssSelector("#seat-map input[name='seat'][value='A-2']"));
+        free.sendKeys(Keys.SPACE);
+        assertThat(free.isSelected()).isTrue();
+        screenshot("seat-map");
+        browser.findElement(By.id("buy")).click();
+
+        awaitStatus("Confirmed");
+        assertThat(browser.findElement(By.id("order-what")).getText()).contains("A-2").doesNotContain("A-1");
+    }
+
+    @Test
     void aBuyerRejectedBecauseTheItemSoldOutSeesWhy() throws Exception {
         String saleId = newSale(0, 1);
         spillway.pauseProcessor();

@@ -96,7 +96,9 @@ class AdminSecurity {
                         // on their first dispatch already.
                         .dispatcherTypeMatchers(DispatcherType.ASYNC, DispatcherType.ERROR).permitAll()
                         .requestMatchers(path(HttpMethod.GET, "/api/v1/sales/*"), path(HttpMethod.GET, "/api/v1/sales/*/draw"),
-                                path(HttpMethod.HEAD, "/api/v1/sales/*"), path(HttpMethod.HEAD, "/api/v1/sales/*/draw"))
+                                path(HttpMethod.GET, "/api/v1/sales/*/items/*/seats"),
+                                path(HttpMethod.HEAD, "/api/v1/sales/*"), path(HttpMethod.HEAD, "/api/v1/sales/*/draw"),
+                                path(HttpMethod.HEAD, "/api/v1/sales/*/items/*/seats"))
                         .permitAll()
                         .requestMatchers(path(null, "/api/**")).hasAuthority(settings.adminAuthority())
                         // The console's page and assets hold no data; the data comes through /api.

@@ -158,6 +158,28 @@ class SalesIT {
     }
 
     @Test
+    void aSeatedItemsSeatMapIsPublicInOrderAndShowsWhichSeatsAreTaken() throws Exception {
+        String saleId = newSaleId();
+        assertThat(post(saleBody(saleId), BEARER).statusCode()).isEqualTo(201);
+        // As the processor does when it confirms an order for the seat.
+        jdbc.update("UPDATE seats SET order_id = gen_random_uuid() WHERE sale_id = ? AND sku = 'VIP' AND seat_id = 'A-1'", saleId);
+
+        HttpResponse<String> map = get("/api/v1/sales/" + saleId + "/items/VIP/seats");
+
+        assertThat(map.statusCode()).as(map.body()).isEqualTo(200);
+        assertThat(map.headers().firstValue("Cache-Control")).hasValueSatisfying(value -> assertThat(value).contains("public"));
+        assertThat(JSON.readTree(map.body())).isEqualTo(JSON.readTree("""
+                {"saleId":"%s","sku":"VIP","seats":[{"id":"B-2","free":true},{"id":"A-1","free":false},{"id":"A-3","free":true}]}
+                """.formatted(saleId)));
+        for (String path : List.of("/api/v1/sales/" + saleId + "/items/GA/seats", "/api/v1/sales/" + saleId + "/items/NOPE/seats",
+                "/api/v1/sales/" + newSaleId() + "/items/VIP/seats")) {
+            HttpResponse<String> missing = get(path);
+            assertThat(missing.statusCode()).as(path).isEqualTo(404);
+            assertProblem(missing, 404);
+        }
+    }
+
+    @Test
     void anUnknownOrInvalidSaleIsNotFound() throws Exception {
         for (String path : List.of("/api/v1/sales/" + newSaleId(), "/api/v1/sales/not%20an%20id", "/api/v1/sales/" + "x".repeat(65))) {
             HttpResponse<String> response = get(path);

@@ -207,8 +207,63 @@
   function chosen() {
     var item = selectedItem();
     show('quantity-field', !!item && item.kind !== 'SEATED');
-    show('seats-field', !!item && item.kind === 'SEATED');
+    if (item && item.kind === 'SEATED') {
+      loadSeatMap(item.sku);
+    } else {
+      show('seat-map', false);
+      show('seats-field', false);
+    }
     updateBuyButton();
+  }
+
+  // The seat map of a seated item, from the inventory's public seat list; typed seat names when it
+  // cannot be had. Seats already picked stay picked when the map is drawn again.
+  var seatMapSku = null;
+
+  function loadSeatMap(sku) {
+    fetch(config.inventoryUrl + '/api/v1/sales/' + encodeURIComponent(saleId) + '/items/' + encodeURIComponent(sku)
+        + '/seats', { headers: { Accept: 'application/json' } })
+      .then(function (response) { if (!response.ok) { throw new Error('seat map ' + response.status); } return response.json(); })
+      .then(function (map) { drawSeatMap(sku, map.seats || []); })
+      .catch(function () {
+        show('seat-map', false);
+        show('seats-field', true);
+      });
+  }
+
+  function drawSeatMap(sku, seats) {
+    var item = selectedItem();
+    if (!item || item.sku !== sku) { return; }
+    var box = $('seat-map-seats');
+    var picked = {};
+    if (seatMapSku === sku) {
+      box.querySelectorAll('input[name="seat"]:checked').forEach(function (input) { picked[input.value] = true; });
+    }
+    seatMapSku = sku;
+    box.textContent = '';
+    seats.forEach(function (seat) {
+      var label = document.createElement('label');
+      label.className = 'seat' + (seat.free ? '' : ' taken');
+      var input = document.createElement('input');
+      input.type = 'checkbox';
+      input.name = 'seat';
+      input.value = seat.id;
+      input.disabled = !seat.free;
+      input.checked = seat.free && !!picked[seat.id];
+      label.appendChild(input);
+      label.appendChild(document.createTextNode(' ' + seat.id + (seat.free ? '' : ' (taken)')));
+      box.appendChild(label);
+    });
+    show('seats-field', false);
+    show('seat-map', true);
+  }
+
+  function chosenSeats() {
+    if (!$('seat-map').hidden) {
+      return Array.prototype.map.call($('seat-map-seats').querySelectorAll('input[name="seat"]:checked'),
+          function (input) { return input.value; });
+    }
+    return $('seats').value.split(/[\s,]+/).filter(Boolean);
   }
 
   function updateBuyButton() {
@@ -226,8 +281,8 @@
     if (!item) { return formError('Choose an item first.'); }
     var limit = sale.perCustomerLimit || 1;
     if (item.kind === 'SEATED') {
-      var seats = $('seats').value.split(/[\s,]+/).filter(Boolean);
-      if (seats.length === 0) { return formError('Name at least one seat, for example A-1.'); }
+      var seats = chosenSeats();
+      if (seats.length === 0) { return formError('Pick at least one seat.'); }
       if (new Set(seats).size !== seats.length) { return formError('A seat is named twice.'); }
       if (seats.length > limit) { return formError('At most ' + limit + ' seats per customer.'); }
       return { saleId: saleId, sku: item.sku, seatIds: seats };
