@@ -17,7 +17,7 @@ import java.io.IOException;
  *
  * @param <R> the sealed root type whose {@code type} property names the concrete record
  */
-final class VersionedJson<R> {
+public final class VersionedJson<R> {
 
     private static final ObjectMapper MAPPER = JsonBuffers.mapper()
             .addModule(new JavaTimeModule())
@@ -33,12 +33,12 @@ final class VersionedJson<R> {
     private final ObjectWriter writer;
     private final ObjectReader reader;
 
-    VersionedJson(Class<R> root) {
+    public VersionedJson(Class<R> root) {
         this.writer = MAPPER.writerFor(root);
         this.reader = MAPPER.readerFor(root);
     }
 
-    byte[] write(R value) {
+    public byte[] write(R value) {
         try {
             return writer.writeValueAsBytes(value);
         } catch (JsonProcessingException e) {
@@ -46,7 +46,7 @@ final class VersionedJson<R> {
         }
     }
 
-    <T extends R> T read(byte[] json, Class<T> expected) {
+    public <T extends R> T read(byte[] json, Class<T> expected) {
         if (json == null) {
             throw new MalformedEventException("the record has no value");
         }

@@ -2,6 +2,9 @@ package io.spillway.contract.spring;
 
 import io.spillway.contract.OrderTokens;
 import io.spillway.contract.Topics;
+import io.spillway.contract.admission.AdmissionKeys;
+import io.spillway.contract.admission.AdmissionTokens;
+import io.spillway.contract.admission.AdmissionTopics;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.config.TopicConfig;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -20,7 +23,8 @@ import org.springframework.kafka.core.KafkaAdmin;
  * is false.
  */
 @AutoConfiguration
-@EnableConfigurationProperties({TopicsProperties.class, TopicDurability.class, OrderTokenProperties.class, HoldsProperties.class})
+@EnableConfigurationProperties({TopicsProperties.class, TopicDurability.class, OrderTokenProperties.class, HoldsProperties.class,
+        AdmissionProperties.class})
 public class SpillwayContractAutoConfiguration {
 
     @Bean
@@ -32,6 +36,23 @@ public class SpillwayContractAutoConfiguration {
     @ConditionalOnProperty("spillway.order-token.secret")
     OrderTokens orderTokens(OrderTokenProperties properties) {
         return new OrderTokens(properties.secret());
+    }
+
+    @Bean
+    AdmissionTopics admissionTopics(Topics topics) {
+        return AdmissionTopics.of(topics);
+    }
+
+    @Bean
+    @ConditionalOnProperty("spillway.admission.keys")
+    AdmissionKeys admissionKeys(AdmissionProperties properties) {
+        return AdmissionKeys.parse(properties.keys(), properties.signingKeyId());
+    }
+
+    @Bean
+    @ConditionalOnProperty("spillway.admission.keys")
+    AdmissionTokens admissionTokens(AdmissionKeys keys) {
+        return new AdmissionTokens(keys);
     }
 
     @Configuration(proxyBeanMethods = false)
@@ -68,6 +89,18 @@ public class SpillwayContractAutoConfiguration {
                     compacted(topics.sales(), durability),
                     compacted(topics.seats(), durability),
                     compacted(topics.availability(), durability));
+        }
+
+        /**
+         * The admission topics: a room's entries in one partition of {@code entries} (its line), the
+         * admitter's events on {@code admissions}, the rooms themselves compacted like the catalogue.
+         */
+        @Bean
+        KafkaAdmin.NewTopics spillwayAdmissionTopics(AdmissionTopics admission, TopicDurability durability) {
+            return new KafkaAdmin.NewTopics(
+                    compacted(admission.rooms(), durability),
+                    topic(admission.entries(), admission.partitions(), durability),
+                    topic(admission.admissions(), admission.partitions(), durability));
         }
 
         private static NewTopic compacted(String name, TopicDurability durability) {
