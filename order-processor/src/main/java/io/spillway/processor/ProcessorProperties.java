@@ -19,6 +19,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param overlapPublish whether a poll is decided while the broker still acknowledges the previous
  *     poll's decisions ({@link io.spillway.processor.publish.PublicationPipeline}); off, each poll
  *     waits for its own
+ * @param admission the admitter's pace (io.spillway.processor.admission; on only with admission keys)
  */
 @ConfigurationProperties("spillway.processor")
 public record ProcessorProperties(
@@ -26,7 +27,8 @@ public record ProcessorProperties(
         @DefaultValue Failures failures,
         @DefaultValue("30s") Duration publishTimeout,
         @DefaultValue("5s") Duration lagInterval,
-        @DefaultValue("true") boolean overlapPublish) {
+        @DefaultValue("true") boolean overlapPublish,
+        @DefaultValue Admission admission) {
 
     public record Conflicts(
             @DefaultValue("6") int maxAttempts,
@@ -45,4 +47,28 @@ public record ProcessorProperties(
             @DefaultValue("200ms") Duration initialBackoff,
             @DefaultValue("2.0") double multiplier,
             @DefaultValue("5s") Duration maxBackoff) {}
+
+    /**
+     * @param stepInterval how often each owned room is stepped (and the entries' poll timeout and idle
+     *     interval): the lateness of an admission, an expiry or a close
+     * @param progressInterval a room's {@code RoomProgress} at least this often while anyone waits
+     * @param batch the most admissions of one room in one step
+     * @param concurrency consumers of {@code orders.entries} per instance
+     * @param group the admitter's consumer group (read by its listener)
+     */
+    public record Admission(
+            @DefaultValue("250ms") Duration stepInterval,
+            @DefaultValue("2s") Duration progressInterval,
+            @DefaultValue("1000") int batch,
+            @DefaultValue("1") int concurrency,
+            @DefaultValue("order-processor-admission") String group) {
+
+        public Admission {
+            if (stepInterval.isNegative() || stepInterval.isZero() || progressInterval.isNegative() || batch < 1
+                    || concurrency < 1) {
+                throw new IllegalArgumentException("spillway.processor.admission.*: positive intervals, batch and"
+                        + " concurrency at least 1");
+            }
+        }
+    }
 }
