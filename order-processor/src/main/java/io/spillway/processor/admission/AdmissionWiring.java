@@ -43,6 +43,11 @@ class AdmissionWiring {
     }
 
     @Bean
+    AdmissionMetrics admissionMetrics(MeterRegistry meters) {
+        return new AdmissionMetrics(meters);
+    }
+
+    @Bean
     EntryStore entryStore(JdbcTemplate jdbc, PlatformTransactionManager transactions, AdmissionOutbox outbox) {
         return new EntryStore(jdbc, transactions, outbox);
     }
@@ -68,8 +73,9 @@ class AdmissionWiring {
             AdmissionTopics topics,
             OpeningProperties opening,
             ProcessorProperties settings,
+            AdmissionMetrics metrics,
             Clock processorClock) {
-        return new EntryListener(store, step, outbox, relay, topics, opening, settings, processorClock);
+        return new EntryListener(store, step, outbox, relay, topics, opening, settings, metrics, processorClock);
     }
 
     /**

@@ -59,6 +59,7 @@ final class EntryListener {
     private final AdmissionTopics topics;
     private final OpeningProperties opening;
     private final ProcessorProperties.Admission settings;
+    private final AdmissionMetrics metrics;
     private final Clock clock;
     private final ThreadLocal<long[]> next = ThreadLocal.withInitial(() -> new long[] {Long.MIN_VALUE});
     /** Per partition: the latest record stamp read (epoch ms), for the draw's watermark. */
@@ -72,7 +73,9 @@ final class EntryListener {
             AdmissionTopics topics,
             OpeningProperties opening,
             ProcessorProperties settings,
+            AdmissionMetrics metrics,
             Clock clock) {
+        this.metrics = metrics;
         this.store = store;
         this.step = step;
         this.outbox = outbox;
@@ -113,6 +116,7 @@ final class EntryListener {
         relay.deadLetter(letters);
         outbox.publish(stored.outbox());
         ack.acknowledge();
+        metrics.counted("left", stored.left());
         letters.forEach(letter -> log.warn("{}-{}@{} cannot be admitted ({}: {}); dead-lettered",
                 letter.source().topic(), letter.source().partition(), letter.source().offset(),
                 letter.kind(), letter.cause()));
@@ -154,7 +158,12 @@ final class EntryListener {
 
     private boolean runStep(RoomId room, Consumer<?, ?> consumer, TopicPartition line) {
         try {
-            return step.run(room, instant -> seenThrough(consumer, line, instant)).full();
+            AdmissionStep.Outcome outcome = step.run(room, instant -> seenThrough(consumer, line, instant));
+            metrics.counted("admitted", outcome.admitted());
+            metrics.counted("expired", outcome.expired());
+            metrics.counted("closed", outcome.closed());
+            metrics.waiting(room, outcome.waiting());
+            return outcome.full();
         } catch (RuntimeException e) {
             log.warn("the admission step of room {} failed; trying again at the next turn", room, e);
             return false;

@@ -40,7 +40,8 @@ final class EntryStore {
     record EntryCommandAt(io.spillway.contract.admission.EntryCommand command, int partition, long offset) {}
 
     /** What a poll stored: the events to publish, the commands of unknown rooms, the rooms whose admissions ended. */
-    record Stored(List<AdmissionOutbox.Row> outbox, List<EntryCommandAt> unknownRoom, Set<RoomId> freed, int entries) {}
+    record Stored(
+            List<AdmissionOutbox.Row> outbox, List<EntryCommandAt> unknownRoom, Set<RoomId> freed, int entries, int left) {}
 
     private record Room(long nextLine, boolean drawn, Instant opensAt) {}
 
@@ -56,7 +57,7 @@ final class EntryStore {
 
     Stored store(List<EntryCommandAt> commands, Instant now) {
         if (commands.isEmpty()) {
-            return new Stored(List.of(), List.of(), Set.of(), 0);
+            return new Stored(List.of(), List.of(), Set.of(), 0, 0);
         }
         return transactions.execute(status -> storeInTransaction(commands, now));
     }
@@ -96,8 +97,9 @@ final class EntryStore {
         }
         List<AdmissionEvent> events = new ArrayList<>();
         int stored = storeEntries(entries, rooms, now, events);
+        int before = events.size();
         Set<RoomId> freed = endLeaves(leaves, now, events);
-        return new Stored(outbox.insert(events), unknown, freed, stored);
+        return new Stored(outbox.insert(events), unknown, freed, stored, events.size() - before);
     }
 
     private int storeEntries(Map<EntryId, EntryCommandAt> entries, Map<String, Room> rooms, Instant now,
