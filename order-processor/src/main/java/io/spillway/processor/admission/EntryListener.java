@@ -6,12 +6,11 @@ import io.spillway.contract.admission.EntryCommand;
 import io.spillway.contract.admission.RoomId;
 import io.spillway.processor.OpeningProperties;
 import io.spillway.processor.ProcessorProperties;
+import io.spillway.processor.intake.LineWatermarks;
 import io.spillway.processor.publish.DeadLetter;
 import io.spillway.processor.publish.OutboxRelay;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-import java.time.Duration;
-import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -57,13 +56,12 @@ final class EntryListener {
     private final AdmissionOutbox outbox;
     private final OutboxRelay relay;
     private final AdmissionTopics topics;
-    private final OpeningProperties opening;
     private final ProcessorProperties.Admission settings;
     private final AdmissionMetrics metrics;
     private final Clock clock;
     private final ThreadLocal<long[]> next = ThreadLocal.withInitial(() -> new long[] {Long.MIN_VALUE});
-    /** Per partition: the latest record stamp read (epoch ms), for the draw's watermark. */
-    private final ThreadLocal<Map<Integer, Long>> stamps = ThreadLocal.withInitial(HashMap::new);
+    /** How far each owned partition has read: what a room's draw waits for, as a sale's does. */
+    private final LineWatermarks watermarks;
 
     EntryListener(
             EntryStore store,
@@ -81,9 +79,9 @@ final class EntryListener {
         this.outbox = outbox;
         this.relay = relay;
         this.topics = topics;
-        this.opening = opening;
         this.settings = settings.admission();
         this.clock = clock;
+        this.watermarks = new LineWatermarks(clock, opening.clockSkew());
     }
 
     @KafkaListener(
@@ -93,12 +91,11 @@ final class EntryListener {
             containerFactory = "admissionListenerContainerFactory",
             batch = "true")
     void onBatch(List<ConsumerRecord<byte[], byte[]>> records, Acknowledgment ack, Consumer<?, ?> consumer) {
-        Map<Integer, Long> seen = stamps.get();
+        watermarks.read(records);
         List<EntryStore.EntryCommandAt> commands = new ArrayList<>(records.size());
         Map<String, ConsumerRecord<byte[], byte[]>> sources = new HashMap<>();
         List<DeadLetter> letters = new ArrayList<>();
         for (ConsumerRecord<byte[], byte[]> record : records) {
-            seen.merge(record.partition(), record.timestamp(), Math::max);
             Object read = read(record);
             if (read instanceof EntryCommand command) {
                 commands.add(new EntryStore.EntryCommandAt(command, record.partition(), record.offset()));
@@ -158,7 +155,7 @@ final class EntryListener {
 
     private boolean runStep(RoomId room, Consumer<?, ?> consumer, TopicPartition line) {
         try {
-            AdmissionStep.Outcome outcome = step.run(room, instant -> seenThrough(consumer, line, instant));
+            AdmissionStep.Outcome outcome = step.run(room, instant -> watermarks.seenThrough(consumer, line, instant));
             metrics.counted("admitted", outcome.admitted());
             metrics.counted("expired", outcome.expired());
             metrics.counted("closed", outcome.closed());
@@ -168,24 +165,6 @@ final class EntryListener {
             log.warn("the admission step of room {} failed; trying again at the next turn", room, e);
             return false;
         }
-    }
-
-    /**
-     * Whether the line has read every record appended until {@code instant}: it read a record stamped
-     * after it plus the clock skew, or, quiet, its position is the partition's end as asked now (the
-     * rule of the sales' opening, docs/opening.md).
-     */
-    private boolean seenThrough(Consumer<?, ?> consumer, TopicPartition partition, Instant instant) {
-        Instant skewed = instant.plus(opening.clockSkew());
-        Long stamp = stamps.get().get(partition.partition());
-        if (stamp != null && stamp >= skewed.toEpochMilli()) {
-            return true;
-        }
-        if (clock.instant().isBefore(skewed)) {
-            return false;
-        }
-        Long end = consumer.endOffsets(List.of(partition), Duration.ofSeconds(1)).get(partition);
-        return end != null && consumer.position(partition) >= end;
     }
 
     /** The partition the door's records of the room go to: Kafka's default partitioner on the key. */

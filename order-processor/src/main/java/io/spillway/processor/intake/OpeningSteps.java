@@ -4,7 +4,6 @@ import io.spillway.processor.OpeningProperties;
 import io.spillway.processor.store.OpeningStep;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
@@ -22,11 +21,8 @@ import org.springframework.stereotype.Component;
  * When a consumer of {@code orders.requested} runs its {@link OpeningStep}, and how far each of its
  * lines has read: the two things the draw waits for (docs/opening.md).
  *
- * <p>A line has read everything appended until <i>t</i> when it has read a record stamped at or after
- * <i>t</i> + skew (records of a partition are read in append order; the stamp is the door's send
- * time or the broker's append time, either within the skew of the truth), or when its position
- * reached the partition's end offset as asked at <i>t</i> + skew on this host's clock. The second is
- * asked only for a line whose opening waits on it, at most every {@link #INTERVAL}.
+ * <p>How far a line has read is {@link LineWatermarks}' rule; the broker is asked for a line's end only
+ * for a line whose opening waits on it, at most every {@link #INTERVAL}.
  *
  * <p>Like the hold step: between two polls at most every {@link #INTERVAL}, at once again while the
  * last step was full, and full steps in a row while the container is idle. A failed step is logged
@@ -40,24 +36,17 @@ class OpeningSteps {
     private static final Logger log = LoggerFactory.getLogger(OpeningSteps.class);
 
     private final OpeningStep step;
-    private final OpeningProperties settings;
-    private final Clock clock;
+    private final LineWatermarks watermarks;
     private final ThreadLocal<long[]> next = ThreadLocal.withInitial(() -> new long[] {Long.MIN_VALUE});
-    /** Per line: the latest record stamp read (epoch ms). */
-    private final ThreadLocal<Map<Integer, Long>> stamps = ThreadLocal.withInitial(HashMap::new);
 
     OpeningSteps(OpeningStep step, OpeningProperties settings, Clock clock) {
         this.step = step;
-        this.settings = settings;
-        this.clock = clock;
+        this.watermarks = new LineWatermarks(clock, settings.clockSkew());
     }
 
     /** What a poll read, before its transaction: how far each line has read. */
     void read(List<ConsumerRecord<byte[], byte[]>> records) {
-        Map<Integer, Long> seen = stamps.get();
-        for (ConsumerRecord<byte[], byte[]> record : records) {
-            seen.merge(record.partition(), record.timestamp(), Math::max);
-        }
+        watermarks.read(records);
     }
 
     void stepIfDue(Consumer<?, ?> consumer, Collection<TopicPartition> assignment) {
@@ -75,29 +64,13 @@ class OpeningSteps {
         try {
             Map<Integer, TopicPartition> partitions = new HashMap<>();
             assignment.forEach(tp -> partitions.put(tp.partition(), tp));
-            full = step.run(lines, (line, instant) -> seenThrough(consumer, partitions.get(line), instant)).full();
+            full = step.run(lines, (line, instant) -> watermarks.seenThrough(consumer, partitions.get(line), instant))
+                    .full();
         } catch (RuntimeException e) {
             log.warn("the opening step of lines {} failed; trying again at the next turn", lines, e);
         }
         due[0] = full ? now : now + INTERVAL.toNanos();
         return full;
-    }
-
-    private boolean seenThrough(Consumer<?, ?> consumer, TopicPartition partition, Instant instant) {
-        if (partition == null) {
-            return false;
-        }
-        Long stamp = stamps.get().get(partition.partition());
-        if (stamp != null && stamp >= instant.plus(settings.clockSkew()).toEpochMilli()) {
-            return true;
-        }
-        Instant asked = clock.instant();
-        if (asked.isBefore(instant.plus(settings.clockSkew()))) {
-            return false;
-        }
-        // A quiet line: it has read everything once its position is the end offset, as asked now.
-        Long end = consumer.endOffsets(List.of(partition), Duration.ofSeconds(1)).get(partition);
-        return end != null && consumer.position(partition) >= end;
     }
 
     /** No orders came for a while: the opening still happens on time. */
