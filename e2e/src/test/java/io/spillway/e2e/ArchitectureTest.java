@@ -73,7 +73,8 @@ class ArchitectureTest {
                 new Domain("order-processor", "io.spillway.processor.reservation", List.of()),
                 new Domain("notifier", "io.spillway.notifier.queue", List.of()),
                 new Domain("notifier", "io.spillway.notifier.orders", List.of("OrderStream", "EventIds")),
-                new Domain("inventory-service", "io.spillway.inventory.sales.rules", List.of()));
+                new Domain("inventory-service", "io.spillway.inventory.sales.rules", List.of()),
+                new Domain("inventory-service", "io.spillway.inventory.rooms", List.of("RoomRules", "NewRoom", "RateChange")));
     }
 
     private static final String[] FRAMEWORKS = {
