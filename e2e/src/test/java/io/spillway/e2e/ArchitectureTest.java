@@ -70,6 +70,7 @@ class ArchitectureTest {
                 new Domain("contract", "io.spillway.contract.rules", List.of()),
                 new Domain("ingest-api", "io.spillway.ingest.ratelimit", List.of()),
                 new Domain("ingest-api", "io.spillway.ingest.catalog", List.of("SaleBook", "DoorVerdict")),
+                new Domain("ingest-api", "io.spillway.ingest.rooms", List.of("RoomBook", "RoomVerdict")),
                 new Domain("order-processor", "io.spillway.processor.reservation", List.of()),
                 new Domain("notifier", "io.spillway.notifier.queue", List.of()),
                 new Domain("notifier", "io.spillway.notifier.orders", List.of("OrderStream", "EventIds")),
