@@ -1,18 +1,22 @@
 package io.spillway.inventory.rooms;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.nimbusds.jose.jwk.JWKSet;
+import io.spillway.contract.CustomerId;
 import io.spillway.contract.Draw;
 import io.spillway.contract.OpeningOrder;
 import io.spillway.contract.Topics;
 import io.spillway.contract.admission.AdmissionJson;
 import io.spillway.contract.admission.AdmissionKeys;
+import io.spillway.contract.admission.AdmissionTokens;
 import io.spillway.contract.admission.AdmissionTopics;
 import io.spillway.contract.admission.RoomDefined;
+import io.spillway.contract.admission.RoomId;
 import io.spillway.testing.SharedInfrastructure;
 import io.spillway.testing.TestProperties;
 import java.net.URI;
@@ -39,6 +43,13 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.security.oauth2.core.DelegatingOAuth2TokenValidator;
+import org.springframework.security.oauth2.jose.jws.SignatureAlgorithm;
+import org.springframework.security.oauth2.jwt.Jwt;
+import org.springframework.security.oauth2.jwt.JwtClaimValidator;
+import org.springframework.security.oauth2.jwt.JwtException;
+import org.springframework.security.oauth2.jwt.JwtValidators;
+import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -225,6 +236,45 @@ class RoomsIT {
             assertThat(key.isPrivate()).isFalse();
         });
         assertThat(jwks.body()).doesNotContain("\"d\"");
+    }
+
+    /**
+     * What docs/admission.md shows a shop: Spring Security's decoder on the JWKS URI, ES256, and a
+     * check of the {@code room} claim. A token the processor would sign verifies; one for another
+     * room, expired, tampered or signed by a key the JWKS does not have does not.
+     */
+    @Test
+    void aShopVerifiesAnAdmissionTokenWithTheJwksAsTheGuideShows() {
+        NimbusJwtDecoder decoder = NimbusJwtDecoder.withJwkSetUri("http://127.0.0.1:" + port + "/.well-known/jwks.json")
+                .jwsAlgorithm(SignatureAlgorithm.ES256).build();
+        decoder.setJwtValidator(new DelegatingOAuth2TokenValidator<>(JwtValidators.createDefault(),
+                new JwtClaimValidator<String>("room", "shop-black-friday"::equals)));
+        AdmissionTokens processor = new AdmissionTokens(AdmissionKeys.parse(KEYS, "admission-1"));
+        Instant now = Instant.now();
+        UUID jti = UUID.randomUUID();
+        String token = processor.sign(new AdmissionTokens.Claims(CustomerId.of("buyer-1"), RoomId.of("shop-black-friday"),
+                jti, now, now.plusSeconds(900)));
+
+        Jwt jwt = decoder.decode(token);
+
+        assertThat(jwt.getSubject()).isEqualTo("buyer-1");
+        assertThat(jwt.getClaimAsString("room")).isEqualTo("shop-black-friday");
+        assertThat(jwt.getId()).isEqualTo(jti.toString());
+        assertThat(jwt.getHeaders()).containsEntry("kid", "admission-1").containsEntry("alg", "ES256");
+        String otherRoom = processor.sign(new AdmissionTokens.Claims(CustomerId.of("buyer-1"), RoomId.of("another-room"),
+                jti, now, now.plusSeconds(900)));
+        String expired = processor.sign(new AdmissionTokens.Claims(CustomerId.of("buyer-1"), RoomId.of("shop-black-friday"),
+                jti, now.minusSeconds(1800), now.minusSeconds(900)));
+        String[] parts = token.split("\\.");
+        String tampered = parts[0] + "." + java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(
+                ("{\"sub\":\"buyer-2\",\"room\":\"shop-black-friday\",\"jti\":\"" + jti + "\",\"iat\":"
+                        + now.getEpochSecond() + ",\"exp\":" + now.plusSeconds(900).getEpochSecond() + "}").getBytes()) + "." + parts[2];
+        String rotatedOut = new AdmissionTokens(AdmissionKeys.parse(AdmissionKeys.generate("admission-0"), "admission-0"))
+                .sign(new AdmissionTokens.Claims(CustomerId.of("buyer-1"), RoomId.of("shop-black-friday"), jti, now,
+                        now.plusSeconds(900)));
+        for (String refused : List.of(otherRoom, expired, tampered, rotatedOut)) {
+            assertThatThrownBy(() -> decoder.decode(refused)).isInstanceOf(JwtException.class);
+        }
     }
 
     private static String newRoomId() {
