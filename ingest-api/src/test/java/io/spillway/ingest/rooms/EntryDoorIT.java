@@ -3,7 +3,6 @@ package io.spillway.ingest.rooms;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.spillway.contract.CustomerId;
 import io.spillway.contract.OpeningOrder;
@@ -14,7 +13,6 @@ import io.spillway.contract.admission.AdmissionJson;
 import io.spillway.contract.admission.AdmissionKeys;
 import io.spillway.contract.admission.AdmissionTokens;
 import io.spillway.contract.admission.AdmissionTopics;
-import io.spillway.contract.admission.EntryCommand;
 import io.spillway.contract.admission.EntryId;
 import io.spillway.contract.admission.EntryRequested;
 import io.spillway.contract.admission.LeaveRequested;
@@ -36,6 +34,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -56,6 +55,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -163,7 +163,7 @@ class EntryDoorIT {
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false), new StringDeserializer(), new ByteArrayDeserializer());
     }
 
-    @org.junit.jupiter.api.AfterEach
+    @AfterEach
     void close() {
         entries.close();
     }
@@ -271,7 +271,7 @@ class EntryDoorIT {
         String otherClaims = Base64.getUrlEncoder().withoutPadding().encodeToString(
                 ("{\"sub\":\"someone-else\",\"room\":\"open-room\",\"jti\":\"" + UUID.randomUUID()
                         + "\",\"iat\":1,\"exp\":" + inTenMinutes.getEpochSecond() + "}").getBytes());
-        Map<String, String> bad = new java.util.LinkedHashMap<>();
+        Map<String, String> bad = new LinkedHashMap<>();
         bad.put("no header", null);
         bad.put("another scheme", "Basic " + valid);
         bad.put("empty bearer", "Bearer ");
@@ -288,7 +288,7 @@ class EntryDoorIT {
                 "{\"alg\":\"none\",\"kid\":\"admission-1\"}".getBytes()) + "." + parts[1] + ".");
         Map<TopicPartition, Long> before = endOffsets();
 
-        Map<String, Integer> answers = new java.util.LinkedHashMap<>();
+        Map<String, Integer> answers = new LinkedHashMap<>();
         for (Map.Entry<String, String> attempt : bad.entrySet()) {
             HttpResponse<String> answer = leave(OPEN.value(), attempt.getValue());
             answers.put(attempt.getKey(), answer.statusCode());

@@ -96,13 +96,15 @@ class RoomStore {
     /** Pausing an already paused room (or resuming an open one) changes nothing and is still audited. */
     @Transactional
     Optional<RoomView> setPaused(RoomId roomId, boolean paused) {
-        Optional<RoomView> before = locked(roomId);
+        // The column, not the view's state: a closed room shows CLOSED whether paused or not.
+        List<Boolean> before = jdbc.query("SELECT paused FROM rooms WHERE room_id = ? FOR UPDATE",
+                (row, i) -> row.getBoolean(1), roomId.value());
         if (before.isEmpty()) {
-            return before;
+            return Optional.empty();
         }
         jdbc.update("UPDATE rooms SET paused = ?, version = version + 1 WHERE room_id = ?", paused, roomId.value());
         audit.record(paused ? "room.pause" : "room.resume", target(roomId),
-                Map.of("paused", before.get().state() == OpeningState.PAUSED), Map.of("paused", paused));
+                Map.of("paused", before.getFirst()), Map.of("paused", paused));
         return find(roomId);
     }
 
