@@ -55,6 +55,7 @@ function showConsole(sales) {
   $('console').hidden = false;
   $('sign-out').hidden = false;
   renderSales(sales);
+  loadRooms();
   loadDeadLetters();
   if (sales.length > 0) { select(sales[0].saleId); }
 }
@@ -205,6 +206,53 @@ async function exportCsv() {
   link.click();
   link.remove();
   setTimeout(() => URL.revokeObjectURL(url), 60000);
+}
+
+// Waiting rooms (docs/admission.md): their rates, changed live, and pause, resume, close.
+async function loadRooms() {
+  const response = await api('/api/v1/rooms');
+  if (!response.ok) { return; }
+  const body = $('rooms').tBodies[0];
+  body.replaceChildren();
+  for (const r of await response.json()) {
+    const row = document.createElement('tr');
+    row.dataset.room = r.roomId;
+    const cells = [r.roomId, r.name, r.state, number(r.admitPerMinute), number(r.maxActive), r.sessionSeconds + ' s'];
+    cells.forEach((text, i) => {
+      const cell = document.createElement('td');
+      cell.textContent = text;
+      cell.className = ['room', 'name', 'state', 'admit', 'active', 'session'][i];
+      row.append(cell);
+    });
+    const actions = document.createElement('td');
+    if (r.state !== 'CLOSED') {
+      actions.append(button('Rates', () => changeRates(r)),
+        r.state === 'PAUSED' ? button('Resume', () => roomAction(r, 'resume')) : button('Pause', () => roomAction(r, 'pause')),
+        button('Close', () => roomAction(r, 'close')));
+    }
+    row.append(actions);
+    body.append(row);
+  }
+}
+
+async function changeRates(r) {
+  const admit = prompt('Admissions per minute for ' + r.roomId + ' (0: no cap):', String(r.admitPerMinute));
+  if (admit === null) { return; }
+  const active = prompt('Most admitted at once for ' + r.roomId + ' (0: no cap):', String(r.maxActive));
+  if (active === null) { return; }
+  const response = await api('/api/v1/rooms/' + encodeURIComponent(r.roomId), {
+    method: 'PATCH', headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ admitPerMinute: Number(admit), maxActive: Number(active) }),
+  });
+  if (!response.ok) { alert('Rates refused: ' + await problemText(response)); }
+  loadRooms();
+}
+
+async function roomAction(r, action) {
+  if (action === 'close' && !confirm('Close room ' + r.roomId + ' for good? Every waiting buyer is turned away.')) { return; }
+  const response = await api('/api/v1/rooms/' + encodeURIComponent(r.roomId) + '/' + action, { method: 'POST' });
+  if (!response.ok) { alert(action + ' refused: ' + await problemText(response)); }
+  loadRooms();
 }
 
 async function loadDeadLetters() {

@@ -36,6 +36,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
@@ -135,6 +136,34 @@ class AdminConsoleIT {
         assertThat(statusOf(orderId.toString())).isEqualTo("CONFIRMED");
         waiting().until(ExpectedConditions.textToBe(By.id("s-decided"), "6"));
         screenshot("fixed-by-hand");
+    }
+
+    @Test
+    void anOperatorSeesARoomsRatesAndPausesAndResumesIt() throws Exception {
+        String roomId = "console-room-" + UUID.randomUUID().toString().substring(0, 8);
+        String body = JSON.writeValueAsString(Map.of("roomId", roomId, "name", "Console room", "opensAt",
+                Instant.now().minusSeconds(60).toString(), "admitPerMinute", 600, "maxActive", 50, "sessionSeconds", 900,
+                "checkoutUrl", "https://shop.example/checkout"));
+        HttpResponse<String> created = http.send(admin("/api/v1/rooms").header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+
+        browser.get(spillway.inventoryUrl() + "/admin/");
+        ((JavascriptExecutor) browser).executeScript("sessionStorage.clear()");
+        browser.navigate().refresh();
+        browser.findElement(By.id("token")).sendKeys(Spillway.ADMIN_TOKEN);
+        browser.findElement(By.cssSelector("#sign-in button[type=submit]")).click();
+        String row = "#rooms tr[data-room='" + roomId + "']";
+        waiting().until(ExpectedConditions.textToBe(By.cssSelector(row + " td.state"), "OPEN"));
+        assertThat(browser.findElement(By.cssSelector(row + " td.admit")).getText()).isEqualTo("600");
+        assertThat(browser.findElement(By.cssSelector(row + " td.active")).getText()).isEqualTo("50");
+        screenshot("rooms");
+
+        browser.findElement(By.cssSelector(row)).findElement(By.xpath(".//button[text()='Pause']")).click();
+        waiting().until(ExpectedConditions.textToBe(By.cssSelector(row + " td.state"), "PAUSED"));
+        browser.findElement(By.cssSelector(row)).findElement(By.xpath(".//button[text()='Resume']")).click();
+        waiting().until(ExpectedConditions.textToBe(By.cssSelector(row + " td.state"), "OPEN"));
+        browser.findElement(By.id("sign-out")).click();
     }
 
     private JsonNode awaitDeadLetter(String saleId, int replayCount) {

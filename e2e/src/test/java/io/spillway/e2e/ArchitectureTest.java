@@ -70,10 +70,12 @@ class ArchitectureTest {
                 new Domain("contract", "io.spillway.contract.rules", List.of()),
                 new Domain("ingest-api", "io.spillway.ingest.ratelimit", List.of()),
                 new Domain("ingest-api", "io.spillway.ingest.catalog", List.of("SaleBook", "DoorVerdict")),
+                new Domain("ingest-api", "io.spillway.ingest.rooms", List.of("RoomBook", "RoomVerdict")),
                 new Domain("order-processor", "io.spillway.processor.reservation", List.of()),
                 new Domain("notifier", "io.spillway.notifier.queue", List.of()),
                 new Domain("notifier", "io.spillway.notifier.orders", List.of("OrderStream", "EventIds")),
-                new Domain("inventory-service", "io.spillway.inventory.sales.rules", List.of()));
+                new Domain("inventory-service", "io.spillway.inventory.sales.rules", List.of()),
+                new Domain("inventory-service", "io.spillway.inventory.rooms", List.of("RoomRules", "NewRoom", "RateChange")));
     }
 
     private static final String[] FRAMEWORKS = {

@@ -5,6 +5,10 @@ import static org.awaitility.Awaitility.await;
 
 import io.spillway.localstack.Ports;
 import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -56,6 +60,7 @@ class LauncherIT {
             assertThat(pids).allMatch(LauncherIT::alive);
 
             String paymentToken = Files.readString(home.resolve("payment-token"));
+            String admissionKeys = Files.readString(home.resolve("admission-keys.json"));
 
             Run again = run(environment, 120, "up");
             assertThat(again.exitCode).as(again.output).isZero();
@@ -73,6 +78,18 @@ class LauncherIT {
                     .isNotEqualTo(Files.readString(home.resolve("admin-token")));
             assertThat(Files.readString(home.resolve("payment-token")))
                     .as("generated once: the second up keeps it").isEqualTo(paymentToken);
+            // The admission keys: made once, the owner's only; inventory-service serves their public parts.
+            assertThat(Files.getPosixFilePermissions(home.resolve("admission-keys.json")))
+                    .as("generated admission keys")
+                    .containsExactlyInAnyOrder(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE);
+            assertThat(Files.readString(home.resolve("admission-keys.json")))
+                    .as("generated once: the second up keeps them").isEqualTo(admissionKeys);
+            HttpResponse<String> jwks = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
+                    "http://127.0.0.1:" + environment.get("SPILLWAY_INVENTORY_PORT") + "/.well-known/jwks.json")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(jwks.statusCode()).isEqualTo(200);
+            assertThat(jwks.body()).contains("\"kid\":\"admission-1\"").doesNotContain("\"d\"");
+            assertThat(admissionKeys).contains("\"d\"");
 
             // kill -9 and up at once: the dead process (a zombie until something reaps it) is not
             // mistaken for a live one; up starts one new notifier, never a second copy.

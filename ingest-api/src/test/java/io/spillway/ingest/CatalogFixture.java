@@ -10,6 +10,7 @@ import io.spillway.contract.SeatChunk;
 import io.spillway.contract.SeatId;
 import io.spillway.contract.Sku;
 import io.spillway.contract.Topics;
+import io.spillway.contract.admission.AdmissionTopics;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -44,7 +45,7 @@ public final class CatalogFixture {
 
     private CatalogFixture() {}
 
-    /** Creates the order topics and the compacted catalogue topics, as the services would. */
+    /** Creates the order topics and the compacted catalogue topics (with the rooms'), as the services would. */
     public static void createTopics(String bootstrap, Topics topics) throws Exception {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
             Map<String, String> compacted = Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT,
@@ -53,7 +54,9 @@ public final class CatalogFixture {
                     new NewTopic(topics.requested(), topics.partitions(), topics.replicationFactor()),
                     new NewTopic(topics.sales(), 1, topics.replicationFactor()).configs(compacted),
                     new NewTopic(topics.seats(), 1, topics.replicationFactor()).configs(compacted),
-                    new NewTopic(topics.availability(), 1, topics.replicationFactor()).configs(compacted)));
+                    new NewTopic(topics.availability(), 1, topics.replicationFactor()).configs(compacted),
+                    // The rooms (admission), which the sale view reads beside the sales.
+                    new NewTopic(AdmissionTopics.of(topics).rooms(), 1, topics.replicationFactor()).configs(compacted)));
         }
     }
 

@@ -1,6 +1,7 @@
 package io.spillway.ingest.catalog;
 
 import io.spillway.contract.Topics;
+import io.spillway.ingest.rooms.RoomBook;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -16,7 +17,7 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
 
 /**
- * The sale view: one {@link SaleBook} fed by one {@link CatalogView}. The view is a global-only
+ * The sale view: one {@link SaleBook} (and the rooms' {@link RoomBook}) fed by one {@link CatalogView}. The view is a global-only
  * Kafka Streams topology, so its application id names no consumer group that instances would share;
  * it is unique per instance, and so is its (empty) state directory, so that several instances, or
  * several services in one JVM, never contend for one.
@@ -30,8 +31,13 @@ class CatalogConfiguration {
     }
 
     @Bean
+    RoomBook roomBook() {
+        return new RoomBook();
+    }
+
+    @Bean
     CatalogView catalogView(
-            SaleBook book, Topics topics, KafkaProperties kafka, KafkaConnectionDetails connection, Environment environment) {
+            SaleBook book, RoomBook rooms, Topics topics, KafkaProperties kafka, KafkaConnectionDetails connection, Environment environment) {
         // The connection's security (TLS, SASL: spring.kafka.properties.*, .ssl, .security) as every
         // other client of this service has it; on the secured cluster a bare bootstrap address fails.
         Map<String, Object> config = new HashMap<>(kafka.buildAdminProperties(null));
@@ -46,6 +52,6 @@ class CatalogConfiguration {
         // Catalogue records are at most 0.64 MiB by design; fetch up to the topics' 8 MiB limit anyway.
         config.put(StreamsConfig.globalConsumerPrefix(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG),
                 Topics.MAX_CATALOG_RECORD_BYTES);
-        return new CatalogView(book, topics, config);
+        return new CatalogView(book, rooms, topics, config);
     }
 }

@@ -7,6 +7,10 @@ import io.spillway.contract.SaleDefined;
 import io.spillway.contract.SaleId;
 import io.spillway.contract.SeatChunk;
 import io.spillway.contract.Topics;
+import io.spillway.contract.admission.AdmissionJson;
+import io.spillway.contract.admission.AdmissionTopics;
+import io.spillway.contract.admission.RoomId;
+import io.spillway.ingest.rooms.RoomBook;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Properties;
@@ -33,7 +37,8 @@ import org.springframework.context.SmartLifecycle;
 
 /**
  * Keeps the {@link SaleBook} current from the compacted catalogue topics with a Kafka Streams
- * topology of three global stores (sales, their seat chunks, availability): every ingest instance reads every sale and every item, from the
+ * topology of global stores (sales, their seat chunks, availability; and the rooms, for the
+ * {@link RoomBook} of the room's door): every ingest instance reads every sale and every item, from the
  * beginning at start-up and then as they change, with no consumer group to share them.
  *
  * <p>Each store's processor parses the record once and updates the book, which is what requests
@@ -51,6 +56,7 @@ public final class CatalogView implements SmartLifecycle, HealthIndicator {
     private static final Duration RESTART_DELAY = Duration.ofSeconds(5);
 
     private final SaleBook book;
+    private final RoomBook rooms;
     private final Topology topology;
     private final Properties properties;
     private final ScheduledExecutorService restarts;
@@ -60,7 +66,12 @@ public final class CatalogView implements SmartLifecycle, HealthIndicator {
     private volatile boolean starting;
 
     public CatalogView(SaleBook book, Topics topics, Map<String, Object> streamsConfig) {
+        this(book, new RoomBook(), topics, streamsConfig);
+    }
+
+    public CatalogView(SaleBook book, RoomBook rooms, Topics topics, Map<String, Object> streamsConfig) {
         this.book = book;
+        this.rooms = rooms;
         StreamsBuilder builder = new StreamsBuilder();
         // Sales: parsed into the book, a tombstone forgets the sale.
         builder.addGlobalStore(
@@ -79,6 +90,14 @@ public final class CatalogView implements SmartLifecycle, HealthIndicator {
                 () -> new Feed("catalog-availability", true,
                         value -> book.update(CatalogJson.read(value, ItemAvailability.class)),
                         key -> book.forget(ItemKey.parse(key))));
+        // Rooms (admission): the latest of each, for the room's door; a tombstone forgets the room.
+        builder.addGlobalStore(
+                Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore("catalog-rooms"), Serdes.String(), Serdes.ByteArray())
+                        .withLoggingDisabled(),
+                AdmissionTopics.of(topics).rooms(), Consumed.with(Serdes.String(), Serdes.ByteArray()),
+                () -> new Feed("catalog-rooms", true,
+                        value -> rooms.define(AdmissionJson.readRoom(value)),
+                        key -> rooms.forget(RoomId.of(key))));
         // Seats: each chunk's seat ids hashed into the book, which assembles a sale once all are in.
         // The store keeps nothing: ten million seat ids as raw bytes would be most of the heap.
         // Registered after availability, which is restored first: a sale that ended is then known
@@ -113,6 +132,7 @@ public final class CatalogView implements SmartLifecycle, HealthIndicator {
                 .withDetail("sales", book.size())
                 .withDetail("salesAssembling", book.assembling())
                 .withDetail("seatsKept", book.seatsKept())
+                .withDetail("rooms", rooms.size())
                 .build();
     }
 

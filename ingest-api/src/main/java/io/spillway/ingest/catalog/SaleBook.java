@@ -57,7 +57,7 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class SaleBook {
 
     /** What a paused sale's {@code Retry-After} says: long enough not to invite a storm, short beside a pause. */
-    static final Duration PAUSED_RETRY_AFTER = Duration.ofSeconds(5);
+    public static final Duration PAUSED_RETRY_AFTER = Duration.ofSeconds(5);
 
     private final Map<SaleId, KnownSale> sales = new ConcurrentHashMap<>();
     private final Map<ItemKey, ItemAvailability> availability = new ConcurrentHashMap<>();

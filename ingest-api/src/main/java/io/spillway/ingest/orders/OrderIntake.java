@@ -4,6 +4,7 @@ import io.spillway.contract.OrderId;
 import io.spillway.contract.OrderTokens;
 import io.spillway.ingest.catalog.CatalogView;
 import io.spillway.ingest.catalog.DoorVerdict;
+import io.spillway.ingest.catalog.OpeningRetry;
 import io.spillway.ingest.catalog.SaleBook;
 import io.spillway.ingest.orders.BodyFingerprints.Fingerprint;
 import io.spillway.ingest.problems.Refusal;
@@ -18,7 +19,6 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
@@ -37,7 +37,7 @@ import java.util.concurrent.TimeoutException;
 final class OrderIntake {
 
     /** The most a {@code Retry-After} before the opening is spread by. */
-    static final Duration OPENING_JITTER = Duration.ofSeconds(5);
+    static final Duration OPENING_JITTER = OpeningRetry.JITTER;
 
     private final OrderLog orderLog;
     private final OrderTokens tokens;
@@ -140,13 +140,9 @@ final class OrderIntake {
                 List.of(new Violation(refuse.field(), refuse.message())), retryAfter);
     }
 
-    /**
-     * The time until the door opens, plus a random share of {@link #OPENING_JITTER}: clients told to
-     * come back at the opening do not all come back in the same second (CONTRACT.md, "409").
-     * Never less than the exact time: nobody is told to come back before the door opens.
-     */
+    /** {@link OpeningRetry#spread}: the door's one rule for a {@code Retry-After} before the opening. */
     static Duration spread(Duration untilOpen) {
-        return untilOpen.plusMillis(ThreadLocalRandom.current().nextLong(OPENING_JITTER.toMillis() + 1));
+        return OpeningRetry.spread(untilOpen);
     }
 
     /** The 202 body and the rate limit the request was counted against, for its headers. */

@@ -28,7 +28,7 @@ import org.springframework.kafka.core.KafkaTemplate;
  * {@code metadata.max.idle.ms} long enough that a quiet hour before a sale does not drop it). Later
  * broker trouble is the door's to report, through its 503s, not readiness'.
  */
-final class ProducerWarmup implements SmartLifecycle, HealthIndicator {
+public final class ProducerWarmup implements SmartLifecycle, HealthIndicator {
 
     private static final Logger log = LoggerFactory.getLogger(ProducerWarmup.class);
 
@@ -39,12 +39,12 @@ final class ProducerWarmup implements SmartLifecycle, HealthIndicator {
     private volatile int partitions;
     private volatile boolean started;
 
-    ProducerWarmup(KafkaTemplate<?, ?> template, String topic, Duration retryDelay) {
+    public ProducerWarmup(KafkaTemplate<?, ?> template, String topic, Duration retryDelay) {
         this.template = template;
         this.topic = topic;
         this.retryDelay = retryDelay;
         this.worker = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread thread = new Thread(r, "order-producer-warmup");
+            Thread thread = new Thread(r, "producer-warmup-" + topic);
             thread.setDaemon(true);
             return thread;
         });
@@ -78,12 +78,12 @@ final class ProducerWarmup implements SmartLifecycle, HealthIndicator {
             List<PartitionInfo> found = template.partitionsFor(topic);
             if (found != null && !found.isEmpty()) {
                 partitions = found.size();
-                log.info("order producer ready: {} has {} partitions", topic, partitions);
+                log.info("producer ready: {} has {} partitions", topic, partitions);
                 return;
             }
-            log.info("order producer not ready yet: no partitions of {}, retrying in {}", topic, retryDelay);
+            log.info("producer not ready yet: no partitions of {}, retrying in {}", topic, retryDelay);
         } catch (KafkaException e) {
-            log.info("order producer not ready yet ({}), retrying in {}", e.toString(), retryDelay);
+            log.info("producer for {} not ready yet ({}), retrying in {}", topic, e.toString(), retryDelay);
         }
         try {
             worker.schedule(this::warm, retryDelay.toMillis(), TimeUnit.MILLISECONDS);

@@ -1,7 +1,7 @@
 package io.spillway.ingest.problems;
 
 /**
- * The ways the door refuses an order, a payment or a cancellation, each with its status from the contract's table and a stable
+ * The ways the door refuses an order, a payment, a cancellation, an entry to a room or a leave, each with its status from the contract's table and a stable
  * problem {@code type} a client can switch on.
  */
 public enum RefusalKind {
@@ -25,7 +25,13 @@ public enum RefusalKind {
     UNAUTHORIZED(401, "unauthorized", "The payment credential is missing or wrong"),
     UNKNOWN_ORDER(404, "unknown-order", "There is no such order"),
     HOLDS_NOT_READY(503, "not-ready", "The service is starting"),
-    COMMAND_NOT_ACCEPTED(503, "not-accepted", "The request was not accepted");
+    COMMAND_NOT_ACCEPTED(503, "not-accepted", "The request was not accepted"),
+    UNKNOWN_ROOM(404, "unknown-room", "There is no such room"),
+    ROOM_NOT_OPEN(409, "not-open", "The room is not open yet"),
+    ROOM_PAUSED(409, "room-paused", "The room is paused"),
+    ROOM_CLOSED(409, "room-closed", "The room is closed"),
+    BAD_ADMISSION_TOKEN(401, "unauthorized", "The admission token is missing or not valid"),
+    ADMISSION_NOT_CONFIGURED(503, "not-configured", "Admission is not configured here");
 
     private final int status;
     private final String slug;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.spillway.contract.OrderRequested;
 import io.spillway.contract.Topics;
+import io.spillway.contract.admission.AdmissionTopics;
 import io.spillway.ingest.CatalogFixture;
 import io.spillway.ingest.IngestApplication;
 import io.spillway.ingest.catalog.CatalogView;
@@ -77,7 +78,7 @@ class ProducerWarmupIT {
         TestProperties.kafka(registry, TOPICS);
     }
 
-    /** The catalogue only: orders.requested does not exist when the service starts. */
+    /** The catalogue (and the rooms) only: orders.requested does not exist when the service starts. */
     @BeforeAll
     static void catalogue() throws Exception {
         String bootstrap = SharedInfrastructure.kafkaBootstrapServers();
@@ -85,7 +86,8 @@ class ProducerWarmupIT {
         try (Admin admin = admin()) {
             admin.createTopics(List.of(
                             new NewTopic(TOPICS.sales(), 1, TOPICS.replicationFactor()).configs(compacted),
-                            new NewTopic(TOPICS.availability(), 1, TOPICS.replicationFactor()).configs(compacted)))
+                            new NewTopic(TOPICS.availability(), 1, TOPICS.replicationFactor()).configs(compacted),
+                            new NewTopic(AdmissionTopics.of(TOPICS).rooms(), 1, TOPICS.replicationFactor()).configs(compacted)))
                     .all().get();
         }
         CatalogFixture.publish(bootstrap, TOPICS,

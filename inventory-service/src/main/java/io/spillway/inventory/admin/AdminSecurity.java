@@ -35,7 +35,7 @@ import org.springframework.security.web.util.matcher.RequestMatcher;
 /**
  * Who may use the admin API and the console's data (CONTRACT.md, "Running a sale"; docs/admin.md).
  *
- * <p>Every request to {@code /api/**} other than the public sale view and draw needs a bearer that
+ * <p>Every request to {@code /api/**} other than the public sale view and draw (and a room's draw) needs a bearer that
  * is either the configured admin token (the local stack) or a JWT from the operators' identity
  * provider carrying {@link SecurityProperties#adminAuthority()} (production). Authentication
  * happens in a filter, before any body is read. Sessions are never created and no cookie
@@ -98,7 +98,9 @@ class AdminSecurity {
                         .requestMatchers(path(HttpMethod.GET, "/api/v1/sales/*"), path(HttpMethod.GET, "/api/v1/sales/*/draw"),
                                 path(HttpMethod.GET, "/api/v1/sales/*/items/*/seats"),
                                 path(HttpMethod.HEAD, "/api/v1/sales/*"), path(HttpMethod.HEAD, "/api/v1/sales/*/draw"),
-                                path(HttpMethod.HEAD, "/api/v1/sales/*/items/*/seats"))
+                                path(HttpMethod.HEAD, "/api/v1/sales/*/items/*/seats"),
+                                // A room's draw is public as a sale's is: anyone checks the opening.
+                                path(HttpMethod.GET, "/api/v1/rooms/*/draw"), path(HttpMethod.HEAD, "/api/v1/rooms/*/draw"))
                         .permitAll()
                         .requestMatchers(path(null, "/api/**")).hasAuthority(settings.adminAuthority())
                         // The console's page and assets hold no data; the data comes through /api.

@@ -3,6 +3,7 @@ package io.spillway.inventory.catalog;
 import io.spillway.contract.ItemAvailability;
 import io.spillway.contract.ItemKey;
 import io.spillway.contract.SaleId;
+import io.spillway.contract.admission.RoomId;
 import java.util.BitSet;
 import java.util.Collection;
 import java.util.HashMap;
@@ -16,7 +17,8 @@ import java.util.Set;
  * has not published yet, or whose control state (paused, closed) changed since (nothing else of a
  * sale changes once created, so its seat chunks are never sent again), which of an unpublished sale's seat
  * chunks the broker already holds, and items whose availability differs from what it last
- * published. Empty at start-up, so everything is published once then.
+ * published, and rooms ({@code RoomDefined}) whose row changed since. Empty at start-up, so
+ * everything is published once then.
  *
  * <p>Only what the broker acknowledged is recorded, so a failed publish is simply found again on the
  * next poll, and a large sale's publication resumes where it stopped instead of starting over. A
@@ -30,6 +32,8 @@ final class CatalogChanges {
     private final Map<SaleId, BitSet> publishedChunks = new HashMap<>();
     private final Map<SaleId, Integer> failures = new HashMap<>();
     private final Map<ItemKey, ItemAvailability> publishedItems = new HashMap<>();
+    /** Rooms by the {@code version} of their row as published: every change of a room bumps it. */
+    private final Map<RoomId, Long> publishedRooms = new HashMap<>();
 
     List<SaleId> unpublishedSales(Collection<SaleId> existing) {
         return unpublishedSales(existing, Map.of());
@@ -89,6 +93,22 @@ final class CatalogChanges {
 
     void itemPublished(ItemAvailability item) {
         publishedItems.put(item.itemKey(), item);
+    }
+
+    /** Rooms not published yet, or changed since: their row's version is not the one published. */
+    List<RoomId> unpublishedRooms(Map<RoomId, Long> versions) {
+        return versions.entrySet().stream()
+                .filter(room -> !room.getValue().equals(publishedRooms.get(room.getKey())))
+                .map(Map.Entry::getKey)
+                .toList();
+    }
+
+    void roomPublished(RoomId roomId, long version) {
+        publishedRooms.put(roomId, version);
+    }
+
+    boolean isPublished(RoomId roomId) {
+        return publishedRooms.containsKey(roomId);
     }
 
     boolean isPublished(SaleId saleId) {

@@ -1,12 +1,13 @@
 package io.spillway.inventory.catalog;
 
-import io.spillway.contract.CatalogRecord;
 import io.spillway.contract.ItemAvailability;
 import io.spillway.contract.SaleDefined;
 import io.spillway.contract.SaleDefined.ItemDefinition;
 import io.spillway.contract.SeatChunk;
 import io.spillway.contract.SaleId;
 import io.spillway.contract.Topics;
+import io.spillway.contract.admission.AdmissionTopics;
+import io.spillway.contract.admission.RoomId;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -25,8 +26,9 @@ import org.springframework.beans.factory.DisposableBean;
 import org.springframework.kafka.core.KafkaTemplate;
 
 /**
- * Publishes the catalogue's current state from PostgreSQL to the compacted topics {@code sales} and
- * {@code items.availability}, which ingest-api reads to answer at the door without a database call.
+ * Publishes the catalogue's current state from PostgreSQL to the compacted topics {@code sales},
+ * {@code items.availability} and the rooms' {@code sales.rooms} ({@code RoomDefined}, each time a
+ * room's row changes), which ingest-api reads to answer at the door without a database call.
  *
  * <p>Why a poll and not a send when a sale is created: a database write followed by a Kafka send is
  * a dual write (either can happen without the other), and the processor, which changes
@@ -50,17 +52,20 @@ public final class CatalogRelay implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(CatalogRelay.class);
 
     private final CatalogSource source;
-    private final KafkaTemplate<String, CatalogRecord> template;
+    private final KafkaTemplate<String, Object> template;
     private final Topics topics;
+    private final AdmissionTopics admissionTopics;
     private final CatalogProperties settings;
     private final PublishFailures failures;
     private final CatalogChanges changes = new CatalogChanges();
-    private final Map<SaleId, CompletableFuture<Void>> waiting = new ConcurrentHashMap<>();
+    /** Callers waiting for a sale ({@link SaleId}) or a room ({@link RoomId}) to be published. */
+    private final Map<Object, CompletableFuture<Void>> waiting = new ConcurrentHashMap<>();
     private final ScheduledExecutorService thread;
 
     CatalogRelay(
-            CatalogSource source, KafkaTemplate<String, CatalogRecord> template, Topics topics,
+            CatalogSource source, KafkaTemplate<String, Object> template, Topics topics, AdmissionTopics admissionTopics,
             CatalogProperties settings, PublishFailures failures) {
+        this.admissionTopics = admissionTopics;
         this.source = source;
         this.failures = failures;
         this.template = template;
@@ -83,8 +88,17 @@ public final class CatalogRelay implements AutoCloseable {
      * if not yet (the relay keeps trying).
      */
     public boolean awaitPublished(SaleId saleId) {
+        return awaitPublishedRecord(saleId);
+    }
+
+    /** As {@link #awaitPublished(SaleId)}, for a room just created. */
+    public boolean awaitPublished(RoomId roomId) {
+        return awaitPublishedRecord(roomId);
+    }
+
+    private boolean awaitPublishedRecord(Object saleOrRoom) {
         Duration wait = settings.createdSaleWait();
-        CompletableFuture<Void> published = waiting.computeIfAbsent(saleId, id -> new CompletableFuture<>());
+        CompletableFuture<Void> published = waiting.computeIfAbsent(saleOrRoom, id -> new CompletableFuture<>());
         thread.execute(this::pollQuietly);
         try {
             published.get(wait.toMillis(), TimeUnit.MILLISECONDS);
@@ -97,7 +111,7 @@ public final class CatalogRelay implements AutoCloseable {
         } catch (ExecutionException e) {
             return false;
         } finally {
-            waiting.remove(saleId, published);
+            waiting.remove(saleOrRoom, published);
         }
     }
 
@@ -131,11 +145,35 @@ public final class CatalogRelay implements AutoCloseable {
                 failed(sale.saleId(), "sale", e);
             }
         }
-        waiting.forEach((saleId, future) -> {
-            if (changes.isPublished(saleId)) {
+        publishRooms();
+        waiting.forEach((saleOrRoom, future) -> {
+            boolean published = switch (saleOrRoom) {
+                case SaleId saleId -> changes.isPublished(saleId);
+                case RoomId roomId -> changes.isPublished(roomId);
+                default -> false;
+            };
+            if (published) {
                 future.complete(null);
             }
         });
+    }
+
+    /**
+     * Rooms created or changed since they were last published, each on its own as sales are: a room
+     * that fails is counted ({@code record="room"}) and tried again next round.
+     */
+    private void publishRooms() {
+        for (RoomId roomId : changes.unpublishedRooms(source.roomVersions())) {
+            try {
+                source.room(roomId).ifPresent(versioned -> {
+                    acknowledged(template.send(admissionTopics.rooms(), versioned.room().key(), versioned.room()));
+                    changes.roomPublished(roomId, versioned.version());
+                });
+            } catch (RuntimeException e) {
+                failures.increment("room");
+                log.warn("room {} not published, retrying next poll: {}", roomId, rootCause(e));
+            }
+        }
     }
 
     /** Sends the changed items at once, then records those the broker acknowledged. */

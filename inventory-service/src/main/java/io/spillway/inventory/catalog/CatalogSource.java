@@ -8,13 +8,17 @@ import io.spillway.contract.SaleId;
 import io.spillway.contract.SeatChunk;
 import io.spillway.contract.SeatId;
 import io.spillway.contract.Sku;
+import io.spillway.contract.OpeningOrder;
+import io.spillway.contract.admission.RoomDefined;
+import io.spillway.contract.admission.RoomId;
+import java.net.URI;
 import java.util.List;
 import java.util.Optional;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
  * Reads the catalogue's current state from PostgreSQL, where it is decided: sales and their seats
- * as inventory-service created them, items' {@code available} and {@code sold_out} as the processor
+ * as inventory-service created them, its rooms, items' {@code available} and {@code sold_out} as the processor
  * keeps them. Every poll reads all items in one query; that is cheap for the thousands of items a
  * deployment has at once (see docs/ingest.md for when it would stop being so).
  *
@@ -66,6 +70,35 @@ final class CatalogSource {
                         saleId.value())
                 .stream().findFirst();
     }
+
+    /** Every room with its row's {@code version}, which each change of the room bumps. */
+    java.util.Map<RoomId, Long> roomVersions() {
+        java.util.Map<RoomId, Long> versions = new java.util.HashMap<>();
+        jdbc.query("SELECT room_id, version FROM rooms",
+                (java.sql.ResultSet row) -> {
+                    versions.put(RoomId.of(row.getString(1)), row.getLong(2));
+                });
+        return versions;
+    }
+
+    /** The room as it stands, with the version it was read at. */
+    Optional<VersionedRoom> room(RoomId roomId) {
+        return jdbc.query("""
+                        SELECT name, opens_at, prequeue_opens_at, opening_order, admit_per_minute, max_active,
+                               session_seconds, checkout_url, paused, closed_at, version
+                          FROM rooms WHERE room_id = ?""",
+                        (row, i) -> new VersionedRoom(new RoomDefined(RoomDefined.SCHEMA_VERSION, roomId, row.getString(1),
+                                row.getTimestamp(2).toInstant(),
+                                row.getTimestamp(3) == null ? null : row.getTimestamp(3).toInstant(),
+                                OpeningOrder.valueOf(row.getString(4)), row.getInt(5), row.getInt(6), row.getInt(7),
+                                URI.create(row.getString(8)), row.getBoolean(9),
+                                row.getTimestamp(10) == null ? null : row.getTimestamp(10).toInstant()),
+                                row.getLong(11)),
+                        roomId.value())
+                .stream().findFirst();
+    }
+
+    record VersionedRoom(RoomDefined room, long version) {}
 
     /**
      * Chunk {@code chunk} of a seated item: the seats of ordinals {@code chunk × MAX_SEATS} up to the

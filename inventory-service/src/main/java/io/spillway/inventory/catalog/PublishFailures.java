@@ -5,7 +5,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 
 /**
  * {@code spillway_inventory_catalog_publish_failures_total{record}}: catalogue publishes that failed
- * and will be tried again, by {@code record} ({@code sale} or {@code availability}). Any increase
+ * and will be tried again, by {@code record} ({@code sale}, {@code availability} or {@code room}). Any increase
  * means the door does not know something it should; a steady rise is a sale that keeps failing
  * (the relay's log names it).
  */

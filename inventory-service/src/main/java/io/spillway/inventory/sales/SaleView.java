@@ -4,6 +4,7 @@ import io.spillway.contract.ItemKind;
 import io.spillway.contract.OpeningOrder;
 import io.spillway.contract.SaleId;
 import io.spillway.contract.Sku;
+import io.spillway.inventory.sales.rules.OpeningState;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
@@ -50,16 +51,8 @@ record SaleView(
         }
 
         static SaleState at(Instant now, Instant prequeueOpensAt, Instant opensAt, boolean paused, boolean closed) {
-            if (closed) {
-                return CLOSED;
-            }
-            if (paused) {
-                return PAUSED;
-            }
-            if (!now.isBefore(opensAt)) {
-                return OPEN;
-            }
-            return prequeueOpensAt != null && !now.isBefore(prequeueOpensAt) ? PREQUEUE : SCHEDULED;
+            // The same states as a room's, named the same; the view keeps its own type for its JSON.
+            return valueOf(OpeningState.at(now, prequeueOpensAt, opensAt, paused, closed).name());
         }
     }
 

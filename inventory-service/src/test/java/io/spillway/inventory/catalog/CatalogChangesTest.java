@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.spillway.contract.ItemAvailability;
 import io.spillway.contract.SaleId;
 import io.spillway.contract.Sku;
+import io.spillway.contract.admission.RoomId;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -86,5 +87,18 @@ class CatalogChangesTest {
         assertThat(changes.unpublishedSales(List.of(SALE))).isEmpty();
         assertThat(changes.isChunkPublished(SALE, 0)).isFalse();
         assertThat(changes.saleFailed(SALE)).isEqualTo(1);
+    }
+
+    @Test
+    void aRoomIsPublishedAgainEachTimeItsRowChanges() {
+        CatalogChanges changes = new CatalogChanges();
+        RoomId room = RoomId.of("r");
+
+        assertThat(changes.unpublishedRooms(Map.of(room, 0L))).containsExactly(room);
+        changes.roomPublished(room, 0L);
+        assertThat(changes.isPublished(room)).isTrue();
+        assertThat(changes.unpublishedRooms(Map.of(room, 0L))).isEmpty();
+        // A change of rates, a pause or a close bumps the row's version.
+        assertThat(changes.unpublishedRooms(Map.of(room, 1L))).containsExactly(room);
     }
 }

@@ -23,15 +23,18 @@ class KafkaAclsTest {
     static final List<String> OVERLAYS = Manifests.OVERLAYS;
 
     /** Who alone may write each topic: a forged record on any of them is a decision nobody made. */
-    static final Map<String, String> OWNERS = Map.of(
-            "orders.requested", "ingest-api",
-            "orders.commands", "ingest-api",
-            "orders.results", "order-processor",
-            "orders.dlq", "order-processor",
-            "orders.holds", "order-processor",
-            "sales", "inventory-service",
-            "sales.seats", "inventory-service",
-            "items.availability", "inventory-service");
+    static final Map<String, String> OWNERS = Map.ofEntries(
+            Map.entry("orders.requested", "ingest-api"),
+            Map.entry("orders.commands", "ingest-api"),
+            Map.entry("orders.entries", "ingest-api"),
+            Map.entry("orders.results", "order-processor"),
+            Map.entry("orders.dlq", "order-processor"),
+            Map.entry("orders.holds", "order-processor"),
+            Map.entry("orders.admissions", "order-processor"),
+            Map.entry("sales", "inventory-service"),
+            Map.entry("sales.seats", "inventory-service"),
+            Map.entry("items.availability", "inventory-service"),
+            Map.entry("sales.rooms", "inventory-service"));
 
     /** One allowed rule: "user | type | name | pattern | Op, Op" with the operations sorted. */
     static Set<String> rendered(Manifests manifests) {

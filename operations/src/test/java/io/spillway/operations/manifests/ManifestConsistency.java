@@ -331,7 +331,8 @@ final class ManifestConsistency {
         boolean kafkaUser = manifests.find("KafkaUser", name).isPresent() && List.of("password", "sasl.jaas.config").contains(key);
         boolean cnpg = manifests.ofKind("Cluster").stream()
                 .anyMatch(c -> (c.at("/metadata/name").asText() + "-app").equals(name) && List.of("username", "password").contains(key));
-        boolean operatorProvided = List.of("spillway-order-token", "spillway-admin-token", "spillway-payment-token").contains(name);
+        boolean operatorProvided = List.of("spillway-order-token", "spillway-admin-token", "spillway-payment-token", "spillway-admission-keys")
+                .contains(name);
         boolean clusterCa = manifests.ofKind("Kafka").stream()
                 .anyMatch(k -> (k.at("/metadata/name").asText() + "-cluster-ca-cert").equals(name) && "ca.crt".equals(key));
         if (!declared && !kafkaUser && !cnpg && !operatorProvided && !clusterCa) {

@@ -108,7 +108,15 @@ class OneOriginTest {
         "GET, /api/v1/dlq, inventory-service, false",
         "POST, /api/v1/dlq/7/replay, inventory-service, false",
         "GET, /admin/, inventory-service, false",
-        "GET, /.well-known/jwks.json, inventory-service, false"
+        "GET, /.well-known/jwks.json, inventory-service, false",
+        "POST, /api/v1/rooms/shop-black-friday/entries, ingest-api, true",
+        "POST, /api/v1/rooms/shop-black-friday/leave, ingest-api, false",
+        "GET, /api/v1/entries/0b6c, notifier, false",
+        "GET, /api/v1/entries/0b6c/events, notifier, false",
+        "POST, /api/v1/rooms, inventory-service, false",
+        "PATCH, /api/v1/rooms/shop-black-friday, inventory-service, false",
+        "POST, /api/v1/rooms/shop-black-friday/pause, inventory-service, false",
+        "GET, /api/v1/rooms/shop-black-friday/draw, inventory-service, false"
     })
     void eachRequestReachesItsServiceAndOnlyThePlacementKeepsTheBuyersIdentity(
             String method, String path, String service, boolean keepsCustomerId) {

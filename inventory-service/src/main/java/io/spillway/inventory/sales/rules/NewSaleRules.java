@@ -1,6 +1,5 @@
 package io.spillway.inventory.sales.rules;
 
-import io.spillway.contract.OpeningOrder;
 import io.spillway.contract.SaleId;
 import io.spillway.contract.SeatId;
 import io.spillway.contract.Sku;
@@ -9,9 +8,6 @@ import io.spillway.inventory.sales.rules.NewSale.NewItem;
 import io.spillway.inventory.sales.rules.NewSale.SeatedItem;
 import io.spillway.inventory.sales.rules.NewSale.StockItem;
 import io.spillway.inventory.sales.rules.SaleRequest.ItemRequest;
-import java.time.Instant;
-import java.time.format.DateTimeParseException;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -27,23 +23,13 @@ import java.util.Set;
  */
 public final class NewSaleRules {
 
-    static final int MAX_NAME = 200;
     static final int MAX_PER_CUSTOMER_LIMIT = 1_000;
     /** A day: a hold is a buyer's time to pay, not a reservation for later (design "holds", reading 10). */
     static final int MAX_HOLD_SECONDS = 86_400;
     public static final int MAX_ITEMS = 100;
     static final int MAX_STOCK = 10_000_000;
     public static final int MAX_SEATS = 100_000;
-    static final int MAX_VIOLATIONS = 100;
-
-    /**
-     * The times a sale may have: four-digit years, as ISO 8601 writes them without a sign. Well
-     * inside what PostgreSQL's {@code timestamptz} stores (4713 BC to 294276 AD), which
-     * {@link Instant#parse} goes far beyond ({@code +300000-01-01T00:00:00Z} parses).
-     */
-    static final Instant EARLIEST = Instant.parse("0001-01-01T00:00:00Z");
-
-    static final Instant LATEST = Instant.parse("9999-12-31T23:59:59.999999Z");
+    static final int MAX_VIOLATIONS = Violations.MAX;
 
     private NewSaleRules() {}
 
@@ -59,15 +45,9 @@ public final class NewSaleRules {
         if (!SaleId.isValid(request.saleId())) {
             violations.add("saleId", "must be 1-64 of A-Z a-z 0-9 . _ -");
         }
-        checkName(request.name(), violations);
-        Instant opensAt = parseInstant("opensAt", request.opensAt(), violations);
-        Instant prequeueOpensAt = request.prequeueOpensAt() == null
-                ? null
-                : parseInstant("prequeueOpensAt", request.prequeueOpensAt(), violations);
-        if (prequeueOpensAt != null && opensAt != null && !prequeueOpensAt.isBefore(opensAt)) {
-            violations.add("prequeueOpensAt", "must be before opensAt");
-        }
-        OpeningOrder openingOrder = checkOpeningOrder(request.openingOrder(), violations);
+        OpeningRules.checkName(request.name(), violations);
+        OpeningRules.Opening opening =
+                OpeningRules.check(request.opensAt(), request.prequeueOpensAt(), request.openingOrder(), violations);
         Integer limit = request.perCustomerLimit();
         if (limit == null || limit < 1 || limit > MAX_PER_CUSTOMER_LIMIT) {
             violations.add("perCustomerLimit", "must be an integer from 1 to " + MAX_PER_CUSTOMER_LIMIT);
@@ -81,58 +61,8 @@ public final class NewSaleRules {
         if (!violations.isEmpty()) {
             return new Invalid(violations.list());
         }
-        return new Valid(new NewSale(SaleId.of(request.saleId()), request.name(), opensAt, limit, holdSeconds, items,
-                prequeueOpensAt, openingOrder));
-    }
-
-    /** Absent is FIFO, as every sale opened before the pre-queue; names are exact (no case folding). */
-    private static OpeningOrder checkOpeningOrder(String text, Violations violations) {
-        if (text == null) {
-            return OpeningOrder.FIFO;
-        }
-        for (OpeningOrder order : OpeningOrder.values()) {
-            if (order.name().equals(text)) {
-                return order;
-            }
-        }
-        violations.add("openingOrder", "must be FIFO or SHUFFLED");
-        return null;
-    }
-
-    private static void checkName(String name, Violations violations) {
-        if (name == null || name.isBlank()) {
-            violations.add("name", "must not be blank");
-        } else if (name.codePointCount(0, name.length()) > MAX_NAME) {
-            // Code points, as PostgreSQL counts VARCHAR(200).
-            violations.add("name", "must have at most " + MAX_NAME + " characters");
-        } else if (name.codePoints().anyMatch(Character::isISOControl)) {
-            // PostgreSQL rejects NUL in text; other control characters have no place in a title.
-            violations.add("name", "must not contain control characters");
-        } else if (name.codePoints().anyMatch(c -> c >= Character.MIN_SURROGATE && c <= Character.MAX_SURROGATE)) {
-            // Half a surrogate pair (a JSON escape can make one) is no character: the driver would store "?".
-            violations.add("name", "must be valid Unicode text");
-        }
-    }
-
-    private static Instant parseInstant(String field, String text, Violations violations) {
-        if (text != null) {
-            Instant instant;
-            try {
-                // The database keeps microseconds; the answer must show what was stored.
-                instant = Instant.parse(text).truncatedTo(ChronoUnit.MICROS);
-            } catch (DateTimeParseException e) {
-                instant = null;
-            }
-            if (instant != null && (instant.isBefore(EARLIEST) || instant.isAfter(LATEST))) {
-                violations.add(field, "must be from " + EARLIEST + " to " + LATEST);
-                return null;
-            }
-            if (instant != null) {
-                return instant;
-            }
-        }
-        violations.add(field, "must be an ISO-8601 instant such as 2026-12-24T09:00:00Z");
-        return null;
+        return new Valid(new NewSale(SaleId.of(request.saleId()), request.name(), opening.opensAt(), limit, holdSeconds,
+                items, opening.prequeueOpensAt(), opening.openingOrder()));
     }
 
     private static List<NewItem> checkItems(List<ItemRequest> items, Violations violations) {
@@ -196,25 +126,5 @@ public final class NewSaleRules {
             }
         }
         return ok && Sku.isValid(item.sku()) ? new SeatedItem(Sku.of(item.sku()), seatIds) : null;
-    }
-
-    /** Collects violations up to {@link #MAX_VIOLATIONS}. */
-    private static final class Violations {
-
-        private final List<Violation> list = new ArrayList<>();
-
-        void add(String field, String message) {
-            if (list.size() < MAX_VIOLATIONS) {
-                list.add(new Violation(field, message));
-            }
-        }
-
-        boolean isEmpty() {
-            return list.isEmpty();
-        }
-
-        List<Violation> list() {
-            return List.copyOf(list);
-        }
     }
 }
