@@ -12,6 +12,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.kafka.config.TopicBuilder;
 import org.springframework.kafka.core.KafkaAdmin;
@@ -44,13 +45,13 @@ public class SpillwayContractAutoConfiguration {
     }
 
     @Bean
-    @ConditionalOnProperty("spillway.admission.keys")
+    @Conditional(AdmissionKeysConfigured.class)
     AdmissionKeys admissionKeys(AdmissionProperties properties) {
         return AdmissionKeys.parse(properties.keys(), properties.signingKeyId());
     }
 
     @Bean
-    @ConditionalOnProperty("spillway.admission.keys")
+    @Conditional(AdmissionKeysConfigured.class)
     AdmissionTokens admissionTokens(AdmissionKeys keys) {
         return new AdmissionTokens(keys);
     }

@@ -3,6 +3,7 @@ package io.spillway.processor.admission;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.spillway.contract.admission.AdmissionTokens;
 import io.spillway.contract.admission.AdmissionTopics;
+import io.spillway.contract.spring.AdmissionKeysConfigured;
 import io.spillway.processor.OpeningProperties;
 import io.spillway.processor.ProcessorProperties;
 import io.spillway.processor.publish.OutboxRelay;
@@ -11,9 +12,9 @@ import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.springframework.beans.factory.annotation.Qualifier;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.autoconfigure.kafka.KafkaProperties;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.kafka.config.ConcurrentKafkaListenerContainerFactory;
@@ -30,7 +31,7 @@ import org.springframework.transaction.PlatformTransactionManager;
  * it says so once at start-up and the processor decides orders as before.
  */
 @Configuration(proxyBeanMethods = false)
-@ConditionalOnProperty("spillway.admission.keys")
+@Conditional(AdmissionKeysConfigured.class)
 class AdmissionWiring {
 
     @Bean
