@@ -117,7 +117,9 @@ public final class CatalogRelay implements AutoCloseable {
     void poll() {
         publishAvailability(changes.changedItems(source.availability()));
         List<SaleDefined> sales = new ArrayList<>();
-        for (SaleId saleId : changes.unpublishedSales(source.saleIds(), source.controlledSales())) {
+        // Read before the sales: a sale read after its count is at least as new as the count.
+        Map<SaleId, Long> additions = source.additions();
+        for (SaleId saleId : changes.unpublishedSales(source.saleIds(), source.controlledSales(), additions)) {
             source.sale(saleId).ifPresent(sales::add);
         }
         // Small sales first, so that a sale just created is not held behind a large one's chunks.
@@ -126,7 +128,7 @@ public final class CatalogRelay implements AutoCloseable {
         for (SaleDefined sale : sales) {
             // With the budget spent, a sale whose chunks are all out is still published.
             try {
-                chunkBudget -= publish(sale, chunkBudget);
+                chunkBudget -= publish(sale, additions.getOrDefault(sale.saleId(), 0L), chunkBudget);
             } catch (RuntimeException e) {
                 failed(sale.saleId(), "sale", e);
             }
@@ -162,13 +164,14 @@ public final class CatalogRelay implements AutoCloseable {
      *
      * @return the number of chunks sent
      */
-    private int publish(SaleDefined sale, int budget) {
+    private int publish(SaleDefined sale, long additions, int budget) {
         List<CompletableFuture<?>> sent = new ArrayList<>();
         List<Integer> indexes = new ArrayList<>();
         int index = 0;
         boolean complete = true;
-        // Published before and published again (paused, resumed or closed): its chunks are all out already.
-        boolean again = changes.isPublished(sale.saleId());
+        // Published before and published again (paused, resumed or closed): its chunks are all out
+        // already, unless stock or seats were added since (then all go out again, as at creation).
+        boolean again = changes.isPublished(sale.saleId()) && !changes.grew(sale.saleId(), additions);
         for (ItemDefinition item : again ? List.<ItemDefinition>of() : sale.items()) {
             for (int chunk = 0; chunk < item.seatChunks(); chunk++, index++) {
                 if (changes.isChunkPublished(sale.saleId(), index)) {
@@ -197,7 +200,7 @@ public final class CatalogRelay implements AutoCloseable {
         }
         if (complete) {
             acknowledged(template.send(topics.sales(), sale.key(), sale));
-            changes.salePublished(sale.saleId(), CatalogChanges.control(sale.doorPaused(), sale.doorClosed()));
+            changes.salePublished(sale.saleId(), CatalogChanges.control(sale.doorPaused(), sale.doorClosed()), additions);
         }
         return sent.size();
     }
