@@ -120,7 +120,7 @@ function number(value) { return value === null || value === undefined ? '–' : 
 function showSummary(s) {
   if (s.saleId !== current) { return; }
   const rejected = Object.values(s.rejectedByReason || {}).reduce((a, b) => a + b, 0);
-  $('s-accepted').textContent = number(s.accepted) + (s.acceptedIsUpperBound ? ' (at most)' : '');
+  $('s-accepted').textContent = number(s.accepted) + (s.exact ? '' : ' (counting, ' + number(s.countBehind) + ' records to read)');
   $('s-decided').textContent = number(s.decided);
   $('s-undecided').textContent = number(s.undecided);
   $('s-confirmed').textContent = number(s.confirmed);
@@ -132,7 +132,7 @@ function showSummary(s) {
   $('s-rate').textContent = s.drainRatePerSecond === null ? '–' : s.drainRatePerSecond.toFixed(1) + '/s';
   $('s-eta').textContent = s.drainEtaSeconds === null ? '–' : Math.ceil(s.drainEtaSeconds) + ' s';
   $('s-dead').textContent = number(s.deadLettered.total) + ' (' + number(s.deadLettered.pending) + ' pending)';
-  $('s-note').textContent = s.kafkaError ? 'Lag unknown: ' + s.kafkaError : 'Lines (partitions): ' + (s.lines || []).join(', ');
+  $('s-note').textContent = s.kafkaError ? 'Lag unknown: ' + s.kafkaError : 'Lines (partitions): ' + (s.lines || []).join(', ') + ', processor lag ' + number(s.linesLag);
   history.push({ t: Date.parse(s.at) / 1000, accepted: s.accepted, decided: s.decided, undecided: s.undecided || 0 });
   const oldest = history[history.length - 1].t - HISTORY_SECONDS;
   history = history.filter((h) => h.t >= oldest);
