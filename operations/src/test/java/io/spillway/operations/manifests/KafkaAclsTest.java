@@ -22,16 +22,19 @@ class KafkaAclsTest {
 
     static final List<String> OVERLAYS = Manifests.OVERLAYS;
 
-    /** Who alone may write each topic: a forged record on any of them is a decision nobody made. */
-    static final Map<String, String> OWNERS = Map.of(
-            "orders.requested", "ingest-api",
-            "orders.commands", "ingest-api",
-            "orders.results", "order-processor",
-            "orders.dlq", "order-processor",
-            "orders.holds", "order-processor",
-            "sales", "inventory-service",
-            "sales.seats", "inventory-service",
-            "items.availability", "inventory-service");
+    /**
+     * Who alone may write each topic: a forged record on any of them is a decision nobody made.
+     * inventory-service writes {@code orders.requested} too: the admin API's dead-letter replay.
+     */
+    static final Map<String, List<String>> OWNERS = Map.of(
+            "orders.requested", List.of("ingest-api", "inventory-service"),
+            "orders.commands", List.of("ingest-api"),
+            "orders.results", List.of("order-processor"),
+            "orders.dlq", List.of("order-processor"),
+            "orders.holds", List.of("order-processor"),
+            "sales", List.of("inventory-service"),
+            "sales.seats", List.of("inventory-service"),
+            "items.availability", List.of("inventory-service"));
 
     /** One allowed rule: "user | type | name | pattern | Op, Op" with the operations sorted. */
     static Set<String> rendered(Manifests manifests) {
@@ -87,10 +90,11 @@ class KafkaAclsTest {
                 boolean writes = operations.contains("Write") || operations.contains("All");
                 String topic = acl.at("/resource/name").asText();
                 boolean prefix = "prefix".equals(acl.at("/resource/patternType").asText());
-                for (Map.Entry<String, String> owned : OWNERS.entrySet()) {
+                for (Map.Entry<String, List<String>> owned : OWNERS.entrySet()) {
                     boolean covers = prefix ? owned.getKey().startsWith(topic) : owned.getKey().equals(topic) || "*".equals(topic);
-                    if (writes && covers && !owned.getValue().equals(name)) {
-                        problems.add(name + " may write " + owned.getKey() + ", which only " + owned.getValue() + " writes");
+                    if (writes && covers && !owned.getValue().contains(name)) {
+                        problems.add(name + " may write " + owned.getKey() + ", which only "
+                                + String.join(" and ", owned.getValue()) + " writes");
                     }
                 }
             }
@@ -141,7 +145,18 @@ class KafkaAclsTest {
         assertThat(strangeWriters(broken))
                 .contains("ingest-api may write orders.results, which only order-processor writes")
                 .contains("ingest-api may write orders.dlq, which only order-processor writes");
+        assertThat(strangeWriters(broken)).noneMatch(problem -> problem.contains("orders.requested"));
         assertThat(rendered(broken)).isNotEqualTo(rendered(Manifests.render("infra/k8s/overlays/production")));
+    }
+
+    @Test
+    void onlyInventoryServiceMayWriteOrdersBesideTheDoor() {
+        Manifests broken = Manifests.render("infra/k8s/overlays/production").copy();
+        ObjectNode acl = ((ArrayNode) broken.get("KafkaUser", "notifier").at("/spec/authorization/acls")).addObject();
+        acl.putObject("resource").put("type", "topic").put("name", "orders.requested").put("patternType", "literal");
+        acl.putArray("operations").add("Write");
+        assertThat(strangeWriters(broken))
+                .containsExactly("notifier may write orders.requested, which only ingest-api and inventory-service writes");
     }
 
     @Test
