@@ -265,7 +265,34 @@ async function discard(d) {
   loadDeadLetters();
 }
 
+// Sale control (docs/admin.md): each action after a confirmation; the summary shows its effect.
+async function control(action, question) {
+  if (!current || !confirm(question.replace('%s', current))) { return; }
+  const response = await api('/api/v1/sales/' + encodeURIComponent(current) + '/' + action, { method: 'POST' });
+  if (!response.ok) { alert(action + ' refused: ' + await problemText(response)); }
+}
+
+async function addToItem() {
+  if (!current) { return; }
+  const sku = prompt('Item (sku) of ' + current + ':');
+  if (!sku) { return; }
+  const what = prompt('Units to add (a number), or new seat ids separated by commas:');
+  if (!what) { return; }
+  const units = /^\s*\d+\s*$/.test(what);
+  const body = units ? { addStock: Number(what) } : { addSeats: what.split(',').map((seat) => seat.trim()).filter((seat) => seat) };
+  const size = units ? body.addStock + ' units' : body.addSeats.length + ' seats';
+  if (!confirm('Add ' + size + ' to ' + sku + ' of ' + current + '? Orders decided from now on may take them.')) { return; }
+  const response = await api('/api/v1/sales/' + encodeURIComponent(current) + '/items/' + encodeURIComponent(sku), {
+    method: 'PATCH', body: JSON.stringify(body), headers: { 'Content-Type': 'application/json' },
+  });
+  if (!response.ok) { alert('Addition refused: ' + await problemText(response)); }
+}
+
 document.addEventListener('DOMContentLoaded', () => {
+  $('pause').addEventListener('click', () => control('pause', 'Pause %s? The door refuses new orders until it is resumed; queued orders are still decided.'));
+  $('resume').addEventListener('click', () => control('resume', 'Resume %s? The door takes orders again.'));
+  $('close').addEventListener('click', () => control('close', 'Close %s for good? Every undecided order will be rejected SALE_CLOSED.'));
+  $('add').addEventListener('click', addToItem);
   $('sign-in').addEventListener('submit', signIn);
   $('sign-out').addEventListener('click', () => signOut('Signed out.'));
   $('orders-filter').addEventListener('submit', (e) => { e.preventDefault(); loadOrders(true); });

@@ -97,6 +97,8 @@ class LiveSaleEndToEndIT {
         assertThat(patch(saleId, "VIP", "{\"addSeats\":[\"A-2\",\"A-3\"]}", "seats-once").statusCode()).isEqualTo(200);
         assertThat(query("SELECT total || '/' || available FROM items WHERE sale_id = ? AND sku = 'VIP'", saleId))
                 .containsExactly("3/2");
+        assertThat(query("SELECT coalesce(after->>'repeated', 'false') FROM audit_log WHERE target = ? ORDER BY seq",
+                "/api/v1/sales/" + saleId + "/items/VIP")).containsExactly("false", "true");
         assertThat(query("SELECT seat_id || '@' || ordinal FROM seats WHERE sale_id = ? ORDER BY ordinal", saleId))
                 .containsExactly("A-1@0", "A-2@1", "A-3@2");
 

@@ -78,9 +78,9 @@ public final class CatalogRelay implements AutoCloseable {
     }
 
     /**
-     * Asks for a poll now and waits, at most {@code created-sale-wait}, until the sale is published.
-     * Used after a sale is created, so that its 201 usually means the door already knows it; false
-     * if not yet (the relay keeps trying).
+     * Asks for a poll now and waits, at most {@code created-sale-wait}, until the sale is published
+     * (again, after stock or seats were added to it). Used after a sale is created or grown, so that
+     * its answer usually means the door already knows it; false if not yet (the relay keeps trying).
      */
     public boolean awaitPublished(SaleId saleId) {
         Duration wait = settings.createdSaleWait();
@@ -112,13 +112,18 @@ public final class CatalogRelay implements AutoCloseable {
     /**
      * One round: availability that changed, then the sales not published yet, the smallest first,
      * each on its own so that one that fails (a record the broker refuses, a seat list the database
-     * cannot give) is logged, counted and tried again next round while the others go on.
+     * cannot give) is logged, counted and tried again next round while the others go on. The
+     * availability of a sale that grew (stock or seats added) waits until the sale is out again: a
+     * door that sees a sold-out item reopen then already knows its new seats.
      */
     void poll() {
-        publishAvailability(changes.changedItems(source.availability()));
-        List<SaleDefined> sales = new ArrayList<>();
-        // Read before the sales: a sale read after its count is at least as new as the count.
+        List<ItemAvailability> changed = changes.changedItems(source.availability());
+        // Read after the availability (an addition the availability shows is counted here) and before
+        // the sales (a sale read after its count is at least as new as the count).
         Map<SaleId, Long> additions = source.additions();
+        List<ItemAvailability> held = changed.stream().filter(item -> grew(item.saleId(), additions)).toList();
+        publishAvailability(changed.stream().filter(item -> !grew(item.saleId(), additions)).toList());
+        List<SaleDefined> sales = new ArrayList<>();
         for (SaleId saleId : changes.unpublishedSales(source.saleIds(), source.controlledSales(), additions)) {
             source.sale(saleId).ifPresent(sales::add);
         }
@@ -133,11 +138,20 @@ public final class CatalogRelay implements AutoCloseable {
                 failed(sale.saleId(), "sale", e);
             }
         }
+        if (!held.isEmpty()) {
+            // Those of grown sales now out again; the others wait for their sale's next round.
+            publishAvailability(held.stream().filter(item -> !grew(item.saleId(), additions)).toList());
+        }
         waiting.forEach((saleId, future) -> {
-            if (changes.isPublished(saleId)) {
+            if (changes.isPublished(saleId) && !grew(saleId, additions)) {
                 future.complete(null);
             }
         });
+    }
+
+    /** Whether the sale had stock or seats added since it was last published. */
+    private boolean grew(SaleId saleId, Map<SaleId, Long> additions) {
+        return changes.grew(saleId, additions.getOrDefault(saleId, 0L));
     }
 
     /** Sends the changed items at once, then records those the broker acknowledged. */

@@ -108,7 +108,13 @@ class ItemAdditions {
                     "SELECT request = ?::jsonb FROM item_additions WHERE sale_id = ? AND sku = ? AND idempotency_key = ?",
                     (row, i) -> row.getBoolean(1), body, saleId.value(), sku.value(), idempotencyKey);
             if (!same.isEmpty()) {
-                return same.getFirst() ? new Repeated() : new KeyReused();
+                if (!same.getFirst()) {
+                    return new KeyReused();
+                }
+                // Asked again, changed nothing: audited all the same, as a pause of a paused sale is.
+                audit.record("item.add", "/api/v1/sales/" + saleId.value() + "/items/" + sku.value(), null,
+                        Map.of("repeated", true, "idempotencyKey", idempotencyKey));
+                return new Repeated();
             }
         }
         if (closed.getFirst()) {

@@ -4,6 +4,7 @@ import io.spillway.contract.SaleId;
 import io.spillway.contract.Sku;
 import io.spillway.contract.problems.Problems;
 import io.spillway.contract.problems.Violation;
+import io.spillway.inventory.catalog.CatalogRelay;
 import io.spillway.inventory.sales.ItemAdditions.Added;
 import io.spillway.inventory.sales.ItemAdditions.Closed;
 import io.spillway.inventory.sales.ItemAdditions.KeyReused;
@@ -16,6 +17,7 @@ import io.spillway.inventory.sales.ItemAdditions.UnknownSale;
 import io.spillway.inventory.sales.ItemAdditions.WrongKind;
 import io.spillway.inventory.sales.rules.ItemAdditionRules;
 import java.util.List;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
@@ -39,10 +41,12 @@ class ItemsController {
 
     private final ItemAdditions additions;
     private final SaleViews views;
+    private final CatalogRelay relay;
 
-    ItemsController(ItemAdditions additions, SaleViews views) {
+    ItemsController(ItemAdditions additions, SaleViews views, ObjectProvider<CatalogRelay> relay) {
         this.additions = additions;
         this.views = views;
+        this.relay = relay.getIfAvailable();
     }
 
     @PatchMapping(path = "/api/v1/sales/{saleId}/items/{sku}", consumes = MediaType.APPLICATION_JSON_VALUE)
@@ -82,6 +86,10 @@ class ItemsController {
                     "Item " + sku + " already has seats " + String.join(", ", exist.seats()) + ".");
             case KeyReused reused -> throw problem(HttpStatus.UNPROCESSABLE_ENTITY, "idempotency-key-reused",
                     "Idempotency-Key reused", "This Idempotency-Key was used for another addition to this item.");
+        }
+        if (outcome instanceof Added && relay != null) {
+            // As after creating a sale: a 200 then usually means every door knows the new seats.
+            relay.awaitPublished(SaleId.of(saleId));
         }
         views.forget(SaleId.of(saleId));
         SaleView view = views.find(SaleId.of(saleId)).orElseThrow();
