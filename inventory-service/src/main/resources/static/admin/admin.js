@@ -121,7 +121,7 @@ function number(value) { return value === null || value === undefined ? '–' : 
 function showSummary(s) {
   if (s.saleId !== current) { return; }
   const rejected = Object.values(s.rejectedByReason || {}).reduce((a, b) => a + b, 0);
-  $('s-accepted').textContent = number(s.accepted) + (s.acceptedIsUpperBound ? ' (at most)' : '');
+  $('s-accepted').textContent = number(s.accepted) + (s.exact ? '' : ' (counting, ' + number(s.countBehind) + ' records to read)');
   $('s-decided').textContent = number(s.decided);
   $('s-undecided').textContent = number(s.undecided);
   $('s-confirmed').textContent = number(s.confirmed);
@@ -133,7 +133,7 @@ function showSummary(s) {
   $('s-rate').textContent = s.drainRatePerSecond === null ? '–' : s.drainRatePerSecond.toFixed(1) + '/s';
   $('s-eta').textContent = s.drainEtaSeconds === null ? '–' : Math.ceil(s.drainEtaSeconds) + ' s';
   $('s-dead').textContent = number(s.deadLettered.total) + ' (' + number(s.deadLettered.pending) + ' pending)';
-  $('s-note').textContent = s.kafkaError ? 'Lag unknown: ' + s.kafkaError : 'Lines (partitions): ' + (s.lines || []).join(', ');
+  $('s-note').textContent = s.kafkaError ? 'Lag unknown: ' + s.kafkaError : 'Lines (partitions): ' + (s.lines || []).join(', ') + ', processor lag ' + number(s.linesLag);
   history.push({ t: Date.parse(s.at) / 1000, accepted: s.accepted, decided: s.decided, undecided: s.undecided || 0 });
   const oldest = history[history.length - 1].t - HISTORY_SECONDS;
   history = history.filter((h) => h.t >= oldest);
@@ -313,7 +313,34 @@ async function discard(d) {
   loadDeadLetters();
 }
 
+// Sale control (docs/admin.md): each action after a confirmation; the summary shows its effect.
+async function control(action, question) {
+  if (!current || !confirm(question.replace('%s', current))) { return; }
+  const response = await api('/api/v1/sales/' + encodeURIComponent(current) + '/' + action, { method: 'POST' });
+  if (!response.ok) { alert(action + ' refused: ' + await problemText(response)); }
+}
+
+async function addToItem() {
+  if (!current) { return; }
+  const sku = prompt('Item (sku) of ' + current + ':');
+  if (!sku) { return; }
+  const what = prompt('Units to add (a number), or new seat ids separated by commas:');
+  if (!what) { return; }
+  const units = /^\s*\d+\s*$/.test(what);
+  const body = units ? { addStock: Number(what) } : { addSeats: what.split(',').map((seat) => seat.trim()).filter((seat) => seat) };
+  const size = units ? body.addStock + ' units' : body.addSeats.length + ' seats';
+  if (!confirm('Add ' + size + ' to ' + sku + ' of ' + current + '? Orders decided from now on may take them.')) { return; }
+  const response = await api('/api/v1/sales/' + encodeURIComponent(current) + '/items/' + encodeURIComponent(sku), {
+    method: 'PATCH', body: JSON.stringify(body), headers: { 'Content-Type': 'application/json' },
+  });
+  if (!response.ok) { alert('Addition refused: ' + await problemText(response)); }
+}
+
 document.addEventListener('DOMContentLoaded', () => {
+  $('pause').addEventListener('click', () => control('pause', 'Pause %s? The door refuses new orders until it is resumed; queued orders are still decided.'));
+  $('resume').addEventListener('click', () => control('resume', 'Resume %s? The door takes orders again.'));
+  $('close').addEventListener('click', () => control('close', 'Close %s for good? Every undecided order will be rejected SALE_CLOSED.'));
+  $('add').addEventListener('click', addToItem);
   $('sign-in').addEventListener('submit', signIn);
   $('sign-out').addEventListener('click', () => signOut('Signed out.'));
   $('orders-filter').addEventListener('submit', (e) => { e.preventDefault(); loadOrders(true); });

@@ -109,6 +109,16 @@ class AdminConsoleIT {
         assertThat(browser.findElement(By.id("summary")).getAttribute("role")).isEqualTo("status");
         screenshot("summary");
 
+        // Pause and resume from the console, each after its confirmation, audited as the token's holder.
+        browser.findElement(By.id("pause")).click();
+        waiting().until(ExpectedConditions.alertIsPresent()).accept();
+        await().atMost(Duration.ofSeconds(30)).until(() -> query("SELECT paused::text FROM sales WHERE sale_id = ?", saleId).equals("true"));
+        browser.findElement(By.id("resume")).click();
+        waiting().until(ExpectedConditions.alertIsPresent()).accept();
+        await().atMost(Duration.ofSeconds(30)).until(() -> query("SELECT paused::text FROM sales WHERE sale_id = ?", saleId).equals("false"));
+        assertThat(query("SELECT string_agg(action || ' by ' || actor, ', ' ORDER BY seq) FROM audit_log WHERE target = ?",
+                "/api/v1/sales/" + saleId)).endsWith("sale.pause by admin-token, sale.resume by admin-token");
+
         String id = first.path("id").asText();
         WebElement row = waiting().until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#dlq tr[data-id='" + id + "']")));
         assertThat(row.getText()).contains(first.path("cause").asText()).contains(spillway.topics().requested());

@@ -32,7 +32,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * on another, in either order. It is assembled aside and becomes known only once the definition and
  * every chunk of every seated item are in, and then replaces the sale as a whole: an order is never
  * judged against half a seat list, and a reader never sees half a sale. Seats are kept as hashes
- * ({@link SeatSet}), 8 bytes a seat. Sales never change once created, so a definition or a chunk
+ * ({@link SeatSet}), 8 bytes a seat. Sales never change once created but for pause, close and
+ * added stock or seats ({@link #grown}), so a definition or a chunk
  * published again (the relay republishes everything when it restarts) is ignored once the sale is
  * known; a different definition is assembled aside while the old one keeps answering.
  *
@@ -48,7 +49,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * seats, which are nearly all of its memory (80 MB for the largest sale, docs/ingest.md); an order
  * naming a seat the item never had is then 409 sold out instead of 422. Should an item come back
  * (more stock added), the sale stays without seats and the door lets any seat through to the
- * processor, which decides it; the door never refuses wrongly.
+ * processor, which decides it; the door never refuses wrongly. So does a seated item of a sale it
+ * knows when seats are added to it ({@link #grown}).
  *
  * <p>Limits: a sale whose chunks never all arrive stays unknown (422 {@code unknown-sale}) and its
  * chunks stay in {@link #assembling()}; the relay publishes a sale's chunks before the sale, so
@@ -74,6 +76,10 @@ public final class SaleBook {
                 && !assembling.containsKey(sale.saleId())) {
             // Paused, resumed or closed, nothing else: its seats are not sent again, so the sale is not reassembled.
             sales.put(sale.saleId(), new KnownSale(sale, known.terms(), known.items(), known.ended()));
+            return;
+        }
+        if (known != null && !assembling.containsKey(sale.saleId()) && onlyItemsGrew(known.definition(), sale)) {
+            sales.put(sale.saleId(), grown(known, sale));
             return;
         }
         Assembly assembly = assembling.computeIfAbsent(sale.saleId(), id -> new Assembly());
@@ -161,6 +167,43 @@ public final class SaleBook {
         }
         assembling.remove(saleId);
         sales.put(saleId, new KnownSale(sale, terms(sale), Map.copyOf(items), false));
+    }
+
+    /**
+     * Whether {@code now} is {@code was} with more stock or seats in some items (and perhaps paused,
+     * resumed or closed): the same terms and the same items, in the same order, of the same kinds.
+     */
+    private static boolean onlyItemsGrew(SaleDefined was, SaleDefined now) {
+        if (was.items().size() != now.items().size()) {
+            return false;
+        }
+        for (int i = 0; i < was.items().size(); i++) {
+            ItemDefinition before = was.items().get(i);
+            ItemDefinition after = now.items().get(i);
+            if (!before.sku().equals(after.sku()) || before.kind() != after.kind() || after.total() < before.total()) {
+                return false;
+            }
+        }
+        return new SaleDefined(was.schemaVersion(), was.saleId(), was.name(), was.opensAt(), was.perCustomerLimit(),
+                now.items(), was.prequeueOpensAt(), now.paused(), now.closedAt()).equals(now);
+    }
+
+    /**
+     * A known sale after stock or seats were added to it (issue 19). Its seat chunks are published
+     * again, but this book ignores chunks of a sale it knows (it cannot tell them from a restarted
+     * relay's), so a seated item that grew lets any seat through to the processor, which decides it,
+     * as an ended sale's items do: the door never refuses a seat wrongly. A door started afterwards
+     * assembles the new seats from the chunks and refuses unknown seats again.
+     */
+    private static KnownSale grown(KnownSale known, SaleDefined sale) {
+        Map<Sku, KnownItem> items = new HashMap<>(known.items());
+        for (int i = 0; i < sale.items().size(); i++) {
+            ItemDefinition item = sale.items().get(i);
+            if (item.kind() == ItemKind.SEATED && item.total() != known.definition().items().get(i).total()) {
+                items.put(item.sku(), new KnownItem(ItemKind.SEATED, SeatSet.ANY));
+            }
+        }
+        return new KnownSale(sale, known.terms(), Map.copyOf(items), known.ended());
     }
 
     /** Every item sold out: the door answers 409 to every order that passes the rules, for good. */

@@ -226,6 +226,32 @@ class SaleBookTest {
     }
 
     @Test
+    void aSaleWhoseItemsGrewIsKnownAtOnceAndItsGrownSeatedItemLetsAnySeatThrough() {
+        // The relay publishes the grown item's chunks, then the sale: the chunks of a known sale are ignored.
+        SeatChunk.split(SALE, VIP, List.of(SeatId.of("A-1"), SeatId.of("A-2"), SeatId.of("A-3"))).forEach(book::seats);
+        book.define(SaleDefined.of(SALE, "Concert", OPENS, 4, List.of(
+                ItemDefinition.stock(GA, 150), ItemDefinition.seated(VIP, 3))).withPaused(true));
+
+        assertThat(book.assembling()).isZero();
+        assertThat(refusal(SALE, GA, 1, List.of(), OPEN)).isEqualTo(Reason.PAUSED);
+        book.define(SaleDefined.of(SALE, "Concert", OPENS, 4, List.of(
+                ItemDefinition.stock(GA, 150), ItemDefinition.seated(VIP, 3))));
+        assertThat(book.check(SALE, VIP, 1, List.of(SeatId.of("A-3")), OPEN)).isEqualTo(DoorVerdict.PASS);
+        // The processor decides the seats of a grown item; the door's other rules still hold.
+        assertThat(book.check(SALE, VIP, 1, List.of(SeatId.of("Z-9")), OPEN)).isEqualTo(DoorVerdict.PASS);
+        assertThat(refusal(SALE, GA, 1, List.of(SeatId.of("A-1")), OPEN)).isEqualTo(Reason.SEATS_ON_STOCK_ITEM);
+        assertThat(refusal(SALE, GA, 5, List.of(), OPEN)).isEqualTo(Reason.ABOVE_CUSTOMER_LIMIT);
+
+        // A door started afterwards assembles the new seats and refuses unknown ones again.
+        SaleBook restarted = new SaleBook();
+        define(restarted, SaleDefined.of(SALE, "Concert", OPENS, 4, List.of(
+                ItemDefinition.stock(GA, 150), ItemDefinition.seated(VIP, 3))), VIP,
+                List.of(SeatId.of("A-1"), SeatId.of("A-2"), SeatId.of("A-3")));
+        assertThat(restarted.check(SALE, VIP, 1, List.of(SeatId.of("A-3")), OPEN)).isEqualTo(DoorVerdict.PASS);
+        assertThat(restarted.check(SALE, VIP, 1, List.of(SeatId.of("Z-9")), OPEN)).isInstanceOf(Refuse.class);
+    }
+
+    @Test
     void aSaleWhoseItemsAreAllSoldOutDropsItsSeatsAndAnswersAsBeforeButForSeatsItNeverHad() {
         book.update(ItemAvailability.of(SALE, VIP, 0, true));
         assertThat(book.seatsKept()).isEqualTo(2);

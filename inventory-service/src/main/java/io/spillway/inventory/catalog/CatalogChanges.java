@@ -14,8 +14,9 @@ import java.util.Set;
 
 /**
  * What the relay has published since this process started, and so what it still has to: sales it
- * has not published yet, or whose control state (paused, closed) changed since (nothing else of a
- * sale changes once created, so its seat chunks are never sent again), which of an unpublished sale's seat
+ * has not published yet, or whose control state (paused, closed) changed since (its seat chunks are
+ * then not sent again), or to whose items stock or seats were added since (its seat chunks are sent
+ * again: nothing else of a sale changes once created), which of an unpublished sale's seat
  * chunks the broker already holds, and items whose availability differs from what it last
  * published, and rooms ({@code RoomDefined}) whose row changed since. Empty at start-up, so
  * everything is published once then.
@@ -29,6 +30,8 @@ final class CatalogChanges {
     private final Set<SaleId> publishedSales = new HashSet<>();
     /** Of the published sales, their control state as published: a sale whose state changed is published again. */
     private final Map<SaleId, String> publishedControls = new HashMap<>();
+    /** Of the published sales, how many item additions they had when published: more, and it is published again. */
+    private final Map<SaleId, Long> publishedAdditions = new HashMap<>();
     private final Map<SaleId, BitSet> publishedChunks = new HashMap<>();
     private final Map<SaleId, Integer> failures = new HashMap<>();
     private final Map<ItemKey, ItemAvailability> publishedItems = new HashMap<>();
@@ -45,8 +48,32 @@ final class CatalogChanges {
      * @param controls each paused or closed sale's {@link #control}; a sale not in it is open
      */
     List<SaleId> unpublishedSales(Collection<SaleId> existing, Map<SaleId, String> controls) {
+        return unpublishedSales(existing, controls, Map.of());
+    }
+
+    /**
+     * Sales not published yet, or published before their control state changed or before stock or
+     * seats were added to them.
+     *
+     * @param additions each sale's count of item additions; a sale not in it had none
+     */
+    List<SaleId> unpublishedSales(Collection<SaleId> existing, Map<SaleId, String> controls, Map<SaleId, Long> additions) {
         return existing.stream().filter(saleId -> !publishedSales.contains(saleId)
-                || !java.util.Objects.equals(publishedControls.get(saleId), controls.get(saleId))).toList();
+                || !java.util.Objects.equals(publishedControls.get(saleId), controls.get(saleId))
+                || grew(saleId, additions.getOrDefault(saleId, 0L))).toList();
+    }
+
+    /**
+     * Whether the sale's items grew since it was published: its seat chunks must go out again (a
+     * seated item's last chunk and those after it changed; all are sent, as at creation).
+     */
+    boolean grew(SaleId saleId, long additions) {
+        return publishedSales.contains(saleId) && publishedAdditions.getOrDefault(saleId, 0L) != additions;
+    }
+
+    void salePublished(SaleId saleId, String control, long additions) {
+        salePublished(saleId, control);
+        publishedAdditions.put(saleId, additions);
     }
 
     void salePublished(SaleId saleId, String control) {

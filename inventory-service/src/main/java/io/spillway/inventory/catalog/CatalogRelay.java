@@ -83,9 +83,9 @@ public final class CatalogRelay implements AutoCloseable {
     }
 
     /**
-     * Asks for a poll now and waits, at most {@code created-sale-wait}, until the sale is published.
-     * Used after a sale is created, so that its 201 usually means the door already knows it; false
-     * if not yet (the relay keeps trying).
+     * Asks for a poll now and waits, at most {@code created-sale-wait}, until the sale is published
+     * (again, after stock or seats were added to it). Used after a sale is created or grown, so that
+     * its answer usually means the door already knows it; false if not yet (the relay keeps trying).
      */
     public boolean awaitPublished(SaleId saleId) {
         return awaitPublishedRecord(saleId);
@@ -126,12 +126,19 @@ public final class CatalogRelay implements AutoCloseable {
     /**
      * One round: availability that changed, then the sales not published yet, the smallest first,
      * each on its own so that one that fails (a record the broker refuses, a seat list the database
-     * cannot give) is logged, counted and tried again next round while the others go on.
+     * cannot give) is logged, counted and tried again next round while the others go on. The
+     * availability of a sale that grew (stock or seats added) waits until the sale is out again: a
+     * door that sees a sold-out item reopen then already knows its new seats.
      */
     void poll() {
-        publishAvailability(changes.changedItems(source.availability()));
+        List<ItemAvailability> changed = changes.changedItems(source.availability());
+        // Read after the availability (an addition the availability shows is counted here) and before
+        // the sales (a sale read after its count is at least as new as the count).
+        Map<SaleId, Long> additions = source.additions();
+        List<ItemAvailability> held = changed.stream().filter(item -> grew(item.saleId(), additions)).toList();
+        publishAvailability(changed.stream().filter(item -> !grew(item.saleId(), additions)).toList());
         List<SaleDefined> sales = new ArrayList<>();
-        for (SaleId saleId : changes.unpublishedSales(source.saleIds(), source.controlledSales())) {
+        for (SaleId saleId : changes.unpublishedSales(source.saleIds(), source.controlledSales(), additions)) {
             source.sale(saleId).ifPresent(sales::add);
         }
         // Small sales first, so that a sale just created is not held behind a large one's chunks.
@@ -140,15 +147,19 @@ public final class CatalogRelay implements AutoCloseable {
         for (SaleDefined sale : sales) {
             // With the budget spent, a sale whose chunks are all out is still published.
             try {
-                chunkBudget -= publish(sale, chunkBudget);
+                chunkBudget -= publish(sale, additions.getOrDefault(sale.saleId(), 0L), chunkBudget);
             } catch (RuntimeException e) {
                 failed(sale.saleId(), "sale", e);
             }
         }
+        if (!held.isEmpty()) {
+            // Those of grown sales now out again; the others wait for their sale's next round.
+            publishAvailability(held.stream().filter(item -> !grew(item.saleId(), additions)).toList());
+        }
         publishRooms();
         waiting.forEach((saleOrRoom, future) -> {
             boolean published = switch (saleOrRoom) {
-                case SaleId saleId -> changes.isPublished(saleId);
+                case SaleId saleId -> changes.isPublished(saleId) && !grew(saleId, additions);
                 case RoomId roomId -> changes.isPublished(roomId);
                 default -> false;
             };
@@ -176,6 +187,11 @@ public final class CatalogRelay implements AutoCloseable {
         }
     }
 
+    /** Whether the sale had stock or seats added since it was last published. */
+    private boolean grew(SaleId saleId, Map<SaleId, Long> additions) {
+        return changes.grew(saleId, additions.getOrDefault(saleId, 0L));
+    }
+
     /** Sends the changed items at once, then records those the broker acknowledged. */
     private void publishAvailability(List<ItemAvailability> items) {
         List<CompletableFuture<?>> sent = new ArrayList<>(items.size());
@@ -200,13 +216,14 @@ public final class CatalogRelay implements AutoCloseable {
      *
      * @return the number of chunks sent
      */
-    private int publish(SaleDefined sale, int budget) {
+    private int publish(SaleDefined sale, long additions, int budget) {
         List<CompletableFuture<?>> sent = new ArrayList<>();
         List<Integer> indexes = new ArrayList<>();
         int index = 0;
         boolean complete = true;
-        // Published before and published again (paused, resumed or closed): its chunks are all out already.
-        boolean again = changes.isPublished(sale.saleId());
+        // Published before and published again (paused, resumed or closed): its chunks are all out
+        // already, unless stock or seats were added since (then all go out again, as at creation).
+        boolean again = changes.isPublished(sale.saleId()) && !changes.grew(sale.saleId(), additions);
         for (ItemDefinition item : again ? List.<ItemDefinition>of() : sale.items()) {
             for (int chunk = 0; chunk < item.seatChunks(); chunk++, index++) {
                 if (changes.isChunkPublished(sale.saleId(), index)) {
@@ -235,7 +252,7 @@ public final class CatalogRelay implements AutoCloseable {
         }
         if (complete) {
             acknowledged(template.send(topics.sales(), sale.key(), sale));
-            changes.salePublished(sale.saleId(), CatalogChanges.control(sale.doorPaused(), sale.doorClosed()));
+            changes.salePublished(sale.saleId(), CatalogChanges.control(sale.doorPaused(), sale.doorClosed()), additions);
         }
         return sent.size();
     }

@@ -47,6 +47,19 @@ final class CatalogSource {
         return controls;
     }
 
+    /**
+     * How many times stock or seats were added to each sale's items ({@code item_additions}), for
+     * the sales that had any: a sale whose count grew is published again, its seat chunks with it.
+     */
+    java.util.Map<SaleId, Long> additions() {
+        java.util.Map<SaleId, Long> additions = new java.util.HashMap<>();
+        jdbc.query("SELECT sale_id, count(*) FROM item_additions GROUP BY sale_id",
+                (java.sql.ResultSet row) -> {
+                    additions.put(SaleId.of(row.getString(1)), row.getLong(2));
+                });
+        return additions;
+    }
+
     List<ItemAvailability> availability() {
         return jdbc.query("SELECT sale_id, sku, available, sold_out FROM items", (row, i) -> ItemAvailability.of(
                 SaleId.of(row.getString(1)), Sku.of(row.getString(2)), row.getInt(3),

@@ -23,8 +23,15 @@ import org.springframework.stereotype.Component;
  * Computes a sale's {@link SaleSummary}, at most once per {@link LiveProperties#summaryTtl()} per
  * sale whatever the number of consoles watching. The counts read along {@code orders_by_sale_decided}.
  *
- * <p>Limits: the database counts and the offsets are read one after the other, not at one instant:
- * an order decided in between can be counted in both decided and undecided for one summary.
+ * <p>Read in this order: the decisions, the dead letters, then the sale's records on
+ * {@code orders.requested} ({@link RequestedCounts}). Every record a decision or a dead letter
+ * answers was written before it, so it is counted: undecided = records − decided − dead-lettered is
+ * never short, and is exact once the count has read to the end ({@code countBehind} 0).
+ *
+ * <p>Limits: an order decided while the summary is read is in undecided for that summary (it was
+ * undecided when the decisions were read). A record that repeats an order already decided (a door's
+ * retry after a 503 that was in fact written) counts as undecided for good: rare, and the door's
+ * repeats are counted by its metrics.
  */
 @Component
 class SaleSummaries {
@@ -33,14 +40,17 @@ class SaleSummaries {
 
     private final JdbcTemplate jdbc;
     private final LineOffsets offsets;
+    private final RequestedCounts requested;
     private final DeadLetters deadLetters;
     private final Cache<String, SaleSummary> recent;
     private final Cache<String, DrainRate> rates =
             Caffeine.newBuilder().expireAfterAccess(Duration.ofMinutes(10)).maximumSize(10_000).build();
 
-    SaleSummaries(JdbcTemplate jdbc, LineOffsets offsets, DeadLetters deadLetters, LiveProperties settings) {
+    SaleSummaries(
+            JdbcTemplate jdbc, LineOffsets offsets, RequestedCounts requested, DeadLetters deadLetters, LiveProperties settings) {
         this.jdbc = jdbc;
         this.offsets = offsets;
+        this.requested = requested;
         this.deadLetters = deadLetters;
         this.recent = Caffeine.newBuilder().expireAfterWrite(settings.summaryTtl()).maximumSize(10_000).build();
     }
@@ -85,34 +95,43 @@ class SaleSummaries {
         long confirmed = byStatus.getOrDefault("CONFIRMED", 0L) + byStatus.getOrDefault("PAID", 0L)
                 + byStatus.getOrDefault("EXPIRED", 0L) + held[1];
 
+        // Read after the decisions: every dead letter of a decided batch is in orders.dlq by now.
+        DeadLetters.Counts dead = deadLetters.countsFor(saleId);
         Instant now = Instant.now();
         Long undecided = null;
+        Long countBehind = null;
+        Long linesLag = null;
         Set<Integer> lines = Set.of();
         Double rate = null;
         Double eta = null;
         String kafkaError = null;
         try {
+            // Counted after the decisions and dead letters were read: every record they answer is counted.
+            RequestedCounts.Counted counted = requested.of(saleId);
+            countBehind = counted.behind();
+            // Repeats of a decided order and cancels stored before their order can make it negative for a moment.
+            undecided = Math.max(0, counted.records() - decided - dead.total());
             LineOffsets.Lag lag = offsets.lag(saleId, skus);
-            undecided = lag.records();
+            linesLag = lag.records();
             lines = lag.partitions();
             DrainRate drain = rates.get(saleId, id -> new DrainRate());
             drain.sample(now, lag.committed());
             OptionalDouble perSecond = drain.perSecond();
-            OptionalDouble etaSeconds = drain.etaSeconds(lag.records());
+            OptionalDouble etaSeconds = drain.etaSeconds(undecided);
             rate = perSecond.isPresent() ? perSecond.getAsDouble() : null;
             eta = etaSeconds.isPresent() ? etaSeconds.getAsDouble() : null;
-        } catch (ExecutionException | TimeoutException e) {
+        } catch (ExecutionException | TimeoutException | org.apache.kafka.common.KafkaException e) {
             kafkaError = "the broker did not answer: " + e.getMessage();
             log.warn("summary of {} without lag: {}", saleId, e.toString());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             kafkaError = "interrupted";
         }
-        DeadLetters.Counts dead = deadLetters.countsFor(saleId);
         long accepted = decided + (undecided == null ? 0 : undecided) + dead.pending();
-        return Optional.of(new SaleSummary(saleId, now, accepted, undecided == null || undecided > 0, decided, byStatus, rejected,
+        boolean exact = undecided != null && countBehind == 0;
+        return Optional.of(new SaleSummary(saleId, now, accepted, exact, countBehind, decided, byStatus, rejected,
                 confirmed, holds ? held[0] : null, holds ? byStatus.getOrDefault("PAID", 0L) : null,
                 holds ? byStatus.getOrDefault("EXPIRED", 0L) : null, byStatus.getOrDefault("CANCELLED", 0L), undecided, lines,
-                rate, eta, dead, kafkaError));
+                linesLag, rate, eta, dead, kafkaError));
     }
 }

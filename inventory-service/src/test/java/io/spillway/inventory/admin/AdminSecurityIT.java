@@ -169,6 +169,7 @@ class AdminSecurityIT {
     private void assertNothingChanged() {
         assertThat(jdbc.queryForObject("SELECT count(*) FROM sales WHERE sale_id = ?", Long.class, NEVER)).isZero();
         assertThat(jdbc.queryForObject("SELECT count(*) FROM dlq_actions", Long.class)).isZero();
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM item_additions", Long.class)).isZero();
         assertThat(jdbc.queryForObject("SELECT count(*) FROM audit_log WHERE actor <> 'admin-token' AND actor <> 'operator-ada'", Long.class))
                 .isZero();
     }
@@ -189,6 +190,10 @@ class AdminSecurityIT {
     static List<AdminRequest> adminRequests() {
         return List.of(createSale(NEVER),
                 new AdminRequest("GET", "/api/v1/sales", null),
+                new AdminRequest("POST", "/api/v1/sales/" + NEVER + "/pause", null),
+                new AdminRequest("POST", "/api/v1/sales/" + NEVER + "/resume", null),
+                new AdminRequest("POST", "/api/v1/sales/" + NEVER + "/close", null),
+                new AdminRequest("PATCH", "/api/v1/sales/" + NEVER + "/items/GA", "{\"addStock\":1}"),
                 new AdminRequest("GET", "/api/v1/sales/" + NEVER + "/orders", null),
                 new AdminRequest("GET", "/api/v1/sales/" + NEVER + "/orders.csv", null),
                 new AdminRequest("GET", "/api/v1/sales/" + NEVER + "/summary", null),

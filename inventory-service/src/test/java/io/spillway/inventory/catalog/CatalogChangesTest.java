@@ -33,6 +33,21 @@ class CatalogChangesTest {
     }
 
     @Test
+    void aSaleWithNewAdditionsIsPublishedAgainWithItsSeatsUntilPublished() {
+        CatalogChanges changes = new CatalogChanges();
+        assertThat(changes.grew(SALE, 0)).as("not published yet: not grown, new").isFalse();
+        changes.salePublished(SALE, null, 0);
+
+        assertThat(changes.unpublishedSales(List.of(SALE), Map.of(), Map.of())).isEmpty();
+        assertThat(changes.unpublishedSales(List.of(SALE), Map.of(), Map.of(SALE, 1L))).containsExactly(SALE);
+        assertThat(changes.grew(SALE, 1)).isTrue();
+
+        changes.salePublished(SALE, null, 1);
+        assertThat(changes.unpublishedSales(List.of(SALE), Map.of(), Map.of(SALE, 1L))).isEmpty();
+        assertThat(changes.grew(SALE, 1)).isFalse();
+    }
+
+    @Test
     void aSaleWhosePauseOrCloseChangedIsPublishedAgain() {
         CatalogChanges changes = new CatalogChanges();
         changes.salePublished(SALE, CatalogChanges.control(false, false));

@@ -90,8 +90,9 @@ class SaleSummaryIT {
                 FROM generate_series(1, 100) AS i""", saleId);
         Set<Integer> lines = new TreeSet<>(List.of(
                 LineOffsets.partitionOf(saleId, "GA", TOPICS.partitions()), LineOffsets.partitionOf(saleId, "B", TOPICS.partitions())));
-        produce(saleId + "/GA", 30);
-        produce(saleId + "/B", 20);
+        // Every record is an order: 100 decided, 2 dead-lettered, the rest undecided.
+        produce(saleId + "/GA", 80);
+        produce(saleId + "/B", 70);
         commit(lines, 5);
         deadLetter(saleId + "/GA");
         deadLetter(saleId + "/B");
@@ -99,7 +100,7 @@ class SaleSummaryIT {
 
         JsonNode summary = summary(saleId);
 
-        long undecided = 50 - 5L * lines.size();
+        long undecided = 150 - 100 - 2;
         assertThat(summary.path("decided").asLong()).isEqualTo(100);
         assertThat(summary.path("byStatus")).isEqualTo(JSON.readTree(
                 "{\"CANCELLED\":20,\"CONFIRMED\":20,\"EXPIRED\":20,\"PAID\":20,\"REJECTED\":20}"));
@@ -109,19 +110,58 @@ class SaleSummaryIT {
         assertThat(summary.path("paid").asLong()).isEqualTo(20);
         assertThat(summary.path("expired").asLong()).isEqualTo(20);
         assertThat(summary.path("undecided").asLong()).isEqualTo(undecided);
+        // The lines' lag counts every record of their partitions not committed: at least the sale's.
+        long linesLag = summary.path("linesLag").asLong();
+        assertThat(linesLag).isGreaterThanOrEqualTo(150 - 5L * lines.size());
         assertThat(summary.path("lines")).extracting(JsonNode::asInt).containsExactlyElementsOf(lines);
         assertThat(summary.path("deadLettered").path("total").asLong()).isEqualTo(2);
         assertThat(summary.path("deadLettered").path("pending").asLong()).isEqualTo(2);
-        assertThat(summary.path("accepted").asLong()).isEqualTo(100 + undecided + 2);
-        assertThat(summary.path("acceptedIsUpperBound").asBoolean()).isTrue();
+        assertThat(summary.path("accepted").asLong()).isEqualTo(150);
+        assertThat(summary.path("exact").asBoolean()).isTrue();
+        assertThat(summary.path("countBehind").asLong()).isZero();
         assertThat(summary.path("kafkaError").isNull()).isTrue();
 
         // The line drains: a rate and an ETA appear once two samples are a second apart.
         commit(lines, 10);
         JsonNode draining = await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500))
                 .until(() -> summary(saleId), s -> !s.path("drainRatePerSecond").isNull() && s.path("drainRatePerSecond").asDouble() > 0);
-        assertThat(draining.path("undecided").asLong()).isEqualTo(50 - 10L * lines.size());
+        assertThat(draining.path("linesLag").asLong()).isEqualTo(linesLag - 5L * lines.size());
+        // Undecided is counted from the sale's records and decisions, not from the lines' offsets.
+        assertThat(draining.path("undecided").asLong()).isEqualTo(undecided);
         assertThat(draining.path("drainEtaSeconds").asDouble()).isPositive();
+    }
+
+    @Test
+    void twoSalesSharingALineEachCountExactlyTheirOwnAcceptedAndUndecidedOrders() throws Exception {
+        String first = "two-" + UUID.randomUUID().toString().substring(0, 8);
+        String second;
+        do {
+            second = "two-" + UUID.randomUUID().toString().substring(0, 8);
+        } while (LineOffsets.partitionOf(second, "GA", TOPICS.partitions()) != LineOffsets.partitionOf(first, "GA", TOPICS.partitions()));
+        create(first);
+        create(second);
+        produce(first + "/GA", 40);
+        produce(second + "/GA", 25);
+        jdbc.update("""
+                INSERT INTO orders (order_id, customer_id, sale_id, sku, quantity, seats, status, reason, requested_at, decided_at, line)
+                SELECT gen_random_uuid(), 'c-' || i, ?, 'GA', 1, '{}', 'CONFIRMED', NULL, now(), now(), 0
+                FROM generate_series(1, 15) AS i""", first);
+        deadLetter(first + "/GA");
+
+        JsonNode one = summary(first);
+        JsonNode two = summary(second);
+
+        int shared = LineOffsets.partitionOf(first, "GA", TOPICS.partitions());
+        assertThat(one.path("lines")).extracting(JsonNode::asInt).contains(shared);
+        assertThat(two.path("lines")).extracting(JsonNode::asInt).contains(shared);
+        assertThat(one.path("undecided").asLong()).isEqualTo(40 - 15 - 1);
+        assertThat(one.path("accepted").asLong()).isEqualTo(40);
+        assertThat(one.path("exact").asBoolean()).isTrue();
+        assertThat(two.path("undecided").asLong()).isEqualTo(25);
+        assertThat(two.path("accepted").asLong()).isEqualTo(25);
+        assertThat(two.path("decided").asLong()).isZero();
+        // The shared line's lag holds both sales' records: it was the upper bound the summary gave before.
+        assertThat(two.path("linesLag").asLong()).isGreaterThanOrEqualTo(40 + 25);
     }
 
     @Test
