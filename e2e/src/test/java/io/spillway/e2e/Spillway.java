@@ -1,6 +1,7 @@
 package io.spillway.e2e;
 
 import io.spillway.contract.Topics;
+import io.spillway.contract.admission.AdmissionKeys;
 import io.spillway.ingest.IngestApplication;
 import io.spillway.inventory.InventoryApplication;
 import io.spillway.notifier.NotifierApplication;
@@ -25,13 +26,18 @@ import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
  * port, against the shared real broker and PostgreSQL, with a database and topics of their own.
  * The processor can be stopped and started again while the others keep running, and so can the
  * notifier, on the same port. As {@code ./spillway up} does, the notifier's buyers' page is pointed at
- * ingest-api and inventory-service, which allow its origin by CORS, and has its demo payment button.
+ * ingest-api and inventory-service, which allow its origin by CORS, and has its demo payment button;
+ * and the admission keys are handed out as there: the processor gets the private set (it signs), the
+ * door and inventory-service the public parts (they verify a leave, serve the JWKS), the notifier none.
  */
 final class Spillway implements AutoCloseable {
 
     static final String ADMIN_TOKEN = "e2e-admin-token-" + UUID.randomUUID();
     static final String PAYMENT_TOKEN = "e2e-payment-token-" + UUID.randomUUID();
     private static final String ORDER_TOKEN_SECRET = "e2e-order-token-secret-" + UUID.randomUUID();
+    /** The admission tokens' JWK set with its private key, and its public parts: {@code kid} admission-1. */
+    private static final String ADMISSION_KEYS = AdmissionKeys.generate("admission-1");
+    private static final String ADMISSION_PUBLIC_KEYS = AdmissionKeys.parse(ADMISSION_KEYS, "admission-1").publicJwks();
     /** Spring Boot auto-configurations of the database, which the Kafka-only services must not start. */
     private static final String NO_DATABASE = String.join(",",
             "org.springframework.boot.autoconfigure.jdbc.DataSourceAutoConfiguration",
@@ -74,13 +80,15 @@ final class Spillway implements AutoCloseable {
                 "spillway.inventory.admin-token", ADMIN_TOKEN,
                 // The console's summary reads this processor group's lag.
                 "spillway.inventory.live.processor-group", processorGroup,
-                "spillway.cors.allowed-origins", notifierUrl())));
+                "spillway.cors.allowed-origins", notifierUrl(),
+                "spillway.admission.keys", ADMISSION_PUBLIC_KEYS)));
         processor = startProcessor();
         ingest = start(IngestApplication.class, Map.of(
                 "spring.application.name", "ingest-api",
                 "spring.autoconfigure.exclude", NO_DATABASE + "," + NO_SECURITY,
                 "spillway.ingest.payment.tokens", PAYMENT_TOKEN,
-                "spillway.cors.allowed-origins", notifierUrl()));
+                "spillway.cors.allowed-origins", notifierUrl(),
+                "spillway.admission.keys", ADMISSION_PUBLIC_KEYS));
         startNotifier();
     }
 
@@ -114,7 +122,8 @@ final class Spillway implements AutoCloseable {
         return start(ProcessorApplication.class, withDatabase(Map.of(
                 "spring.application.name", "order-processor",
                 "spring.autoconfigure.exclude", NO_SECURITY,
-                "spring.kafka.consumer.group-id", processorGroup)));
+                "spring.kafka.consumer.group-id", processorGroup,
+                "spillway.admission.keys", ADMISSION_KEYS)));
     }
 
     /** Closes the processor's context (its consumer leaves the group) and starts a new one. */
