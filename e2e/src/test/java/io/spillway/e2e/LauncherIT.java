@@ -20,12 +20,15 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
  * {@code ./spillway} as a new user runs it: {@code demo} starts the whole stack (broker, database,
- * four services as their own processes), sells a sale without overselling, {@code up} again changes
+ * four services as their own processes), sells a sale without overselling, admits a room's buyers
+ * within its rate and cap to a stand-in checkout that verifies their tokens, {@code up} again changes
  * nothing, and {@code down} leaves no process behind. It uses the jars this build just made, a
  * state directory and ports of its own, so it never meets a developer's running stack.
  */
@@ -45,8 +48,8 @@ class LauncherIT {
             environment.put("SPILLWAY_" + port + "_PORT", String.valueOf(Ports.free()));
         }
         try {
-            Run demo = run(environment, 420, "demo", "--buyers", "300", "--stock", "100", "--seats", "20",
-                    "--hold-buyers", "100");
+            Run demo = run(environment, 480, "demo", "--buyers", "300", "--stock", "100", "--seats", "20",
+                    "--hold-buyers", "100", "--room-buyers", "120", "--room-rate", "600", "--room-max-active", "20");
             assertThat(demo.exitCode).as(demo.output).isZero();
             assertThat(demo.output).contains("oversold:  0").contains("undecided: 0").contains("confirmed: ");
             // The sale with a hold: paid, expired and cancelled holds, and returned tickets sold again.
@@ -54,6 +57,16 @@ class LauncherIT {
                     .contains("unended:   0").containsPattern("resold: +[1-9]")
                     .containsPattern("paid: +[1-9]").containsPattern("expired: +[1-9]")
                     .containsPattern("cancelled: +[1-9]");
+            // The room: every buyer admitted within the rate and the cap, each token verified by the
+            // stand-in checkout through the JWKS, each admission ended by its leave.
+            assertThat(demo.output).containsPattern("room demo-room-[0-9]+: at most 600 admitted a minute, at most 20 active")
+                    .containsPattern("joined: +120 of 120 buyers")
+                    .containsPattern("admitted: +120 in ")
+                    .contains("tokens verified by the stand-in checkout through the JWKS: 120 of 120")
+                    .containsPattern("leaves: +120 accepted \\(202\\), 120 admissions ended")
+                    .contains("admitted twice: 0");
+            assertThat(figure(demo.output, "admitted: .* at most ([0-9]+) in any 60 s")).isBetween(1, 600);
+            assertThat(figure(demo.output, "active: +at most ([0-9]+) at once")).isBetween(1, 20);
 
             List<Long> pids = startedProcesses(home);
             assertThat(pids).hasSize(7);
@@ -140,6 +153,12 @@ class LauncherIT {
         } finally {
             parent.destroyForcibly();
         }
+    }
+
+    private static int figure(String output, String pattern) {
+        Matcher matcher = Pattern.compile(pattern).matcher(output);
+        assertThat(matcher.find()).as("%s in:%n%s", pattern, output).isTrue();
+        return Integer.parseInt(matcher.group(1));
     }
 
     private static String processState(long pid) throws IOException {

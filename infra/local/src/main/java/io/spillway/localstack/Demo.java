@@ -23,7 +23,9 @@ import java.util.TreeMap;
  * until its result arrives, and the outcome is checked from the buyers' side: nothing confirmed
  * beyond the stock, no seat confirmed twice, every accepted order decided. Then a second sale with
  * a hold ({@link HoldsDemo}): some buyers pay, some cancel, some let the hold expire, and later
- * buyers get the returned tickets.
+ * buyers get the returned tickets. Last a room in front of a shop's own checkout ({@link AdmissionDemo}):
+ * buyers are admitted at the room's rate and cap, and a stand-in checkout verifies their tokens through
+ * the JWKS and lets them leave.
  */
 public final class Demo {
 
@@ -46,6 +48,11 @@ public final class Demo {
             String paymentToken = Files.readString(Path.of(arguments.require("payment-token-file"))).strip();
             ok &= new HoldsDemo(client, paymentToken)
                     .run(holdBuyers, arguments.intOr("hold-stock", holdBuyers / 2), arguments.intOr("hold-seconds", 10));
+        }
+        int roomBuyers = arguments.intOr("room-buyers", 300);
+        if (roomBuyers > 0) {
+            ok &= new AdmissionDemo(client, arguments.require("kafka"))
+                    .run(roomBuyers, arguments.intOr("room-rate", 600), arguments.intOr("room-max-active", 20));
         }
         System.exit(ok ? 0 : 1);
     }

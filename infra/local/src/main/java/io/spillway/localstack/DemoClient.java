@@ -23,8 +23,8 @@ import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
 
 /**
- * The demo's buyers, seller and payment system, through the public API only, as a browser, an
- * operator's script and a payment system's callback would call it.
+ * The demo's buyers, seller, payment system and shop, through the public API only, as a browser, an
+ * operator's script, a payment system's callback and a shop's checkout would call it.
  */
 final class DemoClient {
 
@@ -60,6 +60,86 @@ final class DemoClient {
         if (response.statusCode() != 201) {
             throw new IllegalStateException("creating the sale answered " + response.statusCode() + ": " + response.body());
         }
+    }
+
+    /** An operator's new room (docs/admission.md); inventory-service's answer. */
+    JsonNode createRoom(Map<String, Object> room) throws Exception {
+        HttpResponse<String> response = http.send(
+                HttpRequest.newBuilder(URI.create(inventory + "/api/v1/rooms"))
+                        .header("Content-Type", "application/json")
+                        .header("Authorization", "Bearer " + adminToken)
+                        .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(room)))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() != 201) {
+            throw new IllegalStateException("creating the room answered " + response.statusCode() + ": " + response.body());
+        }
+        return JSON.readTree(response.body());
+    }
+
+    /** Where a shop fetches the admission tokens' public keys. */
+    String jwksUrl() {
+        return inventory + "/.well-known/jwks.json";
+    }
+
+    String get(String url) throws Exception {
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(url)).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() != 200) {
+            throw new IllegalStateException(url + " answered " + response.statusCode() + ": " + response.body());
+        }
+        return response.body();
+    }
+
+    /** Every customer joins the room at once, at most 128 in flight. */
+    List<Joined> joinAll(String roomId, List<String> customers) throws Exception {
+        return forEach(customers.size(), 128, i -> join(roomId, customers.get(i)));
+    }
+
+    /**
+     * One buyer joins a room as a well-behaved client does: a 429 or 503 is retried after its
+     * {@code Retry-After}; joining again is the same entry, so a retry never makes a second one.
+     */
+    Joined join(String roomId, String customer) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+        while (true) {
+            HttpResponse<String> response = http.send(
+                    HttpRequest.newBuilder(URI.create(ingest + "/api/v1/rooms/" + roomId + "/entries"))
+                            .timeout(Duration.ofSeconds(30))
+                            .header("Idempotency-Key", UUID.randomUUID().toString())
+                            .header("X-Customer-Id", customer)
+                            .POST(HttpRequest.BodyPublishers.noBody())
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
+            int status = response.statusCode();
+            if (status == 202) {
+                return new Joined(202, JSON.readTree(response.body()).get("entryId").asText());
+            }
+            if ((status != 429 && status != 503) || System.nanoTime() > deadline) {
+                return new Joined(status, null);
+            }
+            waitToRetry(response);
+        }
+    }
+
+    /** The door learns of a new room a moment after its creation: {@code 404} until then, tried for 60 s. */
+    Joined joinOnceTheDoorKnows(String roomId, String customer) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        Joined joined = join(roomId, customer);
+        while (joined.status() == 404 && System.nanoTime() < deadline) {
+            Thread.sleep(Duration.ofMillis(200));
+            joined = join(roomId, customer);
+        }
+        return joined;
+    }
+
+    /** The shop's leave, with the admission token as bearer; the door's status. */
+    int leave(String roomId, String admissionToken) throws Exception {
+        return sendCommand(() -> HttpRequest.newBuilder(URI.create(ingest + "/api/v1/rooms/" + roomId + "/leave"))
+                .timeout(Duration.ofSeconds(30))
+                .header("Authorization", "Bearer " + admissionToken)
+                .POST(HttpRequest.BodyPublishers.noBody())
+                .build());
     }
 
     /** The buyers' waiting-room page of a sale, on the notifier. */
@@ -262,6 +342,9 @@ final class DemoClient {
     }
 
     record Placed(int status, String orderId, String accessToken, String eventsLink) {}
+
+    /** A buyer's join: the door's status and, on 202, the entry. */
+    record Joined(int status, String entryId) {}
 
     /** An event of an order's stream: its name and its status body. */
     record Event(String name, JsonNode data) {}
