@@ -9,7 +9,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
+import java.nio.file.StandardOpenOption;
 import java.util.Base64;
 import java.util.List;
 import java.util.UUID;
@@ -56,12 +56,14 @@ public final class KafkaBroker implements AutoCloseable {
 
     /**
      * Starts a broker on {@code port} (0: any free port) keeping its data in {@code directory}; its
-     * output goes to {@code directory/kafka.log}.
+     * output is appended to {@code directory/kafka.log}, across restarts.
      */
     public static KafkaBroker start(Path directory, int port, int controllerPort) throws IOException, InterruptedException {
         Files.createDirectories(directory);
         PrintStream log = new PrintStream(
-                Files.newOutputStream(directory.resolve("kafka.log")), true, StandardCharsets.UTF_8);
+                Files.newOutputStream(directory.resolve("kafka.log"), StandardOpenOption.CREATE, StandardOpenOption.APPEND),
+                true,
+                StandardCharsets.UTF_8);
         return start(directory, port, controllerPort, DEFAULT_HEAP, log);
     }
 
@@ -76,7 +78,7 @@ public final class KafkaBroker implements AutoCloseable {
         Path logConfig = directory.resolve("log4j2.properties");
         Files.writeString(logConfig, LOG_CONFIG);
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        List<String> command = new ArrayList<>(List.of(
+        List<String> command = List.of(
                 java.toString(),
                 "-Xms" + heap, "-Xmx" + heap,
                 // kafka-run-class.sh's KAFKA_JVM_PERFORMANCE_OPTS.
@@ -86,7 +88,7 @@ public final class KafkaBroker implements AutoCloseable {
                 "-cp", BrokerDistribution.classpath(),
                 BrokerDistribution.mainClass(),
                 "--cluster-id", clusterId(directory),
-                "--config", config.toString()));
+                "--config", config.toString());
         Process process = new ProcessBuilder(command)
                 .directory(directory.toFile())
                 .redirectErrorStream(true)
@@ -99,8 +101,8 @@ public final class KafkaBroker implements AutoCloseable {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(START_TIMEOUT_SECONDS);
         while (!started.await(200, TimeUnit.MILLISECONDS)) {
             if (!process.isAlive()) {
-                throw new IllegalStateException("the Kafka broker exited with " + process.exitValue()
-                        + " while starting; its output: " + directory.resolve("kafka.log") + " or the launcher's");
+                throw new IllegalStateException("the Kafka broker in " + directory + " exited with "
+                        + process.exitValue() + " while starting (its output: kafka.log there, or the launcher's)");
             }
             if (System.nanoTime() > deadline) {
                 broker.close();
