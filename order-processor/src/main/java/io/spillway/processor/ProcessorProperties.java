@@ -27,6 +27,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *     t, the next waits t &times; (1 &minus; share) / share. 1 alternates a step and a poll; a backlog
  *     of holds then ends sooner and new orders are decided more slowly (docs/benchmarks/holds.md).
  *     Without a backlog of orders steps follow each other at once
+ * @param holdLateAfter how late the holds still due may be before the steps stop yielding to the polls
+ *     (and alternate with them, as with share 1): below the expiry lateness target (5 s), less what one
+ *     step takes
  */
 @ConfigurationProperties("spillway.processor")
 public record ProcessorProperties(
@@ -36,7 +39,8 @@ public record ProcessorProperties(
         @DefaultValue("5s") Duration lagInterval,
         @DefaultValue("true") boolean overlapPublish,
         @DefaultValue("2000") int holdBatch,
-        @DefaultValue("0.25") double holdShare) {
+        @DefaultValue("0.25") double holdShare,
+        @DefaultValue("4s") Duration holdLateAfter) {
 
     public ProcessorProperties {
         if (holdBatch < 1) {

@@ -23,7 +23,9 @@ import org.springframework.stereotype.Component;
  * <p>After a full step more holds are due. Without a backlog of orders the next step runs at the next
  * turn. With one (the last poll was full) the steps take at most {@code spillway.processor.hold-share}
  * of the thread: after a full step that took t, the next waits t &times; (1 &minus; share) / share, so
- * the polls in between keep deciding new orders. Alternating a step and a poll (share 1) gave the steps
+ * the polls in between keep deciding new orders. Unless the holds are late: once the newest deadline a
+ * full step read is more than {@code spillway.processor.hold-late-after} behind, steps and polls
+ * alternate until the holds catch up, so that a long backlog of holds is not stretched further. Alternating a step and a poll (share 1) gave the steps
  * about two thirds of the thread and new orders a third of their rate (docs/benchmarks/holds.md).
  *
  * <p>A failed step is logged and tried again at the next turn; it never fails the poll. An outage of
@@ -46,6 +48,7 @@ class HoldSteps {
     private final HoldStep step;
     private final DecisionMetrics metrics;
     private final double share;
+    private final Duration lateAfter;
     private final int fullPoll;
     private final ThreadLocal<long[]> next = ThreadLocal.withInitial(() -> new long[] {Long.MIN_VALUE});
 
@@ -57,6 +60,7 @@ class HoldSteps {
         this.step = step;
         this.metrics = metrics;
         this.share = settings.holdShare();
+        this.lateAfter = settings.holdLateAfter();
         this.fullPoll = maxPollRecords;
     }
 
@@ -74,8 +78,11 @@ class HoldSteps {
         }
         List<Integer> lines = assignment.stream().map(TopicPartition::partition).toList();
         boolean full = false;
+        boolean late = false;
         try {
-            full = step.run(lines).full();
+            HoldStep.Outcome outcome = step.run(lines);
+            full = outcome.full();
+            late = outcome.behind().compareTo(lateAfter) > 0;
         } catch (RuntimeException e) {
             log.warn("the hold step of lines {} failed; trying again at the next turn", lines, e);
         }
@@ -83,7 +90,7 @@ class HoldSteps {
         metrics.holdStage(end - now);
         if (!full) {
             due[0] = now + INTERVAL.toNanos();
-        } else if (backlog && share < 1) {
+        } else if (backlog && share < 1 && !late) {
             due[0] = end + (long) ((end - now) * (1 - share) / share);
         } else {
             due[0] = end;

@@ -125,8 +125,13 @@ public class HoldStep {
         this.clock = clock;
     }
 
-    /** What one step did. */
-    public record Outcome(int ended, int commands, boolean full) {}
+    /**
+     * What one step did.
+     *
+     * @param behind how long ago the newest deadline among the due holds it read passed: how late the holds
+     *     still due after a full step are, at least; zero when it read none
+     */
+    public record Outcome(int ended, int commands, boolean full, Duration behind) {}
 
     /**
      * Ends what is due in these lines.
@@ -141,7 +146,7 @@ public class HoldStep {
         relay.settle(previous);
         if (lines.isEmpty()) {
             owned.remove(Thread.currentThread());
-            return new Outcome(0, 0, false);
+            return new Outcome(0, 0, false, Duration.ZERO);
         }
         Integer[] mine = new TreeSet<>(lines).toArray(Integer[]::new);
         owned.put(Thread.currentThread(), mine);
@@ -155,10 +160,11 @@ public class HoldStep {
         return new Outcome(
                 (int) step.settlements().stream().filter(s -> s.endsAs() != null).count(),
                 step.settlements().stream().mapToInt(s -> s.payments().size() + s.cancels().size()).sum(),
-                step.full());
+                step.full(),
+                step.newestDue() == null ? Duration.ZERO : Duration.between(step.newestDue(), clock.instant()));
     }
 
-    private record Step(List<Settlement> settlements, List<OutboxRelay.Row> outbox, boolean full) {}
+    private record Step(List<Settlement> settlements, List<OutboxRelay.Row> outbox, boolean full, Instant newestDue) {}
 
     private record Read(HoldLedger.Order order, int line, long version) {}
 
@@ -202,8 +208,10 @@ public class HoldStep {
                     },
                     (Object) ids);
         }
+        Instant newestDue = null;
         if (cutoff != null) {
             int[] due = {0};
+            Instant[] newest = {null};
             jdbc.query(
                     """
                     SELECT o.* FROM orders o
@@ -216,9 +224,11 @@ public class HoldStep {
                         Read read = read(rs);
                         orders.putIfAbsent(read.order().orderId(), read);
                         due[0]++;
+                        newest[0] = read.order().holdExpiresAt();
                     },
                     lines, cutoff.toString(), batch);
             full |= due[0] == batch;
+            newestDue = newest[0];
         }
         List<Settlement> settlements = new ArrayList<>();
         Map<OrderId, Read> byId = new HashMap<>();
@@ -231,7 +241,7 @@ public class HoldStep {
             }
         }
         if (settlements.isEmpty()) {
-            return new Step(List.of(), List.of(), full);
+            return new Step(List.of(), List.of(), full, newestDue);
         }
         write(settlements, byId, now);
         List<Outbox.Entry> events = new ArrayList<>();
@@ -239,7 +249,7 @@ public class HoldStep {
             int line = byId.get(settlement.order().orderId()).line();
             settlement.events().forEach(event -> events.add(new Outbox.Entry(line, event.orderId(), event)));
         }
-        return new Step(settlements, Outbox.insert(jdbc, events), full);
+        return new Step(settlements, Outbox.insert(jdbc, events), full, newestDue);
     }
 
     /** The newest instant by which every command accepted is stored, or null when not known. */
