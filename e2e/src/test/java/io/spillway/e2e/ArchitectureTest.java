@@ -72,7 +72,9 @@ class ArchitectureTest {
                 new Domain("ingest-api", "io.spillway.ingest.catalog", List.of("SaleBook", "DoorVerdict")),
                 new Domain("order-processor", "io.spillway.processor.reservation", List.of()),
                 new Domain("notifier", "io.spillway.notifier.queue", List.of()),
-                new Domain("notifier", "io.spillway.notifier.orders", List.of("OrderStream", "EventIds")),
+                new Domain("notifier", "io.spillway.notifier.orders", List.of("OrderStream", "EventStream", "EventIds")),
+                new Domain("notifier", "io.spillway.notifier.entries",
+                        List.of("EntryStatus", "EntryState", "AdmissionsView", "EntryAudit")),
                 new Domain("inventory-service", "io.spillway.inventory.sales.rules", List.of()));
     }
 
