@@ -74,7 +74,7 @@ class ArchitectureTest {
                 new Domain("notifier", "io.spillway.notifier.queue", List.of()),
                 new Domain("notifier", "io.spillway.notifier.orders", List.of("OrderStream", "EventStream", "EventIds")),
                 new Domain("notifier", "io.spillway.notifier.entries",
-                        List.of("EntryStatus", "EntryState", "AdmissionsView", "EntryAudit")),
+                        List.of("EntryStatus", "EntryState", "AdmissionsView", "EntryAudit", "EntryEta", "EntryEtaAudit")),
                 new Domain("inventory-service", "io.spillway.inventory.sales.rules", List.of()));
     }
 

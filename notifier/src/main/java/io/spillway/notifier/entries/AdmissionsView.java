@@ -66,18 +66,19 @@ public final class AdmissionsView {
         EntryStatus lean = new EntryStatus(update.entryId(), share(update.roomId()), update.state(), update.line(),
                 update.prequeue(), update.opensAt() == null ? null : share(update.opensAt()), update.admission(),
                 update.updatedAt());
-        EntryStatus[] changed = {null};
+        EntryStatus[] changed = {null, null};
         entries.compute(lean.entryId(), (id, current) -> {
             EntryStatus merged = EntryStatus.merge(current, lean);
             if (merged != current) {
-                changed[0] = merged;
+                changed[0] = current;
+                changed[1] = merged;
             }
             return merged;
         });
-        if (changed[0] != null) {
-            audit.changed(changed[0], rooms.get(changed[0].roomId()));
+        if (changed[1] != null) {
+            audit.changed(changed[0], changed[1], rooms.get(changed[1].roomId()));
         }
-        return changed[0];
+        return changed[1];
     }
 
     /** A record that could not be read was passed over. */

@@ -2,6 +2,7 @@ package io.spillway.notifier.entries;
 
 import com.fasterxml.jackson.core.util.JsonRecyclerPools;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -25,8 +26,10 @@ import org.springframework.web.reactive.function.server.ServerResponse;
  * Entries in admission rooms: the admissions view every instance holds, its feed, and the entry
  * endpoints (docs/notifier.md, "Entries").
  *
- * <p>Metrics: {@code spillway.notifier.admissions.entries} (entries in this instance's view) and
- * {@code spillway.notifier.admissions.skipped} (records of the admissions topic that could not be read).
+ * <p>Metrics: {@code spillway.notifier.admissions.entries} (entries in this instance's view),
+ * {@code spillway.notifier.admissions.skipped} (records of the admissions topic that could not be
+ * read), and the ETA audit of entries as the orders' ({@code spillway.notifier.admission.eta.error.ratio},
+ * {@code …seconds}, {@code spillway.notifier.admission.eta.audited}).
  */
 @Configuration(proxyBeanMethods = false)
 class EntriesConfiguration {
@@ -40,7 +43,23 @@ class EntriesConfiguration {
 
     @Bean
     AdmissionsView admissionsView(MeterRegistry meters) {
-        AdmissionsView view = new AdmissionsView();
+        DistributionSummary ratio = DistributionSummary.builder("spillway.notifier.admission.eta.error.ratio")
+                .description("Relative error of the ETA an entry was given at its waiting event, against its actual wait")
+                .publishPercentiles(0.5, 0.9, 0.99)
+                .register(meters);
+        DistributionSummary seconds = DistributionSummary.builder("spillway.notifier.admission.eta.error.seconds")
+                .description("ETA given at an entry's waiting event minus its actual wait, in seconds")
+                .baseUnit("seconds")
+                .publishPercentiles(0.5, 0.9, 0.99)
+                .register(meters);
+        EntryEtaAudit audit = new EntryEtaAudit((given, actual) -> {
+            seconds.record(given - actual);
+            ratio.record(Math.abs(given - actual) / Math.max(1.0, actual));
+        });
+        Gauge.builder("spillway.notifier.admission.eta.audited", audit, EntryEtaAudit::audited)
+                .description("Entries whose ETA awaits their admission")
+                .register(meters);
+        AdmissionsView view = new AdmissionsView(audit);
         Gauge.builder("spillway.notifier.admissions.entries", view, AdmissionsView::entries)
                 .description("Entries in this instance's admissions view")
                 .register(meters);

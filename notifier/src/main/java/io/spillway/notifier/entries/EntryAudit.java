@@ -7,14 +7,17 @@ interface EntryAudit {
 
     EntryAudit NONE = new EntryAudit() {
         @Override
-        public void changed(EntryStatus status, RoomProgress room) {}
+        public void changed(EntryStatus previous, EntryStatus status, RoomProgress room) {}
 
         @Override
         public void progressed(RoomProgress room) {}
     };
 
-    /** @param room the room's latest progress, null before any */
-    void changed(EntryStatus status, RoomProgress room);
+    /**
+     * @param previous the entry's status before, null if it was not known
+     * @param room the room's latest progress, null before any
+     */
+    void changed(EntryStatus previous, EntryStatus status, RoomProgress room);
 
     void progressed(RoomProgress room);
 }

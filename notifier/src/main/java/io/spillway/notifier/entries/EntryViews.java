@@ -1,7 +1,6 @@
 package io.spillway.notifier.entries;
 
 import io.spillway.contract.admission.EntryId;
-import io.spillway.contract.admission.RoomProgress;
 import java.time.Clock;
 import java.time.Instant;
 
@@ -31,9 +30,7 @@ final class EntryViews {
     }
 
     private EntryView.Queue queue(EntryStatus status, Instant now) {
-        RoomProgress room = view.room(status.roomId());
-        Long position = status.line() == null ? null
-                : Math.max(1, status.line() - (room == null ? 0 : room.admittedThrough()));
-        return new EntryView.Queue(position, null, 0, status.prequeue());
+        EntryEta.Estimate estimate = EntryEta.estimate(status.line(), status.opensAt(), view.room(status.roomId()), now);
+        return new EntryView.Queue(estimate.position(), estimate.etaSeconds(), estimate.confidence(), status.prequeue());
     }
 }
