@@ -23,8 +23,7 @@ import java.util.TreeMap;
  * until its result arrives, and the outcome is checked from the buyers' side: nothing confirmed
  * beyond the stock, no seat confirmed twice, every accepted order decided. Then a second sale with
  * a hold ({@link HoldsDemo}): some buyers pay, some cancel, some let the hold expire, and later
- * buyers get the returned tickets. Then an admission room in front of a stand-in checkout
- * ({@link AdmissionDemo}).
+ * buyers get the returned tickets.
  */
 public final class Demo {
 
@@ -47,12 +46,6 @@ public final class Demo {
             String paymentToken = Files.readString(Path.of(arguments.require("payment-token-file"))).strip();
             ok &= new HoldsDemo(client, paymentToken)
                     .run(holdBuyers, arguments.intOr("hold-stock", holdBuyers / 2), arguments.intOr("hold-seconds", 10));
-        }
-        int roomEntries = arguments.intOr("room-entries", 300);
-        if (roomEntries > 0) {
-            ok &= new AdmissionDemo(client, arguments.require("ingest"), arguments.require("inventory"),
-                    arguments.require("admin-token"))
-                    .run(roomEntries, arguments.intOr("room-per-minute", 600), arguments.intOr("room-max-active", 20));
         }
         System.exit(ok ? 0 : 1);
     }

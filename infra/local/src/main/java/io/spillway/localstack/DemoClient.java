@@ -67,11 +67,6 @@ final class DemoClient {
         return notifier + "/s/" + saleId;
     }
 
-    /** The waiting page of an admission room, on the notifier. */
-    String roomPageOf(String roomId) {
-        return notifier + "/r/" + roomId;
-    }
-
     JsonNode sale(String saleId) throws Exception {
         HttpResponse<String> sale = http.send(
                 HttpRequest.newBuilder(URI.create(inventory + "/api/v1/sales/" + saleId)).GET().build(),
