@@ -484,9 +484,11 @@ public final class Rehearsal {
         line("| open streams, peak (buyers' count / notifier's metric) | %d / %s |".formatted(
                 Figures.peak(spillway.openStreams(), 0, spillway.seconds()),
                 peak == null ? "n/a" : "%.0f".formatted(peak.streams())));
-        line("| notifier heap in use at that peak, per stream (above the heap before the run) | %s |".formatted(
-                peak == null || peak.streams() == 0 ? "n/a" : "%.0f MB, %.1f KB per stream".formatted(
-                        peak.heapBytes() / 1e6, Math.max(0, peak.heapBytes() - spillway.heapBefore) / peak.streams() / 1024)));
+        line("| notifier heap in use at that peak: total, per stream, growth since before the run per stream | %s |".formatted(
+                peak == null || peak.streams() == 0 ? "n/a" : "%.0f MB, %.1f KB, %s".formatted(peak.heapBytes() / 1e6,
+                        peak.heapBytes() / peak.streams() / 1024, peak.heapBytes() < spillway.heapBefore
+                                ? "n/a (a collection ran in between)"
+                                : "%.1f KB".formatted((peak.heapBytes() - spillway.heapBefore) / peak.streams() / 1024))));
         line("| load average after the run | %s |".formatted(loadAverage()));
         Path png = out.resolve(args.getOrDefault("plot", "rehearsal.png"));
         List<Plot.Series> series = new ArrayList<>(List.of(
