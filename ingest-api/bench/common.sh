@@ -3,13 +3,14 @@
 # cleanup kills.
 
 # start_broker CLASSPATH PORT: a KRaft broker of its own on PORT (controller on PORT+1), the bench
-# sale published to it, its request path warmed; sets BROKER to its pid.
+# sale published to it, its request path warmed; sets BROKER to the broker's pid (the launcher runs
+# Kafka in a JVM of its own, whose CPU is the broker's; killing the launcher stops it too).
 start_broker() {
-  "$JAVA" -Xmx512m -cp "$1" io.spillway.localstack.KafkaBroker --dir "$WORK/kafka" --port "$2" \
-    --controller-port $(($2 + 1)) >"$WORK/broker.log" 2>&1 &
-  BROKER=$!
-  pids+=("$BROKER")
-  until grep -qs "ready" "$WORK/broker.log"; do sleep 0.5; done
+  "$JAVA" -Xmx64m -cp "$1" io.spillway.localstack.KafkaBroker --dir "$WORK/kafka" --port "$2" \
+    --controller-port $(($2 + 1)) --heap 512m >"$WORK/broker.log" 2>&1 &
+  pids+=("$!")
+  until grep -qs "kafka broker ready" "$WORK/broker.log"; do sleep 0.5; done
+  BROKER=$(cat "$WORK/kafka/broker.pid")
   "$JAVA" -cp "$1" io.spillway.ingest.bench.PublishSale "127.0.0.1:$2" >/dev/null 2>"$WORK/publish.err"
   # A broker that has been running has its per-request code compiled; a fresh one does not, and the
   # door's batched load sends too few requests to get it there (WarmBroker says why and by how much).

@@ -2,6 +2,7 @@
 # The notifier benchmark: one notifier process against a broker, see docs/benchmarks/notifier.md.
 # Usage: flock /work/bench.lock notifier/bench/run.sh [-Dstreams=10000] [-Drate=5000] [-Dseconds=20] [-DdrainRate=50] [-DnotifierHeap=3g]
 # BENCH=StatusTableFootprint notifier/bench/run.sh -Djava.io.tmpdir=/dev/shm [-Dorders=50000] measures the table's disk per order.
+# BENCH=AdmissionBenchmark notifier/bench/run.sh [-Dentries=10000] ...: admission rooms, see docs/benchmarks/admission.md.
 # Uses $SPILLWAY_TEST_KAFKA as the broker if set, otherwise starts one inside the driver.
 set -euo pipefail
 cd "$(dirname "$0")/../.."

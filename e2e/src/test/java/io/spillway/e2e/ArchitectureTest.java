@@ -73,7 +73,9 @@ class ArchitectureTest {
                 new Domain("ingest-api", "io.spillway.ingest.rooms", List.of("RoomBook", "RoomVerdict")),
                 new Domain("order-processor", "io.spillway.processor.reservation", List.of()),
                 new Domain("notifier", "io.spillway.notifier.queue", List.of()),
-                new Domain("notifier", "io.spillway.notifier.orders", List.of("OrderStream", "EventIds")),
+                new Domain("notifier", "io.spillway.notifier.orders", List.of("OrderStream", "EventStream", "EventIds")),
+                new Domain("notifier", "io.spillway.notifier.entries",
+                        List.of("EntryStatus", "EntryState", "AdmissionsView", "EntryAudit", "EntryEta", "EntryEtaAudit")),
                 new Domain("inventory-service", "io.spillway.inventory.sales.rules", List.of()),
                 new Domain("inventory-service", "io.spillway.inventory.rooms", List.of("RoomRules", "NewRoom", "RateChange")));
     }

@@ -19,6 +19,17 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param overlapPublish whether a poll is decided while the broker still acknowledges the previous
  *     poll's decisions ({@link io.spillway.processor.publish.PublicationPipeline}); off, each poll
  *     waits for its own
+ * @param holdBatch at most this many due holds, and as many orders with payments or cancels, per hold
+ *     step (one transaction); smaller steps interleave more finely with the polls, larger ones cost less
+ *     per hold
+ * @param holdShare the largest share of a line's listener thread the hold steps take while the line
+ *     has a backlog of orders (its last poll was full) and holds are due: after a full step that took
+ *     t, the next waits t &times; (1 &minus; share) / share. 1 alternates a step and a poll; a backlog
+ *     of holds then ends sooner and new orders are decided more slowly (docs/benchmarks/holds.md).
+ *     Without a backlog of orders steps follow each other at once
+ * @param holdLateAfter how late the holds still due may be before the steps stop yielding to the polls
+ *     (and alternate with them, as with share 1): below the expiry lateness target (5 s), less what one
+ *     step takes
  * @param admission the admitter's pace (io.spillway.processor.admission; on only with admission keys)
  */
 @ConfigurationProperties("spillway.processor")
@@ -28,7 +39,19 @@ public record ProcessorProperties(
         @DefaultValue("30s") Duration publishTimeout,
         @DefaultValue("5s") Duration lagInterval,
         @DefaultValue("true") boolean overlapPublish,
+        @DefaultValue("2000") int holdBatch,
+        @DefaultValue("0.25") double holdShare,
+        @DefaultValue("4s") Duration holdLateAfter,
         @DefaultValue Admission admission) {
+
+    public ProcessorProperties {
+        if (holdBatch < 1) {
+            throw new IllegalArgumentException("spillway.processor.hold-batch must be at least 1");
+        }
+        if (!(holdShare > 0 && holdShare <= 1)) {
+            throw new IllegalArgumentException("spillway.processor.hold-share must be in (0, 1]");
+        }
+    }
 
     public record Conflicts(
             @DefaultValue("6") int maxAttempts,

@@ -93,7 +93,8 @@ class MassExpiryIT extends RunningProcessor {
                           AND s.seat_id = ANY (o.seats))""")).isZero();
         assertThat(count("SELECT quantity FROM customer_holdings WHERE sale_id = 'mass' AND customer_id = 'holder-0'"))
                 .isZero();
-        assertThat(count("SELECT count(*) FROM results_outbox")).isZero();
+        // The last step's rows are deleted by the thread's next step, once the broker has them: the outbox drains.
+        await().atMost(PATIENCE).until(() -> count("SELECT count(*) FROM results_outbox") == 0);
 
         List<Duration> latencies = newcomers.stream()
                 .map(o -> decided.get(o.orderId()))

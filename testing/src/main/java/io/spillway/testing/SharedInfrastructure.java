@@ -9,8 +9,10 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -25,26 +27,38 @@ import org.apache.kafka.clients.admin.NewTopic;
  * <p>{@code ./spillway test} starts both before Maven and hands them to every test JVM as
  * {@code spillway.test.kafka} (bootstrap servers) and {@code spillway.test.postgres} ({@code
  * host:port}, superuser {@code postgres} trusted). A test run without them, such as one test started
- * from an IDE, starts its own pair in this JVM on first use, once. Either way they are real servers:
+ * from an IDE, gets its own pair in this JVM on first use, once: Testcontainers' Kafka ({@code
+ * apache/kafka} at the production version) and PostgreSQL where a Docker engine answers, else the
+ * embedded broker (a child process, {@link KafkaBroker}) and PostgreSQL; {@link
+ * InfrastructureChoice} decides, and the choice is logged once. Either way they are real servers:
  * nothing at the broker or database boundary is mocked.
  *
  * <p>Tests isolate themselves by names, not by servers: {@link #newDatabase()} gives each caller a
- * database of its own and {@link #uniqueTopics()} a topic catalogue of its own.
+ * database of its own and {@link #uniqueTopics()} a topic catalogue of its own. That is also why
+ * the tests take their addresses through {@link TestProperties} rather than Spring Boot's
+ * {@code @ServiceConnection}: it would point a service at the container's one database, and only on
+ * the container path.
  */
 public final class SharedInfrastructure {
 
+    private static final System.Logger LOG = System.getLogger(SharedInfrastructure.class.getName());
+
     private static String kafka;
     private static String postgres;
+    private static Boolean docker;
+    private static final Set<String> ANNOUNCED = new HashSet<>();
 
     private SharedInfrastructure() {}
 
     /** Bootstrap servers of the shared broker. */
     public static synchronized String kafkaBootstrapServers() {
         if (kafka == null) {
-            kafka = configured("spillway.test.kafka", "SPILLWAY_TEST_KAFKA");
-            if (kafka == null) {
-                kafka = startBroker();
-            }
+            InfrastructureChoice choice = choose("spillway.test.kafka", "SPILLWAY_TEST_KAFKA");
+            kafka = switch (choice.source()) {
+                case EXTERNAL -> choice.address();
+                case CONTAINER -> Containers.startKafka();
+                case EMBEDDED -> startBroker();
+            };
         }
         return kafka;
     }
@@ -93,22 +107,47 @@ public final class SharedInfrastructure {
     /** {@code host:port} of the shared PostgreSQL server. */
     public static synchronized String postgresHostPort() {
         if (postgres == null) {
-            postgres = configured("spillway.test.postgres", "SPILLWAY_TEST_POSTGRES");
-            if (postgres == null) {
-                postgres = startPostgres();
-            }
+            InfrastructureChoice choice = choose("spillway.test.postgres", "SPILLWAY_TEST_POSTGRES");
+            postgres = switch (choice.source()) {
+                case EXTERNAL -> choice.address();
+                case CONTAINER -> Containers.startPostgres();
+                case EMBEDDED -> startPostgres();
+            };
         }
         return postgres;
     }
 
-    private static String configured(String property, String environment) {
-        for (String value : new String[] {System.getProperty(property), System.getenv(environment)}) {
-            // Maven leaves an unset ${env.X} as its own text.
-            if (value != null && !value.isBlank() && !value.startsWith("${")) {
-                return value.trim();
-            }
+    private static InfrastructureChoice choose(String property, String environment) {
+        String external = InfrastructureChoice.given(System.getProperty(property))
+                ? System.getProperty(property)
+                : System.getenv(environment);
+        String override = InfrastructureChoice.given(System.getProperty(InfrastructureChoice.PROPERTY))
+                ? System.getProperty(InfrastructureChoice.PROPERTY)
+                : System.getenv(InfrastructureChoice.ENVIRONMENT);
+        InfrastructureChoice choice = InfrastructureChoice.choose(external, override, SharedInfrastructure::docker);
+        announce(choice);
+        return choice;
+    }
+
+    private static boolean docker() {
+        if (docker == null) {
+            docker = Containers.dockerAvailable();
         }
-        return null;
+        return docker;
+    }
+
+    private static void announce(InfrastructureChoice choice) {
+        String message = switch (choice.source()) {
+            case EXTERNAL -> "test infrastructure: the broker and database addresses given (spillway.test.kafka, "
+                    + "spillway.test.postgres or their SPILLWAY_TEST_* variables)";
+            case CONTAINER -> "test infrastructure: Testcontainers (" + Containers.kafkaImage() + ", "
+                    + Containers.POSTGRES_IMAGE + "), because " + choice.reason();
+            case EMBEDDED -> "test infrastructure: the embedded Kafka broker and PostgreSQL, because "
+                    + choice.reason() + " (" + InfrastructureChoice.ENVIRONMENT + "=containers|embedded chooses)";
+        };
+        if (ANNOUNCED.add(message)) {
+            LOG.log(System.Logger.Level.INFO, message);
+        }
     }
 
     private static String startBroker() {

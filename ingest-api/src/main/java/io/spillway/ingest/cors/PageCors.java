@@ -11,9 +11,10 @@ import org.springframework.web.cors.UrlBasedCorsConfigurationSource;
 import org.springframework.web.filter.CorsFilter;
 
 /**
- * CORS for the buyers' page (docs/page.md), only for what the page calls: placing an order and
- * cancelling it. The payment endpoint stays out of reach of browsers (the payment system calls it
- * server to server), and so does every other path. A filter, first of all, so that preflights and
+ * CORS for the buyers' page (docs/page.md), only for what the page calls: placing an order,
+ * cancelling it, and joining a room's line. The payment and leave endpoints stay out of reach of
+ * browsers (the payment system and the shop call them server to server), and so does every other
+ * path. A filter, first of all, so that preflights and
  * the door's early answers (429, 503, 413) carry the headers too, and the page can read their
  * {@code Retry-After}.
  *
@@ -35,6 +36,7 @@ class PageCors {
         UrlBasedCorsConfigurationSource paths = new UrlBasedCorsConfigurationSource();
         paths.registerCorsConfiguration("/api/v1/orders", page);
         paths.registerCorsConfiguration("/api/v1/orders/{orderId}/cancel", page);
+        paths.registerCorsConfiguration("/api/v1/rooms/{roomId}/entries", page);
         FilterRegistrationBean<CorsFilter> registration = new FilterRegistrationBean<>(new CorsFilter(paths));
         registration.setOrder(Ordered.HIGHEST_PRECEDENCE);
         // Off without origins: no filter, no CORS headers, every cross-origin browser call refused.

@@ -19,18 +19,18 @@ import java.time.Instant;
  * connection, instance and road; a client presenting a terminal one already has the end of the
  * story. No clock reads 10^15 ms (the year 33658), so the bands never meet.
  */
-final class EventIds {
+public final class EventIds {
 
     static final long TERMINAL_BASE = 1_000_000_000_000_000L;
     static final long HELD_BASE = 2 * TERMINAL_BASE;
     static final long ENDED_BASE = 3 * TERMINAL_BASE;
 
-    static final long NONE = -1;
+    public static final long NONE = -1;
 
     private EventIds() {}
 
     /** A decision that ends the order: REJECTED, or CONFIRMED without a hold. */
-    static long terminal(Instant decidedAt) {
+    public static long terminal(Instant decidedAt) {
         return TERMINAL_BASE + millis(decidedAt);
     }
 
@@ -62,7 +62,7 @@ final class EventIds {
     }
 
     /** A {@code Last-Event-ID} header as an id; {@link #NONE} when absent or not one of ours. */
-    static long parse(String lastEventId) {
+    public static long parse(String lastEventId) {
         if (lastEventId == null || lastEventId.isBlank() || lastEventId.length() > 19) {
             return NONE;
         }

@@ -44,7 +44,7 @@ final class OrderEventsController {
             OrderId id = access.authorize(request.pathVariable("orderId"), request.queryParam("token").orElse(null),
                     request.headers().firstHeader(HttpHeaders.AUTHORIZATION));
             long last = EventIds.parse(request.headers().firstHeader("Last-Event-ID"));
-            if (OrderStream.hasTheEnd(last)) {
+            if (EventStream.hasTheEnd(last)) {
                 // The client already holds the terminal event; 204 also tells an EventSource to stop reconnecting.
                 return ServerResponse.noContent().build();
             }

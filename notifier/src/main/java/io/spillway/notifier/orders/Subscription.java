@@ -1,12 +1,10 @@
 package io.spillway.notifier.orders;
 
-import io.spillway.contract.OrderId;
-import io.spillway.notifier.orders.OrderStream.Client;
-import io.spillway.notifier.orders.OrderStream.Comment;
-import io.spillway.notifier.orders.OrderStream.Event;
-import io.spillway.notifier.orders.OrderStream.Road;
-import io.spillway.notifier.orders.OrderStream.Step;
-import io.spillway.notifier.status.OrderStatus;
+import io.spillway.notifier.orders.EventStream.Client;
+import io.spillway.notifier.orders.EventStream.Comment;
+import io.spillway.notifier.orders.EventStream.Event;
+import io.spillway.notifier.orders.EventStream.Road;
+import io.spillway.notifier.orders.EventStream.Step;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
@@ -16,7 +14,7 @@ import org.springframework.http.codec.ServerSentEvent;
 import reactor.core.publisher.FluxSink;
 
 /**
- * Carries out one {@link OrderStream} on its connection: feeds it the order's changes, the
+ * Carries out one {@link EventStream} on its connection: feeds it the changes of what it follows, the
  * connection's demand and the time, writes what it answers and sets its timer. It holds no
  * thread: changes, the connection asking for more, and the timer (next queued event, heartbeat)
  * each ask for a step, and steps run one at a time on the subscriptions' small worker pool.
@@ -28,11 +26,11 @@ import reactor.core.publisher.FluxSink;
  *
  * <p>Limits: a step must not block (it reads the local store and renders JSON).
  */
-final class Subscription {
+final class Subscription<K, S> {
 
     private static final Logger log = LoggerFactory.getLogger(Subscription.class);
 
-    private final OrderStream stream;
+    private final EventStream<K, S> stream;
     private final Subscriptions owner;
     /** Steps asked for and not yet run; a routine caller starts a run only when it raises it from 0, a decision always does. */
     private final AtomicInteger wanted = new AtomicInteger();
@@ -47,13 +45,13 @@ final class Subscription {
     // Only steps touch it, one step at a time (and finish, once).
     private boolean over;
 
-    Subscription(OrderStream stream, Subscriptions owner) {
+    Subscription(EventStream<K, S> stream, Subscriptions owner) {
         this.stream = stream;
         this.owner = owner;
     }
 
-    OrderId orderId() {
-        return stream.orderId();
+    K key() {
+        return stream.key();
     }
 
     /** The connection subscribed to the stream: from now on events can be written to it. */
@@ -72,9 +70,9 @@ final class Subscription {
         wakeIn(owner.timings().subscribeGrace().toNanos());
     }
 
-    /** A new value of the order, from either road (see {@link OrderStream}); never blocks. */
-    void offer(OrderStatus status, long recordTimestamp, Road road) {
-        if (stream.offer(status, recordTimestamp, road) == OrderStream.Offered.DECIDED) {
+    /** A new value of what the stream follows, from any road (see {@link EventStream}); never blocks. */
+    void offer(S status, long recordTimestamp, Road road) {
+        if (stream.offer(status, recordTimestamp, road) == EventStream.Offered.DECIDED) {
             wakeNow();
         } else {
             wake();
@@ -162,14 +160,14 @@ final class Subscription {
             }
             if (step.ends()) {
                 if (client == Client.NOT_CONNECTED) {
-                    log.debug("Event stream of order {}: the connection never started reading it", orderId());
+                    log.debug("Event stream of {}: the connection never started reading it", key());
                 }
                 finish();
             } else {
                 wakeIn(step.wakeInNanos());
             }
         } catch (RuntimeException bug) {
-            log.error("Event stream of order {} failed", orderId(), bug);
+            log.error("Event stream of {} failed", key(), bug);
             if (connection != null) {
                 connection.error(bug);
             }

@@ -9,7 +9,7 @@ import io.micrometer.core.instrument.Timer;
 import io.spillway.contract.OrderId;
 import io.spillway.contract.problems.Problems;
 import io.spillway.notifier.NotifierProperties;
-import io.spillway.notifier.orders.OrderStream.Road;
+import io.spillway.notifier.orders.EventStream.Road;
 import io.spillway.notifier.status.OrderStatus;
 import io.spillway.notifier.status.OrderStatusListener;
 import java.time.Duration;
@@ -24,7 +24,10 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
+import java.util.function.LongSupplier;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.http.HttpHeaders;
@@ -36,8 +39,9 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.FluxSink;
 
 /**
- * The open event streams of this instance, by order, and the way the order-status table reaches
- * them. Every stream is released when it ends, whichever way: terminal event sent, client gone,
+ * The open event streams of this instance, by order (and by entry in a room: the {@code entries}
+ * feature opens its streams here with its own {@link EventStream.Story}), and the way the
+ * order-status table reaches them. Every stream is released when it ends, whichever way: terminal event sent, client gone,
  * timeout, error or shutdown.
  *
  * <p>An order may have at most {@code maxStreamsPerOrder} open streams on this instance; one more is
@@ -58,12 +62,15 @@ import reactor.core.publisher.FluxSink;
  * timestamp to the event written on the socket, for each decision, held confirmation or end of a
  * hold heard while the stream was open.
  */
-class Subscriptions implements OrderStatusListener, SmartLifecycle, DisposableBean {
+public class Subscriptions implements OrderStatusListener, SmartLifecycle, DisposableBean {
 
     /** A stream that the connection never started reading (it failed first) is given up after this. */
     private static final Duration SUBSCRIBE_GRACE = Duration.ofSeconds(30);
 
-    private final Map<OrderId, Set<Subscription>> byOrder = new ConcurrentHashMap<>();
+    /** By the id of what they follow: an {@link OrderId}, or another feature's id (an entry's). */
+    private final Map<Object, Set<Subscription<?, ?>>> byOrder = new ConcurrentHashMap<>();
+    /** Other lines whose movement may change a rendered place ({@link #followLine}). */
+    private final List<LongSupplier> otherLines = new CopyOnWriteArrayList<>();
     private final AtomicInteger open = new AtomicInteger();
     /** Runs the streams' steps: short, non-blocking work (a store read, a render, a write). */
     private final ExecutorService steps = Executors.newFixedThreadPool(
@@ -82,7 +89,7 @@ class Subscriptions implements OrderStatusListener, SmartLifecycle, DisposableBe
     private final OrderViews views;
     /** What every stream reads: the store, the queue model, the JSON of a view. */
     private final OrderStream.Views streamViews;
-    private final OrderStream.Timings timings;
+    private final EventStream.Timings timings;
     private final NotifierProperties settings;
     private final Map<String, Counter> sent = new ConcurrentHashMap<>();
     private final MeterRegistry meters;
@@ -92,7 +99,7 @@ class Subscriptions implements OrderStatusListener, SmartLifecycle, DisposableBe
     Subscriptions(OrderViews views, ObjectMapper json, NotifierProperties settings, MeterRegistry meters) {
         this.views = views;
         this.streamViews = new StreamViews(views, json, this::recorded);
-        this.timings = new OrderStream.Timings(settings.queuedUpdateInterval(), settings.heartbeat(),
+        this.timings = new EventStream.Timings(settings.queuedUpdateInterval(), settings.heartbeat(),
                 settings.streamTimeout(), settings.retry(), SUBSCRIBE_GRACE);
         this.settings = settings;
         this.meters = meters;
@@ -100,7 +107,8 @@ class Subscriptions implements OrderStatusListener, SmartLifecycle, DisposableBe
                 .description("Event streams open on this instance")
                 .register(meters);
         delivery = Map.of(Road.DIRECT, deliveryTimer(meters, Road.DIRECT), Road.TABLE, deliveryTimer(meters, Road.TABLE));
-        for (String type : new String[] {"queued", "confirmed", "rejected", "paid", "expired", "cancelled"}) {
+        for (String type : new String[] {"queued", "confirmed", "rejected", "paid", "expired", "cancelled",
+                "waiting", "admitted", "closed"}) {
             counter(type);
         }
         timers = new ScheduledThreadPoolExecutor(1, Thread.ofPlatform().daemon().name("order-events-timer").factory());
@@ -116,6 +124,10 @@ class Subscriptions implements OrderStatusListener, SmartLifecycle, DisposableBe
      */
     private void wakeAllIfTheLineMoved() {
         long version = views.queueVersion();
+        for (LongSupplier line : otherLines) {
+            // A sum of counters that only grow changes whenever one of them does.
+            version += line.getAsLong();
+        }
         if (version != queueVersionSeen) {
             queueVersionSeen = version;
             byOrder.values().forEach(subscriptions -> subscriptions.forEach(Subscription::wake));
@@ -151,14 +163,27 @@ class Subscriptions implements OrderStatusListener, SmartLifecycle, DisposableBe
 
     /**
      * Admits one more stream of the order (or refuses it with 429 before any byte is written) and
-     * starts its thread; the thread writes once the connection subscribes to the answer.
+     * starts its timer; the stream writes once the connection subscribes to the answer.
      */
     Flux<ServerSentEvent<String>> open(OrderId orderId, long lastEventId) {
-        Subscription subscription = new Subscription(
-                new OrderStream(orderId, lastEventId, timings, streamViews, System.nanoTime()), this);
+        return open(new OrderStream(orderId, lastEventId, timings, streamViews, System.nanoTime()), "order");
+    }
+
+    /**
+     * Admits one more stream of something else that waits (an entry in a room), told by its own
+     * story, under the same rules and cap as an order's.
+     *
+     * @param noun what it follows, for the 429's words ("entry")
+     */
+    public <K, S> Flux<ServerSentEvent<String>> open(K key, long lastEventId, EventStream.Story<K, S> story, String noun) {
+        return open(new EventStream<>(key, lastEventId, timings, story, System.nanoTime()), noun);
+    }
+
+    private <K, S> Flux<ServerSentEvent<String>> open(EventStream<K, S> stream, String noun) {
+        Subscription<K, S> subscription = new Subscription<>(stream, this);
         boolean[] admitted = {false};
-        byOrder.compute(orderId, (id, subscriptions) -> {
-            Set<Subscription> streams = subscriptions == null ? ConcurrentHashMap.newKeySet() : subscriptions;
+        byOrder.compute(stream.key(), (id, subscriptions) -> {
+            Set<Subscription<?, ?>> streams = subscriptions == null ? ConcurrentHashMap.newKeySet() : subscriptions;
             if (streams.size() < settings.maxStreamsPerOrder()) {
                 streams.add(subscription);
                 admitted[0] = true;
@@ -166,12 +191,36 @@ class Subscriptions implements OrderStatusListener, SmartLifecycle, DisposableBe
             return streams.isEmpty() ? null : streams;
         });
         if (!admitted[0]) {
-            throw new TooManyStreams(settings.maxStreamsPerOrder(), settings.retry());
+            throw new TooManyStreams(settings.maxStreamsPerOrder(), settings.retry(), noun);
         }
         open.incrementAndGet();
         subscription.start();
-        // LATEST keeps no queue: the thread never hands over more than the connection asked for.
+        // LATEST keeps no queue: the stream never hands over more than the connection asked for.
         return Flux.create(subscription::attach, FluxSink.OverflowStrategy.LATEST);
+    }
+
+    /**
+     * Another line whose movement may change what streams show (the admissions view's rooms): looked
+     * at once per {@code queuedUpdateInterval} with the order lines, and every stream is woken when
+     * it moved. {@code version} must only grow.
+     */
+    public void followLine(LongSupplier version) {
+        otherLines.add(version);
+    }
+
+    /** Whether any stream of this key is open here. */
+    public boolean watches(Object key) {
+        return byOrder.containsKey(key);
+    }
+
+    /** A new status of something another feature follows (an entry), from any thread; never blocks. */
+    @SuppressWarnings("unchecked")
+    public <K, S> void offer(K key, S status, long recordTimestamp, Road road) {
+        Set<Subscription<?, ?>> subscriptions = byOrder.get(key);
+        if (subscriptions != null) {
+            // Streams are filed by key, and a key's streams all follow the same kind of thing (its story's S).
+            subscriptions.forEach(subscription -> ((Subscription<K, S>) subscription).offer(status, recordTimestamp, road));
+        }
     }
 
     private static Timer deliveryTimer(MeterRegistry meters, Road road) {
@@ -189,10 +238,6 @@ class Subscriptions implements OrderStatusListener, SmartLifecycle, DisposableBe
         offer(status, recordTimestamp, Road.TABLE);
     }
 
-    /** Whether any stream of this order is open here: the direct feed decodes only decisions someone waits for. */
-    boolean watches(OrderId orderId) {
-        return byOrder.containsKey(orderId);
-    }
 
     /** A result (decision, end of a hold, refused payment) from the direct feed, on its poll thread; never blocks (a stream only takes note and wakes). */
     void decided(OrderStatus decision, long recordTimestamp) {
@@ -205,10 +250,7 @@ class Subscriptions implements OrderStatusListener, SmartLifecycle, DisposableBe
     }
 
     private void offer(OrderStatus status, long recordTimestamp, Road road) {
-        Set<Subscription> subscriptions = byOrder.get(status.orderId());
-        if (subscriptions != null) {
-            subscriptions.forEach(subscription -> subscription.offer(status, recordTimestamp, road));
-        }
+        offer(status.orderId(), status, recordTimestamp, road);
     }
 
     /** Open streams on this instance. */
@@ -216,15 +258,15 @@ class Subscriptions implements OrderStatusListener, SmartLifecycle, DisposableBe
         return open.get();
     }
 
-    void release(Subscription subscription) {
-        byOrder.computeIfPresent(subscription.orderId(), (id, subscriptions) -> {
+    void release(Subscription<?, ?> subscription) {
+        byOrder.computeIfPresent(subscription.key(), (id, subscriptions) -> {
             subscriptions.remove(subscription);
             return subscriptions.isEmpty() ? null : subscriptions;
         });
         open.decrementAndGet();
     }
 
-    OrderStream.Timings timings() {
+    EventStream.Timings timings() {
         return timings;
     }
 
@@ -282,14 +324,14 @@ class Subscriptions implements OrderStatusListener, SmartLifecycle, DisposableBe
     /** 429: this order has as many open streams as it may have. */
     static final class TooManyStreams extends ErrorResponseException {
 
-        TooManyStreams(int limit, Duration retry) {
-            super(HttpStatus.TOO_MANY_REQUESTS, problem(limit), null);
+        TooManyStreams(int limit, Duration retry, String noun) {
+            super(HttpStatus.TOO_MANY_REQUESTS, problem(limit, noun), null);
             getHeaders().set(HttpHeaders.RETRY_AFTER, Long.toString(Math.max(1, retry.toSeconds())));
         }
 
-        private static ProblemDetail problem(int limit) {
+        private static ProblemDetail problem(int limit, String noun) {
             return Problems.untyped(HttpStatus.TOO_MANY_REQUESTS, "Too many event streams",
-                    "This order already has " + limit + " open event streams; close one or retry later.");
+                    "This " + noun + " already has " + limit + " open event streams; close one or retry later.");
         }
     }
 

@@ -1,6 +1,7 @@
 package io.spillway.notifier.page;
 
 import io.spillway.contract.SaleId;
+import io.spillway.contract.admission.RoomId;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -17,8 +18,9 @@ import reactor.core.publisher.Mono;
 
 /**
  * The buyers' page: {@code GET /s/{saleId}} (one HTML page for every sale; the script reads the
- * sale id from the address), its script and style under {@code /page/}, and {@code /page/config},
- * which tells the script where ingest-api and inventory-service are.
+ * sale id from the address), the room's page {@code GET /r/{roomId}} (the same for every room:
+ * join, wait, go to the shop), their scripts and style under {@code /page/}, and
+ * {@code /page/config}, which tells the scripts where ingest-api and inventory-service are.
  *
  * <p>The files are read from the jar once, at start-up, and served from memory: during a sale many
  * buyers load the page at once, and nothing here touches the disk or a template engine. They are
@@ -34,15 +36,18 @@ final class PageRoutes {
     private static final MediaType HTML = MediaType.parseMediaType("text/html;charset=UTF-8");
     private static final Map<String, MediaType> ASSETS = Map.of(
             "page.js", MediaType.parseMediaType("text/javascript;charset=UTF-8"),
+            "room.js", MediaType.parseMediaType("text/javascript;charset=UTF-8"),
             "page.css", MediaType.parseMediaType("text/css;charset=UTF-8"));
 
     private final byte[] html;
+    private final byte[] roomHtml;
     private final Map<String, byte[]> assets = new LinkedHashMap<>();
     private final Map<String, Object> config;
     private final String contentSecurityPolicy;
 
     PageRoutes(PageProperties page, boolean demoPayment) {
         this.html = read("index.html");
+        this.roomHtml = read("room.html");
         ASSETS.keySet().forEach(name -> assets.put(name, read(name)));
         this.config = Map.of(
                 "ingestUrl", page.ingestUrl(), "inventoryUrl", page.inventoryUrl(), "demoPayment", demoPayment);
@@ -55,6 +60,7 @@ final class PageRoutes {
     RouterFunction<ServerResponse> route() {
         return RouterFunctions.route()
                 .GET("/s/{saleId}", this::page)
+                .GET("/r/{roomId}", this::roomPage)
                 .GET("/page/config", this::config)
                 .GET("/page/{file}", this::asset)
                 .build();
@@ -64,9 +70,20 @@ final class PageRoutes {
         if (!SaleId.isValid(request.pathVariable("saleId"))) {
             return ServerResponse.notFound().build();
         }
+        return html(html);
+    }
+
+    private Mono<ServerResponse> roomPage(ServerRequest request) {
+        if (!RoomId.isValid(request.pathVariable("roomId"))) {
+            return ServerResponse.notFound().build();
+        }
+        return html(roomHtml);
+    }
+
+    private Mono<ServerResponse> html(byte[] html) {
         return ServerResponse.ok()
                 .contentType(HTML)
-                // The page is the same for every sale and changes only with a release.
+                // The page is the same for every sale (or room) and changes only with a release.
                 .cacheControl(CacheControl.noCache())
                 .header("Content-Security-Policy", contentSecurityPolicy)
                 .header("X-Content-Type-Options", "nosniff")

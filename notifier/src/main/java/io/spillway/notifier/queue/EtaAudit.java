@@ -8,7 +8,9 @@ import java.util.TreeMap;
 /**
  * Keeps the ETA each order was given when the notifier first saw it, and when that was, until the
  * processor group's committed offset passes the order: then the actual wait is known and the pair
- * goes to an {@link EtaErrors}. This is how the ETA is measured rather than claimed.
+ * goes to an {@link EtaErrors}. This is how the ETA is measured rather than claimed. A line is any
+ * key: an order line is its partition of {@code orders.requested} (places: offsets), a room's line
+ * its room id (places: line numbers, resolved one by one as each entry is admitted).
  *
  * <p>Limits: the actual wait ends when the commit that passes the order is seen, so it includes up
  * to one look interval (1 s) and the processor's commit delay. At most {@link #MAX_PER_LINE} orders
@@ -16,21 +18,21 @@ import java.util.TreeMap;
  * (counted by {@link #skipped()}) rather than let a huge backlog grow the heap. Not thread-safe;
  * {@link QueueModel} guards it.
  */
-final class EtaAudit {
+public final class EtaAudit {
 
     static final int MAX_PER_LINE = 20_000;
 
     private record Given(long etaSeconds, long atMillis) {}
 
-    private final Map<Integer, TreeMap<Long, Given>> lines = new HashMap<>();
+    private final Map<Object, TreeMap<Long, Given>> lines = new HashMap<>();
     private final EtaErrors errors;
     private long skipped;
 
-    EtaAudit(EtaErrors errors) {
+    public EtaAudit(EtaErrors errors) {
         this.errors = errors;
     }
 
-    void given(int partition, long offset, long etaSeconds, long atMillis) {
+    public void given(Object partition, long offset, long etaSeconds, long atMillis) {
         TreeMap<Long, Given> line = lines.computeIfAbsent(partition, p -> new TreeMap<>());
         if (line.size() >= MAX_PER_LINE) {
             skipped++;
@@ -41,7 +43,7 @@ final class EtaAudit {
     }
 
     /** Every tracked order below {@code committed} has been decided by now. */
-    void passed(int partition, long committed, long atMillis) {
+    void passed(Object partition, long committed, long atMillis) {
         TreeMap<Long, Given> line = lines.get(partition);
         if (line == null) {
             return;
@@ -56,12 +58,29 @@ final class EtaAudit {
         }
     }
 
+    /** The one at {@code place} was served at {@code atMillis}. */
+    public void resolved(Object line, long place, long atMillis) {
+        TreeMap<Long, Given> tracked = lines.get(line);
+        Given given = tracked == null ? null : tracked.remove(place);
+        if (given != null) {
+            errors.measured(given.etaSeconds(), Math.max(0, atMillis - given.atMillis()) / 1000.0);
+        }
+    }
+
+    /** The one at {@code place} left without being served: its ETA is not measured. */
+    public void dropped(Object line, long place) {
+        TreeMap<Long, Given> tracked = lines.get(line);
+        if (tracked != null) {
+            tracked.remove(place);
+        }
+    }
+
     /** The line's commits are gone: nothing tracked there can be resolved. */
-    void forget(int partition) {
+    void forget(Object partition) {
         lines.remove(partition);
     }
 
-    int tracked() {
+    public int tracked() {
         return lines.values().stream().mapToInt(TreeMap::size).sum();
     }
 

@@ -133,7 +133,7 @@ public class OrderRequestListener {
         long settled = System.nanoTime();
         // Holds end here, between this poll's transaction and the next: at a definite place in the line,
         // after the previous poll's confirmations are with the broker.
-        holds.stepIfDue(consumer.assignment());
+        holds.stepIfDue(consumer.assignment(), records.size());
         // The opening's draw and drain, at the same kind of place: after this poll parked what it
         // had to (its transaction committed), so the line has read, and parked, what the poll read.
         openings.read(records);

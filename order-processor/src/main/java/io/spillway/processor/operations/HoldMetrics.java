@@ -77,9 +77,9 @@ public class HoldMetrics {
         opened.increment(holds);
     }
 
-    /** A hold ended now (not a replay): {@code paid}, {@code expired} or {@code cancelled}. */
-    public void ended(String outcome) {
-        registry.counter("spillway.processor.holds.ended", "outcome", outcome).increment();
+    /** Holds ended now (not replays): {@code paid}, {@code expired} or {@code cancelled}. */
+    public void ended(String outcome, int holds) {
+        registry.counter("spillway.processor.holds.ended", "outcome", outcome).increment(holds);
     }
 
     public void paid(Instant decidedAt, Instant acceptedAt) {

@@ -52,14 +52,36 @@ public class OutboxRelay {
         this.settings = settings;
     }
 
+    /** Rows handed to the producer, not yet known to be with the broker; their rows are still stored. */
+    public static final class Sent {
+
+        public static final Sent NONE = new Sent(new Long[0], List.of());
+
+        private final Long[] seqs;
+        private final List<CompletableFuture<?>> sends;
+
+        private Sent(Long[] seqs, List<CompletableFuture<?>> sends) {
+            this.seqs = seqs;
+            this.sends = sends;
+        }
+    }
+
     /**
      * Sends the rows, waits for the broker, deletes them.
      *
      * @throws KafkaException if the broker did not take them all in time; the rows stay, for the next try
      */
     public void publish(List<Row> rows) {
+        settle(send(rows));
+    }
+
+    /**
+     * Hands the rows to the producer without waiting: the caller {@linkplain #settle settles} them later,
+     * after other work, so that the broker's acknowledgement costs its thread nothing.
+     */
+    public Sent send(List<Row> rows) {
         if (rows.isEmpty()) {
-            return;
+            return Sent.NONE;
         }
         List<CompletableFuture<?>> sends = new ArrayList<>(rows.size());
         for (Row row : rows.stream().sorted(java.util.Comparator.comparingLong(Row::seq)).toList()) {
@@ -73,9 +95,20 @@ public class OutboxRelay {
                         EventJson.writeHold(HoldOpened.of(confirmed)))));
             }
         }
-        await(sends);
-        jdbc.update("DELETE FROM results_outbox WHERE seq = ANY (?::bigint[])",
-                (Object) rows.stream().map(Row::seq).toArray(Long[]::new));
+        return new Sent(rows.stream().map(Row::seq).toArray(Long[]::new), sends);
+    }
+
+    /**
+     * Waits for the broker to have every row sent, then deletes them.
+     *
+     * @throws KafkaException if the broker did not take them all in time; the rows stay, for the next try
+     */
+    public void settle(Sent sent) {
+        if (sent.seqs.length == 0) {
+            return;
+        }
+        await(sent.sends);
+        jdbc.update("DELETE FROM results_outbox WHERE seq = ANY (?::bigint[])", (Object) sent.seqs);
     }
 
     private static OrderConfirmed heldConfirmation(byte[] event) {

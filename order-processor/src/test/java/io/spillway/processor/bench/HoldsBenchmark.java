@@ -61,7 +61,7 @@ import org.springframework.context.ConfigurableApplicationContext;
  *
  * <p>The backlog has stock for every order, so it is confirmations (held) in both windows: the same
  * work before and during the expiry. {@code -Dbench.holds.sizes=10000,100000}, {@code -Dbench.runs=3};
- * {@code -Dbench.sample=true} samples the listener thread's stack every 100 ms during the expiry and
+ * {@code -Dbench.sample=true} samples the listener thread's stack every 10 ms during the expiry and
  * prints the most frequent frames (with platform listener threads, which the sampler can see). Broker (in this JVM unless {@code SPILLWAY_TEST_KAFKA} is set),
  * PostgreSQL, the processor and the load generator share the machine. Run with
  * {@code order-processor/bench/run.sh -Dbench.scenario=holds}.
@@ -311,7 +311,10 @@ public final class HoldsBenchmark {
         }
     }
 
-    /** The listener thread's stack every 100 ms, in this JVM: the frames it is most often in. */
+    /**
+     * The listener thread's stack every 10 ms, in this JVM: the frames it is most often in. One thread's
+     * stack is cheap to take, so the sampling itself costs the machine little.
+     */
     private static final class Sampler implements AutoCloseable {
 
         private final Map<String, Integer> frames = new HashMap<>();
@@ -322,29 +325,33 @@ public final class HoldsBenchmark {
         Sampler() {
             thread = Thread.ofPlatform().daemon().name("sampler").start(() -> {
                 var threads = ManagementFactory.getThreadMXBean();
-                while (running.get()) {
-                    for (ThreadInfo info : threads.dumpAllThreads(false, false, 40)) {
-                        if (info.getThreadName().contains("-C-") && !info.getThreadName().contains("commands")) {
-                            samples++;
-                            // Where in Spillway's code, and whether it waits for PostgreSQL or the broker.
-                            StackTraceElement[] stack = info.getStackTrace();
-                            String waiting = stack.length == 0 ? "" : stack[0].getClassName().startsWith("org.postgresql")
-                                    || Arrays.stream(stack).limit(12).anyMatch(f -> f.getClassName().startsWith("org.postgresql"))
-                                    ? " [PostgreSQL]" : "";
-                            String top = Arrays.stream(stack)
-                                    .filter(f -> f.getClassName().startsWith("io.spillway"))
-                                    .filter(f -> !f.getClassName().contains("$$Lambda")
-                                            && !f.getClassName().endsWith("StatementPipeline"))
-                                    .limit(2)
-                                    .map(f -> f.getClassName().substring(f.getClassName().lastIndexOf('.') + 1) + "."
-                                            + f.getMethodName())
-                                    .reduce((a, b) -> a + " < " + b)
-                                    .orElse(stack.length > 0 ? stack[0].getClassName() + "." + stack[0].getMethodName()
-                                            : "?") + waiting;
-                            frames.merge(top, 1, Integer::sum);
-                        }
+                long listener = Arrays.stream(threads.dumpAllThreads(false, false, 1))
+                        .filter(info -> info.getThreadName().contains("-C-") && !info.getThreadName().contains("commands"))
+                        .mapToLong(ThreadInfo::getThreadId)
+                        .findFirst()
+                        .orElse(-1);
+                while (running.get() && listener >= 0) {
+                    ThreadInfo info = threads.getThreadInfo(listener, 40);
+                    if (info != null) {
+                        samples++;
+                        // Where in Spillway's code, and whether it waits for PostgreSQL or the broker.
+                        StackTraceElement[] stack = info.getStackTrace();
+                        String waiting = stack.length == 0 ? "" : stack[0].getClassName().startsWith("org.postgresql")
+                                || Arrays.stream(stack).limit(12).anyMatch(f -> f.getClassName().startsWith("org.postgresql"))
+                                ? " [PostgreSQL]" : "";
+                        String top = Arrays.stream(stack)
+                                .filter(f -> f.getClassName().startsWith("io.spillway"))
+                                .filter(f -> !f.getClassName().contains("$$Lambda")
+                                        && !f.getClassName().endsWith("StatementPipeline"))
+                                .limit(2)
+                                .map(f -> f.getClassName().substring(f.getClassName().lastIndexOf('.') + 1) + "."
+                                        + f.getMethodName())
+                                .reduce((a, b) -> a + " < " + b)
+                                .orElse(stack.length > 0 ? stack[0].getClassName() + "." + stack[0].getMethodName()
+                                        : "?") + waiting;
+                        frames.merge(top, 1, Integer::sum);
                     }
-                    LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(100));
+                    LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
                 }
             });
         }
@@ -356,7 +363,7 @@ public final class HoldsBenchmark {
             System.out.printf(Locale.ROOT, "  listener thread, %d samples during the expiry:%n", samples);
             frames.entrySet().stream()
                     .sorted(Map.Entry.<String, Integer>comparingByValue().reversed())
-                    .limit(12)
+                    .limit(20)
                     .forEach(e -> System.out.printf(Locale.ROOT, "    %5.1f%%  %s%n", 100.0 * e.getValue() / samples,
                             e.getKey()));
         }
