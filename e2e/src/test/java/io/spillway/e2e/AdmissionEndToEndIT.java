@@ -58,7 +58,7 @@ import org.junit.jupiter.api.Test;
  * door, the admitter admits them in the drawn line at the rates in force, and a stand-in shop
  * verifies each token against the JWKS inventory-service serves (with Nimbus, as any shop would, not
  * with Spillway's classes) and calls leave. What the admitter did is read from the admissions topic,
- * as anyone auditing a room would; the notifier's view of an entry is not used here.
+ * as anyone auditing a room would; the buyers' view of an entry is the notifier's answer.
  */
 class AdmissionEndToEndIT {
 
@@ -100,9 +100,12 @@ class AdmissionEndToEndIT {
 
         // Buyers join in the pre-queue: 202 each, and a retry (a new Idempotency-Key) is the same entry.
         Map<String, String> customerOf = new LinkedHashMap<>();
+        Map<String, String> accessTokens = new HashMap<>();
         for (int i = 0; i < BUYERS; i++) {
             String customer = "room-buyer-" + i;
-            customerOf.put(join(roomId, customer).get("entryId").asText(), customer);
+            JsonNode joined = join(roomId, customer);
+            customerOf.put(joined.get("entryId").asText(), customer);
+            accessTokens.put(joined.get("entryId").asText(), joined.get("accessToken").asText());
         }
         JsonNode again = join(roomId, "room-buyer-0");
         assertThat(again.get("entryId").asText()).isEqualTo(customerOf.keySet().iterator().next());
@@ -115,6 +118,22 @@ class AdmissionEndToEndIT {
         assertThat(first.happenedAt()).isAfterOrEqualTo(opensAt);
         assertThat(first.url().toString()).startsWith("https://shop.example/checkout");
         shop.verify(first, customerOf);
+        // The buyers' view (the notifier): the admitted entry carries its token and the shop's URL; one
+        // still in line waits with its position.
+        String firstId = first.entryId().toString();
+        await().atMost(PATIENCE).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
+            JsonNode status = entryStatus(firstId, accessTokens.get(firstId));
+            assertThat(status.get("status").asText()).as(status.toString()).isEqualTo("ADMITTED");
+            assertThat(status.get("admission").get("token").asText()).isEqualTo(first.token());
+            assertThat(status.get("admission").get("url").asText()).startsWith("https://shop.example/checkout");
+        });
+        String waitingId = customerOf.keySet().stream().filter(id -> !id.equals(firstId)).findFirst().orElseThrow();
+        await().atMost(PATIENCE).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
+            JsonNode status = entryStatus(waitingId, accessTokens.get(waitingId));
+            assertThat(status.get("status").asText()).as(status.toString()).isEqualTo("WAITING");
+            assertThat(status.get("queue").get("position").asLong()).as(status.toString()).isPositive();
+            assertThat(status.path("admission").isObject()).as("no admission while waiting").isFalse();
+        });
 
         String tampered = tamper(first.token());
         assertThat(shop.accepts(tampered)).as("the shop refuses a tampered token").isFalse();
@@ -239,6 +258,10 @@ class AdmissionEndToEndIT {
         });
         assertThat(last.get().statusCode()).as(last.get().body()).isEqualTo(202);
         return JSON.readTree(last.get().body());
+    }
+
+    private JsonNode entryStatus(String entryId, String accessToken) throws Exception {
+        return JSON.readTree(get(spillway.notifierUrl() + "/api/v1/entries/" + entryId + "?token=" + accessToken));
     }
 
     private HttpResponse<String> leave(String roomId, String token) throws Exception {
