@@ -24,10 +24,16 @@ import io.spillway.contract.admission.EntryClosed;
 import io.spillway.contract.admission.EntryWaiting;
 import io.spillway.contract.admission.RoomProgress;
 import io.spillway.testing.SharedInfrastructure;
+import com.sun.net.httpserver.HttpServer;
+import java.io.File;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -51,6 +57,12 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * A room through the four services, a real broker and a real PostgreSQL, from the outside only
@@ -58,7 +70,9 @@ import org.junit.jupiter.api.Test;
  * door, the admitter admits them in the drawn line at the rates in force, and a stand-in shop
  * verifies each token against the JWKS inventory-service serves (with Nimbus, as any shop would, not
  * with Spillway's classes) and calls leave. What the admitter did is read from the admissions topic,
- * as anyone auditing a room would; the buyers' view of an entry is the notifier's answer.
+ * as anyone auditing a room would; the buyers' view of an entry is the notifier's answer. Last, a
+ * real browser (Debian's headless Chromium, as BuyersPageIT) waits on the room's page and is sent to
+ * a stand-in checkout served here, which verifies the token it receives through the JWKS.
  */
 class AdmissionEndToEndIT {
 
@@ -187,6 +201,76 @@ class AdmissionEndToEndIT {
             return late.get().statusCode() == 409;
         });
         assertThat(late.get().body()).contains("room-closed");
+    }
+
+    @Test
+    void aBuyerWaitsOnTheRoomPageIsAdmittedAndLandsOnTheShopsCheckoutWithAValidToken() throws Exception {
+        // The stand-in shop's checkout: it verifies the token it is handed against the JWKS, as a shop would.
+        List<String> verifiedCustomers = new CopyOnWriteArrayList<>();
+        HttpServer checkout = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        String roomId = "e2e-page-" + UUID.randomUUID().toString().substring(0, 8);
+        HttpResponse<String> created = admin("POST", "/api/v1/rooms", Map.of(
+                "roomId", roomId, "name", "Admission page", "opensAt", Instant.now().minusSeconds(1).toString(),
+                "admitPerMinute", 600, "maxActive", 1, "sessionSeconds", 600,
+                "checkoutUrl", "http://127.0.0.1:" + startCheckout(checkout, roomId, verifiedCustomers) + "/checkout"));
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+        Path profile = Files.createTempDirectory("spillway-chromium-admission");
+        ChromeDriver browser = null;
+        try {
+            // Someone ahead holds the only slot, so the page's buyer waits until the shop lets them leave.
+            join(roomId, "ahead-of-the-page");
+            EntryAdmitted ahead = awaitAdmitted(roomId, 1).get(0);
+
+            System.setProperty("webdriver.chrome.driver", "/usr/bin/chromedriver");
+            System.setProperty("webdriver.remote.enableTracing", "false");
+            ChromeOptions options = new ChromeOptions();
+            options.setBinary("/usr/bin/chromium");
+            options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                    "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
+                    "--user-data-dir=" + profile);
+            browser = new ChromeDriver(new ChromeDriverService.Builder().usingDriverExecutable(new File("/usr/bin/chromedriver"))
+                    .usingAnyFreePort().build(), options);
+            browser.get(spillway.notifierUrl() + "/r/" + roomId);
+            WebDriverWait wait = new WebDriverWait(browser, PATIENCE);
+            wait.until(ExpectedConditions.elementToBeClickable(By.id("join"))).click();
+            wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("queue-position"), "You are next"));
+            assertThat(browser.findElement(By.id("status-word")).getText()).isNotBlank();
+
+            HttpResponse<String> left = leave(roomId, ahead.token());
+            assertThat(left.statusCode()).as(left.body()).isEqualTo(202);
+            wait.until(ExpectedConditions.urlContains("/checkout"));
+            wait.until(ExpectedConditions.textToBePresentInElementLocated(By.tagName("body"), "verified"));
+            assertThat(browser.getCurrentUrl()).contains("spillway_token=");
+            EntryAdmitted admitted = awaitAdmitted(roomId, 2).get(1);
+            assertThat(verifiedCustomers).as("the checkout verified the page's buyer's token").singleElement()
+                    .isEqualTo(admitted.customerId().value());
+            assertThat(browser.getCurrentUrl()).contains(admitted.token());
+        } finally {
+            if (browser != null) {
+                browser.quit();
+            }
+            checkout.stop(0);
+        }
+    }
+
+    /** Answers {@code /checkout?spillway_token=…}: 200 "verified" for a token the JWKS verifies, 401 otherwise. */
+    private int startCheckout(HttpServer server, String roomId, List<String> verifiedCustomers) throws Exception {
+        Shop shop = new Shop(roomId, get(spillway.inventoryUrl() + "/.well-known/jwks.json"));
+        server.createContext("/checkout", exchange -> {
+            String query = exchange.getRequestURI().getRawQuery();
+            String token = query == null ? "" : java.util.Arrays.stream(query.split("&"))
+                    .filter(pair -> pair.startsWith("spillway_token=")).map(pair -> pair.substring(15)).findFirst().orElse("");
+            java.util.Optional<String> customer = shop.customer(token);
+            customer.ifPresent(verifiedCustomers::add);
+            byte[] body = ("<!doctype html><title>Stand-in checkout</title><p>"
+                    + (customer.isPresent() ? "Admission verified" : "Refused") + "</p>").getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().set("Content-Type", "text/html; charset=utf-8");
+            exchange.sendResponseHeaders(customer.isPresent() ? 200 : 401, body.length);
+            exchange.getResponseBody().write(body);
+            exchange.close();
+        });
+        server.start();
+        return server.getAddress().getPort();
     }
 
     /** The shop verifies the admitted token, lets its buyer leave, and the freed slot goes to the next in line. */
@@ -327,6 +411,15 @@ class AdmissionEndToEndIT {
             assertThat(claims.getSubject()).isEqualTo(customerOf.get(admitted.entryId().toString()));
             assertThat(claims.getJWTID()).isEqualTo(admitted.jti().toString());
             assertThat(claims.getExpirationTime().toInstant()).isEqualTo(admitted.expiresAt().truncatedTo(ChronoUnit.SECONDS));
+        }
+
+        /** The verified token's customer ({@code sub}), or empty. */
+        java.util.Optional<String> customer(String token) {
+            try {
+                return java.util.Optional.of(tokens.process(token, null).getSubject());
+            } catch (Exception refused) {
+                return java.util.Optional.empty();
+            }
         }
 
         boolean accepts(String token) {
