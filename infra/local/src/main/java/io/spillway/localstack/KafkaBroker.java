@@ -156,18 +156,34 @@ public final class KafkaBroker implements AutoCloseable {
             "logger.version.level=INFO",
             "");
 
+    /**
+     * A new cluster id: 16 random bytes in URL-safe base64, as Kafka's {@code Uuid.randomUuid()} makes
+     * them, and, like it, never starting with '-': kafka-storage's argument parser would take such an
+     * id (one in 64) for an option and refuse to format.
+     */
+    static String newClusterId() {
+        String clusterId;
+        do {
+            UUID uuid = UUID.randomUUID();
+            byte[] bytes = ByteBuffer.allocate(16)
+                    .putLong(uuid.getMostSignificantBits())
+                    .putLong(uuid.getLeastSignificantBits())
+                    .array();
+            clusterId = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+        } while (clusterId.startsWith("-"));
+        return clusterId;
+    }
+
     private static String clusterId(Path directory) throws IOException {
         Path idFile = directory.resolve(CLUSTER_ID_FILE);
         if (Files.exists(idFile)) {
-            return Files.readString(idFile).trim();
+            String kept = Files.readString(idFile).trim();
+            // One starting with '-' was never formatted (see newClusterId): replace it.
+            if (!kept.startsWith("-")) {
+                return kept;
+            }
         }
-        // Kafka's cluster ids are 16 random bytes in URL-safe base64, as Uuid.randomUuid() makes them.
-        UUID uuid = UUID.randomUUID();
-        byte[] bytes = ByteBuffer.allocate(16)
-                .putLong(uuid.getMostSignificantBits())
-                .putLong(uuid.getLeastSignificantBits())
-                .array();
-        String clusterId = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+        String clusterId = newClusterId();
         Files.writeString(idFile, clusterId);
         return clusterId;
     }
