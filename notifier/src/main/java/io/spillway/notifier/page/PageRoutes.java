@@ -35,6 +35,7 @@ final class PageRoutes {
     private static final String FILES = "/io/spillway/notifier/page/";
     private static final MediaType HTML = MediaType.parseMediaType("text/html;charset=UTF-8");
     private static final Map<String, MediaType> ASSETS = Map.of(
+            "common.js", MediaType.parseMediaType("text/javascript;charset=UTF-8"),
             "page.js", MediaType.parseMediaType("text/javascript;charset=UTF-8"),
             "room.js", MediaType.parseMediaType("text/javascript;charset=UTF-8"),
             "page.css", MediaType.parseMediaType("text/css;charset=UTF-8"));

@@ -10,6 +10,12 @@
 (function () {
   'use strict';
 
+  // The pages' shared helpers (common.js): the element lookup, storage, ids and words for times.
+  var page = window.SpillwayPage;
+  var $ = page.$, read = page.read, write = page.write, forget = page.forget, randomUuid = page.randomUuid;
+  var customerId = page.customerId, setText = page.setText, show = page.show, clock = page.clock;
+  var duration = page.duration;
+
   var WORDS = {
     QUEUED: 'Queued', CONFIRMED: 'Confirmed', REJECTED: 'Rejected',
     PAID: 'Paid', EXPIRED: 'Expired', CANCELLED: 'Cancelled'
@@ -34,67 +40,21 @@
   var current = null;      // the last order view shown
   var sending = false;
   var countdownTimer = null;
-  var memory = {};         // stands in for localStorage where the browser refuses it
 
-  function $(id) { return document.getElementById(id); }
 
   // --- storage ---------------------------------------------------------------------------------
 
-  function read(key) {
-    var text;
-    try { text = localStorage.getItem(key); } catch (e) { text = memory[key]; }
-    if (text == null) { return null; }
-    try { return JSON.parse(text); } catch (e) { return null; }
-  }
-  function write(key, value) {
-    var text = JSON.stringify(value);
-    try { localStorage.setItem(key, text); } catch (e) { memory[key] = text; }
-  }
-  function forget(key) {
-    try { localStorage.removeItem(key); } catch (e) { /* memory only */ }
-    delete memory[key];
-  }
 
-  function randomUuid() { // crypto.randomUUID needs a secure context; getRandomValues does not
-    var b = new Uint8Array(16);
-    crypto.getRandomValues(b);
-    b[6] = (b[6] & 0x0f) | 0x40;
-    b[8] = (b[8] & 0x3f) | 0x80;
-    var h = Array.prototype.map.call(b, function (x) { return (x + 0x100).toString(16).slice(1); }).join('');
-    return h.slice(0, 8) + '-' + h.slice(8, 12) + '-' + h.slice(12, 16) + '-' + h.slice(16, 20) + '-' + h.slice(20);
-  }
 
-  function customerId() {
-    var id = read('spillway.customerId');
-    if (typeof id !== 'string') {
-      id = 'buyer-' + randomUuid();
-      write('spillway.customerId', id);
-    }
-    return id;
-  }
 
   function purchase() { return read(purchaseKey); }
 
   // --- small helpers ---------------------------------------------------------------------------
 
-  function setText(id, text) { var el = $(id); if (el.textContent !== text) { el.textContent = text; } }
-  function show(id, visible) { $(id).hidden = !visible; }
 
   function when(iso) {
     var date = new Date(iso);
     return isNaN(date) ? iso : date.toLocaleString([], { dateStyle: 'medium', timeStyle: 'short' });
-  }
-  function clock(iso) {
-    var date = new Date(iso);
-    return isNaN(date) ? iso : date.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', second: '2-digit' });
-  }
-  function duration(seconds) {
-    seconds = Math.max(0, Math.round(seconds));
-    if (seconds < 60) { return seconds + (seconds === 1 ? ' second' : ' seconds'); }
-    var minutes = Math.round(seconds / 60);
-    if (minutes < 90) { return minutes + (minutes === 1 ? ' minute' : ' minutes'); }
-    var hours = Math.round(minutes / 60);
-    return hours + (hours === 1 ? ' hour' : ' hours');
   }
   function confidenceInWords(confidence) {
     if (confidence >= 0.8) { return 'a fairly sure estimate'; }
