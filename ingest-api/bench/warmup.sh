@@ -118,7 +118,7 @@ for mode in $MODES; do
   rm -f "$WORK/started" "$WORK/timeline"
   line=$(generate $((WARM_AT + WARM_SECONDS)) -Dtimeline="$WORK/timeline" -Dstarted="$WORK/started")
   echo "generator: $line"
-  awk -v mode="$mode" -v launched="$launched" -v ready="$ready_at" -v started="$(cat "$WORK/started")" \
+  awk -v n=0 -v mode="$mode" -v launched="$launched" -v ready="$ready_at" -v started="$(cat "$WORK/started")" \
     -v cold="$COLD_SECONDS" -v warm_at="$WARM_AT" -v warm_s="$WARM_SECONDS" '
     $1 ~ /^[0-9]+$/ { t[n] = $1; accepted[n] = $3; n++ }
     END {
