@@ -28,6 +28,8 @@ start_broker() {
 start_service() {
   local classpath=$1 port=$2 broker=$3
   shift 3
+  # The payment credential has no default and the service refuses to start without one.
+  SPILLWAY_PAYMENT_TOKEN=${SPILLWAY_PAYMENT_TOKEN:-benchmark-payment-token-of-at-least-32-bytes} \
   "$JAVA" "$@" -cp "$classpath" io.spillway.ingest.IngestApplication \
     --spring.profiles.active=bench --server.port="$port" \
     --spring.kafka.bootstrap-servers="127.0.0.1:$broker" \
