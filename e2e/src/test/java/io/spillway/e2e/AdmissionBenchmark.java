@@ -1,5 +1,7 @@
 package io.spillway.e2e;
 
+import static org.awaitility.Awaitility.await;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.spillway.contract.admission.AdmissionEvent;
 import io.spillway.contract.admission.AdmissionJson;
@@ -261,28 +263,20 @@ final class AdmissionBenchmark {
     }
 
     /** Until every order of the sale is decided: the processor's work must not spill into the next burst. */
-    private void awaitSoldOut(String saleId) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
-        while (System.nanoTime() < deadline) {
-            HttpResponse<String> sale = http.send(HttpRequest.newBuilder(URI.create(spillway.inventoryUrl() + "/api/v1/sales/" + saleId))
-                    .GET().build(), HttpResponse.BodyHandlers.ofString());
-            if (sale.statusCode() == 200 && JSON.readTree(sale.body()).get("items").get(0).get("available").asInt() == 0) {
-                return;
-            }
-            Thread.sleep(500);
-        }
-        throw new IllegalStateException("the orders of " + saleId + " were not all decided within 10 minutes");
+    private void awaitSoldOut(String saleId) {
+        await("the orders of " + saleId + " all decided").atMost(Duration.ofMinutes(10)).pollInterval(Duration.ofMillis(500))
+                .until(() -> {
+                    HttpResponse<String> sale = http.send(HttpRequest.newBuilder(
+                                    URI.create(spillway.inventoryUrl() + "/api/v1/sales/" + saleId)).GET().build(),
+                            HttpResponse.BodyHandlers.ofString());
+                    return sale.statusCode() == 200
+                            && JSON.readTree(sale.body()).get("items").get(0).get("available").asInt() == 0;
+                });
     }
 
-    private void awaitAnswer(Supplier<HttpRequest> request, Predicate<HttpResponse<String>> done) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (System.nanoTime() < deadline) {
-            if (done.test(http.send(request.get(), HttpResponse.BodyHandlers.ofString()))) {
-                return;
-            }
-            Thread.sleep(100);
-        }
-        throw new IllegalStateException("the door did not learn of it within 60 s");
+    private void awaitAnswer(Supplier<HttpRequest> request, Predicate<HttpResponse<String>> done) {
+        await("the door learns of it").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
+                .until(() -> done.test(http.send(request.get(), HttpResponse.BodyHandlers.ofString())));
     }
 
     private HttpRequest order(String saleId, String customer) {
