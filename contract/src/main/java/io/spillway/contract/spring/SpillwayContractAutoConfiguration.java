@@ -8,6 +8,8 @@ import io.spillway.contract.admission.AdmissionTopics;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.config.TopicConfig;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.actuate.health.HealthIndicator;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -25,7 +27,7 @@ import org.springframework.kafka.core.KafkaAdmin;
  */
 @AutoConfiguration
 @EnableConfigurationProperties({TopicsProperties.class, TopicDurability.class, OrderTokenProperties.class, HoldsProperties.class,
-        AdmissionProperties.class})
+        AdmissionProperties.class, WarmupProperties.class})
 public class SpillwayContractAutoConfiguration {
 
     @Bean
@@ -54,6 +56,22 @@ public class SpillwayContractAutoConfiguration {
     @Conditional(AdmissionKeysConfigured.class)
     AdmissionTokens admissionTokens(AdmissionKeys keys) {
         return new AdmissionTokens(keys);
+    }
+
+    /**
+     * A service that declares a {@link WarmupRound} is warmed before it reports ready; its readiness
+     * group includes {@code warmup}. The gate exists even when disabled (it then reports UP), so that
+     * the group's membership does not depend on a setting.
+     */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(HealthIndicator.class)
+    static class Warmup {
+
+        @Bean
+        @ConditionalOnBean(WarmupRound.class)
+        WarmupGate warmup(WarmupRound round, WarmupProperties settings) {
+            return new WarmupGate(round, settings);
+        }
     }
 
     @Configuration(proxyBeanMethods = false)
