@@ -36,7 +36,8 @@ start_service() {
     --spillway.order-token.secret=benchmark-secret-of-at-least-32-bytes \
     --spillway.ingest.rate-limit.address.requests=10000000 \
     --spillway.ingest.rate-limit.global.requests=10000000 \
-    --logging.level.root=WARN >"$WORK/ingest-$port.log" 2>&1 &
+    --logging.level.root=WARN --logging.level.io.spillway.contract.spring.WarmupGate=INFO \
+    >"$WORK/ingest-$port.log" 2>&1 &
   echo $!
 }
 

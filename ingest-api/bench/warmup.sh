@@ -7,13 +7,15 @@
 # process), and the two figures: seconds from readiness to the first second at >= 80 % of warm, and
 # the first 15 s after readiness as a share of 15 warm seconds.
 #
-# Modes (MODES, default "cold aot"): cold is the JVM as it starts today; aot uses JDK 25's
+# Modes (MODES, default "cold warmup"): cold is the JVM with no help (spillway.warmup off); warmup
+# is the service as it ships: the door's own warm-up requests before readiness (WarmupGate,
+# spillway.warmup.duration, WARMUP_DURATION here, default the service's); aot uses JDK 25's
 # ahead-of-time cache (JEP 483 classes loaded and linked, JEP 515 method profiles), made first by a
 # training run of the same service: -XX:AOTCacheOutput (JEP 514, one step) while TRAIN_SECONDS of
 # saturating load go through the real endpoint, then SIGTERM, at whose exit the JVM assembles the
 # cache. The measured aot run takes it with -XX:AOTCache and -XX:AOTMode=on (a cache it cannot use
-# is then an error, not a silent cold start). The training runs first, so that both measured runs
-# see a broker that has served the same load before them.
+# is then an error, not a silent cold start), with the warm-up off; aot-warmup is both. The training
+# runs first, so that all measured runs see a broker that has served the same load before them.
 #
 # The AOT cache accepts jar files only on the class path (no non-empty directories), so the
 # module's classes and test classes (the bench profile) are packed into jars under WORK, and both
@@ -21,7 +23,7 @@
 # Rerun from the repository root:
 #   flock /work/bench.lock ingest-api/bench/warmup.sh
 # Knobs: MODES, RATE (30000), CONNECTIONS (256), WARM_AT (60), WARM_SECONDS (15), COLD_SECONDS (30),
-#        TRAIN_SECONDS (20), SERVICE_OPTS (-Xms256m -Xmx256m -XX:+UseG1GC), BUILD (1; 0 reuses target/).
+#        WARMUP_DURATION (the service's 10s), TRAIN_SECONDS (20), SERVICE_OPTS (-Xms256m -Xmx256m -XX:+UseG1GC), BUILD (1; 0 reuses target/).
 # Limits: the load generator is a JVM launched at readiness, so it is cold too and its start-up is
 # inside the figures (the gap between readiness and its first request is printed); the broker is warm
 # (a pod joining a running stack), so a whole stack started at once is slower than this.
@@ -29,7 +31,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
 JAVA="$JAVA_HOME/bin/java"
-MODES=${MODES:-"cold aot"}
+MODES=${MODES:-"cold warmup"}
 RATE=${RATE:-30000}
 CONNECTIONS=${CONNECTIONS:-256}
 WARM_AT=${WARM_AT:-60}
@@ -90,11 +92,11 @@ generate() { # generate SECONDS [JVM option...]
 echo "== machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg); commit $(git rev-parse --short HEAD)"
 start_broker "$CP" "$BROKER_PORT"
 
-if [[ " $MODES " == *" aot "* ]]; then
+if [[ " $MODES " == *" aot"* ]]; then
   echo "== training run: -XX:AOTCacheOutput, ${TRAIN_SECONDS} s at ${RATE}/s offered, then SIGTERM"
   started=$(now_ms)
   # shellcheck disable=SC2086
-  TRAIN=$(start_service "$CP" "$HTTP_PORT" "$BROKER_PORT" $SERVICE_OPTS -XX:AOTCacheOutput="$WORK/app.aot")
+  TRAIN=$(SPILLWAY_WARMUP_ENABLED=false start_service "$CP" "$HTTP_PORT" "$BROKER_PORT" $SERVICE_OPTS -XX:AOTCacheOutput="$WORK/app.aot")
   pids+=("$TRAIN")
   ready "$TRAIN"
   echo "training service ready after $(( $(now_ms) - started )) ms (recording)"
@@ -107,11 +109,14 @@ fi
 
 for mode in $MODES; do
   opts=$SERVICE_OPTS
-  [ "$mode" = aot ] && opts="$opts -XX:AOTCache=$WORK/app.aot -XX:AOTMode=on"
-  echo "== $mode: load average $(cut -d' ' -f1-3 /proc/loadavg); service $opts"
+  [[ "$mode" == aot* ]] && opts="$opts -XX:AOTCache=$WORK/app.aot -XX:AOTMode=on"
+  warmup=false
+  [[ "$mode" == *warmup ]] && warmup=true
+  [ -n "${WARMUP_DURATION:-}" ] && opts="$opts -Dspillway.warmup.duration=$WARMUP_DURATION"
+  echo "== $mode: load average $(cut -d' ' -f1-3 /proc/loadavg); service $opts; warm-up $warmup"
   launched=$(now_ms)
   # shellcheck disable=SC2086
-  INGEST=$(start_service "$CP" "$HTTP_PORT" "$BROKER_PORT" $opts)
+  INGEST=$(SPILLWAY_WARMUP_ENABLED=$warmup start_service "$CP" "$HTTP_PORT" "$BROKER_PORT" $opts)
   pids+=("$INGEST")
   ready "$INGEST"
   ready_at=$(now_ms)
@@ -139,6 +144,7 @@ for mode in $MODES; do
       printf "RESULT mode=%s startup_s=%.1f warm_per_s=%.0f seconds_to_80pct=%.1f first15_share=%.0f%% first15_per_s=%.0f\n",
         mode, (ready - launched) / 1000, warm, to80, 100 * first15 / (15 * warm), first15 / 15
     }' "$WORK/timeline" | tee -a "$WORK/results"
+  grep -h "warm after\|warm-up ran no round" "$WORK/ingest-$HTTP_PORT.log" || true
   stop "$INGEST"
 done
 echo "== summary (load average now $(cut -d' ' -f1-3 /proc/loadavg))"

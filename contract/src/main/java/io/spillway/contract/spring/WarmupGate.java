@@ -68,6 +68,9 @@ public final class WarmupGate implements HealthIndicator, ApplicationListener<Ap
 
     @Override
     public void onApplicationEvent(ApplicationStartedEvent event) {
+        if (state == State.OFF) {
+            round.finished();
+        }
         if (state != State.WAITING) {
             return;
         }
@@ -108,6 +111,11 @@ public final class WarmupGate implements HealthIndicator, ApplicationListener<Ap
             Thread.currentThread().interrupt();
         }
         tookMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+        try {
+            round.finished();
+        } catch (RuntimeException e) {
+            log.warn("the warm-up's clean-up failed", e);
+        }
         state = State.WARM;
         if (rounds.sum() == 0) {
             log.warn("warm-up ran no round successfully in {} ms ({} failed; last: {}); reporting ready cold",

@@ -12,4 +12,11 @@ public interface WarmupRound {
 
     /** Throws when the round could not be done; the gate counts it and goes on. */
     void run() throws Exception;
+
+    /**
+     * Called once when the warm-up is over, after the last round has returned (or at start-up when
+     * the warm-up is off): the moment to let go of whatever the rounds needed.
+     */
+    default void finished() {
+    }
 }

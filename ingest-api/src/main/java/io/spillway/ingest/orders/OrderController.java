@@ -34,16 +34,25 @@ class OrderController {
 
     private final OrderIntake intake;
     private final IngestMetrics metrics;
+    private final DoorWarmup warmup;
 
-    OrderController(OrderIntake intake, IngestMetrics metrics) {
+    OrderController(OrderIntake intake, IngestMetrics metrics, DoorWarmup warmup) {
         this.intake = intake;
         this.metrics = metrics;
+        this.warmup = warmup;
     }
 
     @PostMapping(OrderAccepted.ORDERS_PATH)
     void place(HttpServletRequest request, HttpServletResponse response) throws IOException {
         PlaceOrder order = read(request);
-        accepted(order, intake.accept(order, request.getRemoteAddr()), response);
+        OrderIntake.Accepted warmupOrder = warmup.acceptIfWarmup(request, order);
+        if (warmupOrder != null) {
+            accepted(order, warmupOrder, response);
+            return;
+        }
+        OrderIntake.Accepted accepted = intake.accept(order, request.getRemoteAddr());
+        metrics.accepted();
+        accepted(order, accepted, response);
     }
 
     private static PlaceOrder read(HttpServletRequest request) throws IOException {
@@ -58,7 +67,6 @@ class OrderController {
 
     private void accepted(PlaceOrder order, OrderIntake.Accepted accepted, HttpServletResponse response)
             throws IOException {
-        metrics.accepted();
         byte[] body;
         try {
             body = BODY.writeValueAsBytes(accepted.body());

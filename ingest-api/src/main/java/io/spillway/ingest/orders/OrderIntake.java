@@ -2,7 +2,6 @@ package io.spillway.ingest.orders;
 
 import io.spillway.contract.OrderId;
 import io.spillway.contract.OrderTokens;
-import io.spillway.ingest.catalog.CatalogView;
 import io.spillway.ingest.catalog.DoorVerdict;
 import io.spillway.ingest.catalog.OpeningRetry;
 import io.spillway.ingest.catalog.SaleBook;
@@ -21,9 +20,11 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.BooleanSupplier;
 
 /**
- * What happens to a well-formed request at the door, in this order: refused while the sale view is
+ * What happens to a well-formed request at the door, in this order: refused while the sale view
+ * ({@link io.spillway.ingest.catalog.CatalogView}) is
  * still loading (503), the caller's rate limits (429), a key reused with another body (422), the
  * sale's rules from the view (422 / 409) unless the request is a retry of an order this instance
  * already sent towards the broker, and only then the append to {@code orders.requested}, so that a
@@ -42,7 +43,7 @@ final class OrderIntake {
     private final OrderLog orderLog;
     private final OrderTokens tokens;
     private final Clock clock;
-    private final CatalogView view;
+    private final BooleanSupplier viewCaughtUp;
     private final SaleBook book;
     private final RateLimits limits;
     private final BodyFingerprints fingerprints;
@@ -50,12 +51,12 @@ final class OrderIntake {
     private final Map<OrderId, CompletableFuture<Void>> sending = new ConcurrentHashMap<>();
 
     OrderIntake(
-            OrderLog orderLog, OrderTokens tokens, Clock clock, CatalogView view, SaleBook book, RateLimits limits,
+            OrderLog orderLog, OrderTokens tokens, Clock clock, BooleanSupplier viewCaughtUp, SaleBook book, RateLimits limits,
             BodyFingerprints fingerprints, IngestProperties settings) {
         this.orderLog = orderLog;
         this.tokens = tokens;
         this.clock = clock;
-        this.view = view;
+        this.viewCaughtUp = viewCaughtUp;
         this.book = book;
         this.limits = limits;
         this.fingerprints = fingerprints;
@@ -64,7 +65,7 @@ final class OrderIntake {
 
     /** @param clientAddress the caller's address, for its rate limit */
     Accepted accept(PlaceOrder order, String clientAddress) {
-        if (!view.isCaughtUp()) {
+        if (!viewCaughtUp.getAsBoolean()) {
             throw Refusal.viewNotReady(settings.retryAfter());
         }
         RateDecision rate = limits.acquire(order.customerId().value(), order.saleId().value(), clientAddress);

@@ -7,6 +7,7 @@ import io.spillway.contract.Topics;
 import io.spillway.ingest.catalog.CatalogView;
 import io.spillway.ingest.catalog.SaleBook;
 import io.spillway.ingest.metrics.IngestMetrics;
+import io.spillway.ingest.ratelimit.RateLimitProperties;
 import io.spillway.ingest.ratelimit.RateLimits;
 import java.time.Clock;
 import java.time.Duration;
@@ -20,6 +21,7 @@ import org.springframework.boot.autoconfigure.kafka.KafkaConnectionDetails;
 import org.springframework.boot.autoconfigure.kafka.KafkaProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
 import org.springframework.kafka.core.DefaultKafkaProducerFactory;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.kafka.core.ProducerFactory;
@@ -118,6 +120,15 @@ class OrdersConfiguration {
     OrderIntake orderIntake(
             OrderLog orderLog, ObjectProvider<OrderTokens> tokens, CatalogView view, SaleBook book, RateLimits limits,
             BodyFingerprints fingerprints, IngestProperties settings) {
-        return new OrderIntake(orderLog, RequiredSecrets.orderTokens(tokens), Clock.systemUTC(), view, book, limits, fingerprints, settings);
+        return new OrderIntake(orderLog, RequiredSecrets.orderTokens(tokens), Clock.systemUTC(), view::isCaughtUp, book,
+                limits, fingerprints, settings);
+    }
+
+    /** Run by the contract's WarmupGate before readiness; the controller routes its requests. */
+    @Bean
+    DoorWarmup doorWarmup(
+            ObjectProvider<OrderTokens> tokens, RateLimitProperties limits, IngestProperties settings, Environment environment) {
+        return new DoorWarmup(() -> environment.getRequiredProperty("local.server.port", Integer.class),
+                RequiredSecrets.orderTokens(tokens), limits, settings);
     }
 }

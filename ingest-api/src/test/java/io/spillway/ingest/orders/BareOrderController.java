@@ -39,9 +39,10 @@ class BareOrderController {
 
     BareOrderController(
             OrderTokens tokens, CatalogView view, SaleBook book, RateLimits limits, BodyFingerprints fingerprints,
-            IngestProperties settings, IngestMetrics metrics) {
-        OrderIntake intake = new OrderIntake(NOWHERE, tokens, Clock.systemUTC(), view, book, limits, fingerprints, settings);
-        this.door = new OrderController(intake, metrics);
+            IngestProperties settings, IngestMetrics metrics, DoorWarmup warmup) {
+        OrderIntake intake = new OrderIntake(NOWHERE, tokens, Clock.systemUTC(), view::isCaughtUp, book, limits,
+                fingerprints, settings);
+        this.door = new OrderController(intake, metrics, warmup);
     }
 
     @PostMapping(PATH)

@@ -1,0 +1,135 @@
+package io.spillway.ingest.orders;
+
+import io.spillway.contract.EventSerde;
+import io.spillway.contract.ItemAvailability;
+import io.spillway.contract.OrderRequested;
+import io.spillway.contract.OrderTokens;
+import io.spillway.contract.SaleDefined;
+import io.spillway.contract.SaleDefined.ItemDefinition;
+import io.spillway.contract.SaleId;
+import io.spillway.contract.Sku;
+import io.spillway.contract.spring.WarmupRound;
+import io.spillway.ingest.catalog.SaleBook;
+import io.spillway.ingest.ratelimit.RateLimitProperties;
+import io.spillway.ingest.ratelimit.RateLimits;
+import jakarta.servlet.http.HttpServletRequest;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.IntSupplier;
+import org.apache.kafka.common.serialization.Serializer;
+
+/**
+ * The door's warm-up (the {@link io.spillway.contract.spring.WarmupGate} runs it before the
+ * instance reports ready): real {@code POST /api/v1/orders} requests to the instance's own port,
+ * through Tomcat, the filters, the controller, the body's parsing and validation, the rate limits,
+ * the sale's rules and the 202's body and order token, exactly as a buyer's. They carry a header
+ * with a secret drawn at start-up, and the controller hands a request that bears it to this lane's
+ * own intake instead of the door's: a sale that exists only in this lane's {@link SaleBook}, rate
+ * limits and remembered keys of its own, metrics on a registry no one reads, and an order log that
+ * serializes the record as the producer would and keeps nothing (the
+ * door's own meters are not counted either: the controller counts only what its intake accepted). So no record reaches the broker,
+ * no bucket or key of a buyer is touched and the door's counters stay exact. Once the warm-up has
+ * finished the lane is dropped, its secret with it: from then on no request is taken by the lane,
+ * whatever it carries, and what its orders left in memory is garbage.
+ *
+ * <p>Limits: the producer's own send path (accumulator, sender, network) is not warmed; its
+ * connection and the topic's metadata are ({@link ProducerWarmup}). Spring's
+ * {@code http.server.requests} timer counts the warm-up's requests (with their URI); the
+ * {@code spillway_ingest_*} meters do not.
+ */
+final class DoorWarmup implements WarmupRound {
+
+    static final String HEADER = "Spillway-Warmup";
+    private static final SaleId SALE = SaleId.of("spillway-warmup");
+    private static final Sku ITEM = Sku.of("warmup-ga");
+    private static final Duration TIMEOUT = Duration.ofSeconds(5);
+    /** Each round comes from one of these many addresses, so the lane's per-address limit is met as a crowd's. */
+    private static final int ADDRESSES = 4096;
+    private static final int PER_CUSTOMER = 4;
+
+    private final IntSupplier port;
+    private final HttpClient http = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1).connectTimeout(TIMEOUT).build();
+    private final AtomicLong requests = new AtomicLong();
+    /** Null once finished, and with it everything the warm-up's orders left in memory. */
+    private volatile Lane lane;
+
+    /** The secret a warm-up request bears, and the intake such a request goes to. */
+    private record Lane(byte[] secret, OrderIntake intake) {}
+
+    DoorWarmup(IntSupplier port, OrderTokens tokens, RateLimitProperties limits, IngestProperties settings) {
+        this.port = port;
+        SaleBook book = new SaleBook();
+        book.define(SaleDefined.of(SALE, "warm-up", Instant.EPOCH, PER_CUSTOMER,
+                List.of(ItemDefinition.stock(ITEM, Integer.MAX_VALUE))));
+        book.update(ItemAvailability.of(SALE, ITEM, Integer.MAX_VALUE, false));
+        Serializer<OrderRequested> serializer = EventSerde.requests().serializer();
+        OrderLog nowhere = order -> serializer.serialize("warmup", order);
+        byte[] secret = new byte[32];
+        new SecureRandom().nextBytes(secret);
+        this.lane = new Lane(HexFormat.of().formatHex(secret).getBytes(StandardCharsets.US_ASCII),
+                new OrderIntake(nowhere, tokens, Clock.systemUTC(), () -> true, book, new RateLimits(limits),
+                        new BodyFingerprints(settings.rememberedKeys()), settings));
+    }
+
+    /**
+     * The lane's answer to a request that bears the secret, or null for every other request (and for
+     * every request once the warm-up has finished): the door then takes it as usual.
+     */
+    OrderIntake.Accepted acceptIfWarmup(HttpServletRequest request, PlaceOrder order) {
+        Lane mine = lane;
+        if (mine == null) {
+            return null;
+        }
+        String theirs = request.getHeader(HEADER);
+        if (theirs == null || !MessageDigest.isEqual(mine.secret(), theirs.getBytes(StandardCharsets.US_ASCII))) {
+            return null;
+        }
+        // The round's own address, not the loopback every round comes from: the lane's per-address
+        // limit meets a crowd, as the door's does.
+        return mine.intake().accept(order, "warmup-" + Math.floorMod(order.customerId().hashCode(), ADDRESSES));
+    }
+
+    @Override
+    public void run() throws IOException, InterruptedException {
+        Lane mine = lane;
+        if (mine == null) {
+            return;
+        }
+        int quantity = 1 + ThreadLocalRandom.current().nextInt(2);
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port.getAsInt() + OrderAccepted.ORDERS_PATH))
+                .timeout(TIMEOUT)
+                .header("Content-Type", "application/json")
+                .header(OrderRequestReader.IDEMPOTENCY_KEY, UUID.randomUUID().toString())
+                .header(OrderRequestReader.CUSTOMER_ID, "warmup-" + requests.incrementAndGet())
+                .header(HEADER, new String(mine.secret(), StandardCharsets.US_ASCII))
+                .POST(HttpRequest.BodyPublishers.ofString(
+                        "{\"saleId\":\"" + SALE + "\",\"sku\":\"" + ITEM + "\",\"quantity\":" + quantity + "}"))
+                .build();
+        HttpResponse<byte[]> response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+        if (response.statusCode() != 202) {
+            throw new IOException("a warm-up order was answered " + response.statusCode() + ": "
+                    + new String(response.body(), StandardCharsets.UTF_8));
+        }
+    }
+
+    @Override
+    public void finished() {
+        lane = null;
+        http.close();
+    }
+}
