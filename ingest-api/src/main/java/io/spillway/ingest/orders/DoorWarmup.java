@@ -13,11 +13,13 @@ import io.spillway.ingest.catalog.SaleBook;
 import io.spillway.ingest.ratelimit.RateLimitProperties;
 import io.spillway.ingest.ratelimit.RateLimits;
 import jakarta.servlet.http.HttpServletRequest;
+import java.io.BufferedInputStream;
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
@@ -26,7 +28,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.IntSupplier;
@@ -62,8 +66,8 @@ final class DoorWarmup implements WarmupRound {
     private static final int PER_CUSTOMER = 4;
 
     private final IntSupplier port;
-    private final HttpClient http = HttpClient.newBuilder()
-            .version(HttpClient.Version.HTTP_1_1).connectTimeout(TIMEOUT).build();
+    private final ThreadLocal<Connection> connections = new ThreadLocal<>();
+    private final Set<Connection> opened = ConcurrentHashMap.newKeySet();
     private final AtomicLong requests = new AtomicLong();
     /** Null once finished, and with it everything the warm-up's orders left in memory. */
     private volatile Lane lane;
@@ -105,31 +109,123 @@ final class DoorWarmup implements WarmupRound {
     }
 
     @Override
-    public void run() throws IOException, InterruptedException {
+    public void run() throws IOException {
         Lane mine = lane;
         if (mine == null) {
             return;
         }
-        int quantity = 1 + ThreadLocalRandom.current().nextInt(2);
-        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port.getAsInt() + OrderAccepted.ORDERS_PATH))
-                .timeout(TIMEOUT)
-                .header("Content-Type", "application/json")
-                .header(OrderRequestReader.IDEMPOTENCY_KEY, UUID.randomUUID().toString())
-                .header(OrderRequestReader.CUSTOMER_ID, "warmup-" + requests.incrementAndGet())
-                .header(HEADER, new String(mine.secret(), StandardCharsets.US_ASCII))
-                .POST(HttpRequest.BodyPublishers.ofString(
-                        "{\"saleId\":\"" + SALE + "\",\"sku\":\"" + ITEM + "\",\"quantity\":" + quantity + "}"))
-                .build();
-        HttpResponse<byte[]> response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
-        if (response.statusCode() != 202) {
-            throw new IOException("a warm-up order was answered " + response.statusCode() + ": "
-                    + new String(response.body(), StandardCharsets.UTF_8));
+        String body = "{\"saleId\":\"" + SALE + "\",\"sku\":\"" + ITEM + "\",\"quantity\":"
+                + (1 + ThreadLocalRandom.current().nextInt(2)) + "}";
+        byte[] request = ("POST " + OrderAccepted.ORDERS_PATH + " HTTP/1.1\r\n"
+                + "Host: 127.0.0.1\r\n"
+                + "Content-Type: application/json\r\n"
+                + OrderRequestReader.IDEMPOTENCY_KEY + ": " + UUID.randomUUID() + "\r\n"
+                + OrderRequestReader.CUSTOMER_ID + ": warmup-" + requests.incrementAndGet() + "\r\n"
+                + HEADER + ": " + new String(mine.secret(), StandardCharsets.US_ASCII) + "\r\n"
+                + "Content-Length: " + body.length() + "\r\n\r\n"
+                + body).getBytes(StandardCharsets.US_ASCII);
+        Connection connection = connection();
+        try {
+            connection.placeOrder(request);
+        } catch (IOException | RuntimeException e) {
+            drop(connection);
+            throw e;
         }
+        if (connection.closedByServer) {
+            drop(connection);
+        }
+    }
+
+    private Connection connection() throws IOException {
+        Connection open = connections.get();
+        if (open == null) {
+            open = new Connection(port.getAsInt());
+            connections.set(open);
+            opened.add(open);
+        }
+        return open;
+    }
+
+    private void drop(Connection connection) {
+        connections.remove();
+        opened.remove(connection);
+        connection.close();
     }
 
     @Override
     public void finished() {
         lane = null;
-        http.close();
+        opened.forEach(Connection::close);
+        opened.clear();
+    }
+
+    /**
+     * A keep-alive HTTP/1.1 connection of one warm-up thread to the instance's own port, spoken by
+     * hand: the JDK's {@code HttpClient} spent more CPU per request than the door it was warming,
+     * and on a pod short of CPU that is the warm-up's rate halved. It reads a status line, headers
+     * and a {@code Content-Length} body, as the door answers; anything else is a failed round.
+     */
+    private static final class Connection {
+
+        private final Socket socket;
+        private final OutputStream out;
+        private final InputStream in;
+        private boolean closedByServer;
+
+        Connection(int port) throws IOException {
+            socket = new Socket();
+            socket.setTcpNoDelay(true);
+            socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), (int) TIMEOUT.toMillis());
+            socket.setSoTimeout((int) TIMEOUT.toMillis());
+            out = socket.getOutputStream();
+            in = new BufferedInputStream(socket.getInputStream(), 4096);
+        }
+
+        void placeOrder(byte[] request) throws IOException {
+            out.write(request);
+            out.flush();
+            String status = line();
+            int code = status.length() >= 12 ? Integer.parseInt(status.substring(9, 12)) : -1;
+            int length = -1;
+            for (String header = line(); !header.isEmpty(); header = line()) {
+                int colon = header.indexOf(':');
+                String name = colon < 0 ? header : header.substring(0, colon);
+                String value = colon < 0 ? "" : header.substring(colon + 1).trim();
+                if (name.equalsIgnoreCase("Content-Length")) {
+                    length = Integer.parseInt(value);
+                } else if (name.equalsIgnoreCase("Connection") && value.equalsIgnoreCase("close")) {
+                    closedByServer = true;
+                }
+            }
+            if (length < 0) {
+                throw new IOException("a warm-up order was answered without a length: " + status);
+            }
+            byte[] body = in.readNBytes(length);
+            if (code != 202) {
+                throw new IOException("a warm-up order was answered " + status + ": "
+                        + new String(body, StandardCharsets.UTF_8));
+            }
+        }
+
+        private String line() throws IOException {
+            StringBuilder line = new StringBuilder(64);
+            for (int b = in.read(); b != '\n'; b = in.read()) {
+                if (b < 0) {
+                    throw new IOException("the connection closed mid-answer");
+                }
+                if (b != '\r') {
+                    line.append((char) b);
+                }
+            }
+            return line.toString();
+        }
+
+        void close() {
+            try {
+                socket.close();
+            } catch (IOException e) {
+                // Closing a connection of a warm-up that is over: nothing to do about it.
+            }
+        }
     }
 }
