@@ -9,7 +9,7 @@
 #
 # Modes (MODES, default "cold warmup"): cold is the JVM with no help (spillway.warmup off); warmup
 # is the service as it ships: the door's own warm-up requests before readiness (WarmupGate,
-# spillway.warmup.duration, WARMUP_DURATION here, default the service's); aot uses JDK 25's
+# until its rate stops rising, at most spillway.warmup.max-duration); aot uses JDK 25's
 # ahead-of-time cache (JEP 483 classes loaded and linked, JEP 515 method profiles), made first by a
 # training run of the same service: -XX:AOTCacheOutput (JEP 514, one step) while TRAIN_SECONDS of
 # saturating load go through the real endpoint, then SIGTERM, at whose exit the JVM assembles the
@@ -23,7 +23,7 @@
 # Rerun from the repository root:
 #   flock /work/bench.lock ingest-api/bench/warmup.sh
 # Knobs: MODES, RATE (30000), CONNECTIONS (256), WARM_AT (60), WARM_SECONDS (15), COLD_SECONDS (30),
-#        WARMUP_DURATION (the service's 10s), TRAIN_SECONDS (20), SERVICE_OPTS (-Xms256m -Xmx256m -XX:+UseG1GC), BUILD (1; 0 reuses target/).
+#        WARMUP_MAX_DURATION (the service's 30s), TRAIN_SECONDS (20), SERVICE_OPTS (-Xms256m -Xmx256m -XX:+UseG1GC), BUILD (1; 0 reuses target/).
 # Limits: the load generator is a JVM launched at readiness, so it is cold too and its start-up is
 # inside the figures (the gap between readiness and its first request is printed); the broker is warm
 # (a pod joining a running stack), so a whole stack started at once is slower than this.
@@ -112,7 +112,7 @@ for mode in $MODES; do
   [[ "$mode" == aot* ]] && opts="$opts -XX:AOTCache=$WORK/app.aot -XX:AOTMode=on"
   warmup=false
   [[ "$mode" == *warmup ]] && warmup=true
-  [ -n "${WARMUP_DURATION:-}" ] && opts="$opts -Dspillway.warmup.duration=$WARMUP_DURATION"
+  [ -n "${WARMUP_MAX_DURATION:-}" ] && opts="$opts -Dspillway.warmup.max-duration=$WARMUP_MAX_DURATION"
   echo "== $mode: load average $(cut -d' ' -f1-3 /proc/loadavg); service $opts; warm-up $warmup"
   launched=$(now_ms)
   # shellcheck disable=SC2086

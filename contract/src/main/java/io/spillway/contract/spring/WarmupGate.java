@@ -7,6 +7,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
@@ -18,17 +19,18 @@ import org.springframework.context.ApplicationListener;
 /**
  * Keeps an instance out of the line until its hot path is compiled: from the moment the
  * application has started (web server listening, listeners running) it runs the service's
- * {@link WarmupRound} from {@code threads} threads for {@code duration}, and until then it reports
- * {@code OUT_OF_SERVICE} in the readiness group. A JVM that has just started serves its first
+ * {@link WarmupRound} from {@code threads} threads until the rate of rounds stops rising
+ * ({@link #settled}: the hot path is compiled), at least {@code min-duration} and at most
+ * {@code max-duration}, and until then it reports {@code OUT_OF_SERVICE} in the readiness group. A JVM that has just started serves its first
  * seconds at a fraction of its speed while the JIT compiles what those seconds run
  * (docs/benchmarks/warmup.md); a pod that joins the line at the opening in that state takes the
  * spike at that fraction. Warmed first, it says ready when it is ready for the spike.
  *
  * <p>Fail-open: a round that fails is counted and logged, never retried until it succeeds, and the
- * gate opens after {@code duration} whatever happened, with a warning when not one round succeeded.
+ * gate opens by {@code max-duration} whatever happened, with a warning when not one round succeeded.
  * A warm-up must never keep a healthy instance out of service; at worst it starts as cold as
- * without one. Each second's count of rounds is logged when it ends, the rate curve an operator
- * needs to choose {@code duration}.
+ * without one. Each second's count of rounds is logged when it ends: the rate curve that shows an
+ * operator how long the JIT took on this node.
  *
  * <p>Limits: the time is spent on every start, so it is added to every rollout and every scale-up
  * (the trade-off is in docs/operations.md). The rounds compile what they run; code a round cannot
@@ -39,6 +41,11 @@ public final class WarmupGate implements HealthIndicator, ApplicationListener<Ap
     private static final Logger log = LoggerFactory.getLogger(WarmupGate.class);
     /** How long rounds still running at the end may take before they are interrupted. */
     private static final Duration STRAGGLERS = Duration.ofSeconds(5);
+    /** Seconds in a row that must not beat the best before them for the rate to count as settled. */
+    static final int SETTLE_SECONDS = 3;
+    /** How much better than the best second before it a second may be and still count as no rise. */
+    static final double RISE = 1.1;
+    private static final Duration FAILURE_PAUSE = Duration.ofMillis(50);
 
     enum State { WAITING, WARMING, WARM, OFF }
 
@@ -51,11 +58,12 @@ public final class WarmupGate implements HealthIndicator, ApplicationListener<Ap
     private volatile String lastFailure;
     private volatile ExecutorService workers;
     private volatile long tookMillis;
+    private volatile boolean stopped;
 
     public WarmupGate(WarmupRound round, WarmupProperties settings) {
         this.round = round;
         this.settings = settings;
-        this.state = settings.enabled() && !settings.duration().isZero() ? State.WAITING : State.OFF;
+        this.state = settings.enabled() && !settings.maxDuration().isZero() ? State.WAITING : State.OFF;
     }
 
     State state() {
@@ -82,18 +90,19 @@ public final class WarmupGate implements HealthIndicator, ApplicationListener<Ap
 
     private void warm() {
         long start = System.nanoTime();
-        long deadline = start + settings.duration().toNanos();
+        long earliest = start + settings.minDuration().toNanos();
+        long latest = start + settings.maxDuration().toNanos();
         ExecutorService pool = Executors.newFixedThreadPool(settings.threads(), r -> {
             Thread thread = new Thread(r, "warmup-round");
             thread.setDaemon(true);
             return thread;
         });
         workers = pool;
-        log.info("warming up for {} with {} threads before reporting ready", settings.duration(), settings.threads());
+        log.info("warming up with {} threads before reporting ready: {} to {}, until the rate stops rising",
+                settings.threads(), settings.minDuration(), settings.maxDuration());
         for (int i = 0; i < settings.threads(); i++) {
-            pool.execute(() -> roundsUntil(deadline));
+            pool.execute(this::roundsUntilStopped);
         }
-        pool.shutdown();
         try {
             long counted = 0;
             while (!pool.awaitTermination(1, TimeUnit.SECONDS)) {
@@ -102,9 +111,15 @@ public final class WarmupGate implements HealthIndicator, ApplicationListener<Ap
                     perSecond.add(now - counted);
                 }
                 counted = now;
-                if (System.nanoTime() - deadline > STRAGGLERS.toNanos()) {
-                    pool.shutdownNow();
+                long at = System.nanoTime();
+                if (at - latest >= 0 || (at - earliest >= 0 && settled(perSecondSoFar()))) {
+                    break;
                 }
+            }
+            stopped = true;
+            pool.shutdown();
+            if (!pool.awaitTermination(STRAGGLERS.toMillis(), TimeUnit.MILLISECONDS)) {
+                pool.shutdownNow();
             }
         } catch (InterruptedException e) {
             pool.shutdownNow();
@@ -126,8 +141,31 @@ public final class WarmupGate implements HealthIndicator, ApplicationListener<Ap
         }
     }
 
-    private void roundsUntil(long deadline) {
-        while (System.nanoTime() < deadline && !Thread.currentThread().isInterrupted()) {
+    /**
+     * The rule "the rate stopped rising": none of the last {@link #SETTLE_SECONDS} whole seconds ran
+     * more than {@link #RISE} times the rounds of the best second before them. While the JIT is still
+     * compiling the hot path each second beats the last by far more than that (here 561, 851, 783,
+     * 1,507, 2,694, 4,071, … rounds); once it has, the seconds are flat but for noise.
+     */
+    static boolean settled(List<Long> perSecond) {
+        int n = perSecond.size();
+        if (n <= SETTLE_SECONDS) {
+            return false;
+        }
+        long best = 0;
+        for (int i = 0; i < n - SETTLE_SECONDS; i++) {
+            best = Math.max(best, perSecond.get(i));
+        }
+        for (int i = n - SETTLE_SECONDS; i < n; i++) {
+            if (perSecond.get(i) > best * RISE) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private void roundsUntilStopped() {
+        while (!stopped && !Thread.currentThread().isInterrupted()) {
             try {
                 round.run();
                 rounds.increment();
@@ -139,6 +177,9 @@ public final class WarmupGate implements HealthIndicator, ApplicationListener<Ap
                     log.info("a warm-up round failed: {}", e.toString());
                 }
                 lastFailure = e.toString();
+                // A round that cannot be done now (the instance's port refused, say) is not tried in
+                // a loop as hot as the rounds that succeed.
+                LockSupport.parkNanos(FAILURE_PAUSE.toNanos());
             }
         }
     }
@@ -157,7 +198,7 @@ public final class WarmupGate implements HealthIndicator, ApplicationListener<Ap
         };
         health.withDetail("state", state.name().toLowerCase(java.util.Locale.ROOT));
         if (state != State.OFF) {
-            health.withDetail("duration", settings.duration().toString())
+            health.withDetail("maxDuration", settings.maxDuration().toString())
                     .withDetail("rounds", rounds.sum())
                     .withDetail("failed", failures.sum())
                     .withDetail("roundsPerSecond", perSecondSoFar());

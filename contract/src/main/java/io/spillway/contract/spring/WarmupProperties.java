@@ -5,21 +5,25 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
 /**
- * {@code spillway.warmup.*}: how long an instance exercises its hot path before it reports ready
- * (docs/operations.md, "Ready for the spike"). {@code duration} is spent whatever the rate reached,
- * so the start-up cost is known in advance; {@code threads} rounds run at once, so that the code
- * compiled is the code that serves concurrent buyers. {@code enabled=false} reports ready without it
- * (the test run does so: a test's context has no spike to meet).
+ * {@code spillway.warmup.*}: how an instance exercises its hot path before it reports ready
+ * (docs/operations.md, "Ready for the spike"): until the rate of its rounds stops rising, but at
+ * least {@code minDuration} (the first seconds' rate is noise) and at most {@code maxDuration} (the
+ * bound on what a warm-up adds to a start, whatever the node); {@code threads} rounds run at once,
+ * so that the code compiled is the code that serves concurrent buyers. {@code enabled=false}, or a
+ * {@code maxDuration} of 0, reports ready without it (the test run does so: a test's context has no
+ * spike to meet).
  */
 @ConfigurationProperties("spillway.warmup")
 public record WarmupProperties(
         @DefaultValue("true") boolean enabled,
-        @DefaultValue("10s") Duration duration,
+        @DefaultValue("5s") Duration minDuration,
+        @DefaultValue("30s") Duration maxDuration,
         @DefaultValue("16") int threads) {
 
     public WarmupProperties {
-        if (duration.isNegative()) {
-            throw new IllegalArgumentException("spillway.warmup.duration must not be negative: " + duration);
+        if (minDuration.isNegative() || maxDuration.compareTo(minDuration) < 0) {
+            throw new IllegalArgumentException("spillway.warmup: need 0 <= min-duration (" + minDuration
+                    + ") <= max-duration (" + maxDuration + ")");
         }
         if (threads < 1) {
             throw new IllegalArgumentException("spillway.warmup.threads must be at least 1: " + threads);

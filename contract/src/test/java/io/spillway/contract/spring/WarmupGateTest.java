@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
@@ -25,7 +26,7 @@ class WarmupGateTest {
         WarmupGate gate = new WarmupGate(() -> {
             threads.add(Thread.currentThread().getName() + "@" + Thread.currentThread().threadId());
             mayFinish.await(10, TimeUnit.MILLISECONDS);
-        }, new WarmupProperties(true, Duration.ofMillis(400), 4));
+        }, new WarmupProperties(true, Duration.ZERO, Duration.ofMillis(1500), 4));
 
         assertThat(gate.health().getStatus()).isEqualTo(Status.OUT_OF_SERVICE);
         gate.onApplicationEvent(STARTED);
@@ -41,7 +42,7 @@ class WarmupGateTest {
     @Test
     void a_disabled_warm_up_reports_ready_at_once_and_runs_nothing() {
         AtomicInteger ran = new AtomicInteger();
-        WarmupGate gate = new WarmupGate(ran::incrementAndGet, new WarmupProperties(false, Duration.ofSeconds(10), 4));
+        WarmupGate gate = new WarmupGate(ran::incrementAndGet, new WarmupProperties(false, Duration.ofSeconds(5), Duration.ofSeconds(10), 4));
 
         assertThat(gate.health().getStatus()).isEqualTo(Status.UP);
         gate.onApplicationEvent(STARTED);
@@ -55,7 +56,7 @@ class WarmupGateTest {
     void a_warm_up_whose_every_round_fails_still_opens_the_gate() {
         WarmupGate gate = new WarmupGate(() -> {
             throw new IllegalStateException("connection refused");
-        }, new WarmupProperties(true, Duration.ofMillis(200), 2));
+        }, new WarmupProperties(true, Duration.ZERO, Duration.ofSeconds(30), 2));
 
         gate.onApplicationEvent(STARTED);
 
@@ -66,10 +67,26 @@ class WarmupGateTest {
     }
 
     @Test
-    void the_settings_refuse_a_negative_duration_and_no_threads() {
+    void the_rate_has_settled_once_three_seconds_in_a_row_do_not_beat_the_best_before_them_by_a_tenth() {
+        // A JIT still compiling: every second beats the last by far.
+        assertThat(WarmupGate.settled(List.of(561L, 851L, 783L, 1507L, 2694L, 4071L, 5163L))).isFalse();
+        // Flat but for noise.
+        assertThat(WarmupGate.settled(List.of(561L, 2694L, 7005L, 7300L, 6900L, 7600L))).isTrue();
+        // One more rise in the last three: not yet.
+        assertThat(WarmupGate.settled(List.of(561L, 2694L, 7005L, 7300L, 8000L, 7600L))).isFalse();
+        // Nothing to compare with yet.
+        assertThat(WarmupGate.settled(List.of(7000L, 7000L, 7000L))).isFalse();
+        // Rounds that all fail run at 0 a second: settled, and the gate opens at the minimum.
+        assertThat(WarmupGate.settled(List.of(0L, 0L, 0L, 0L))).isTrue();
+    }
+
+    @Test
+    void the_settings_refuse_a_minimum_above_the_maximum_and_no_threads() {
         org.assertj.core.api.Assertions.assertThatIllegalArgumentException()
-                .isThrownBy(() -> new WarmupProperties(true, Duration.ofSeconds(-1), 4));
+                .isThrownBy(() -> new WarmupProperties(true, Duration.ofSeconds(-1), Duration.ofSeconds(5), 4));
         org.assertj.core.api.Assertions.assertThatIllegalArgumentException()
-                .isThrownBy(() -> new WarmupProperties(true, Duration.ofSeconds(1), 0));
+                .isThrownBy(() -> new WarmupProperties(true, Duration.ofSeconds(10), Duration.ofSeconds(5), 4));
+        org.assertj.core.api.Assertions.assertThatIllegalArgumentException()
+                .isThrownBy(() -> new WarmupProperties(true, Duration.ofSeconds(1), Duration.ofSeconds(5), 0));
     }
 }
