@@ -48,12 +48,11 @@ import org.apache.kafka.common.serialization.Serializer;
  * door's own meters are not counted either: the controller counts only what its intake accepted). So no record reaches the broker,
  * no bucket or key of a buyer is touched and the door's counters stay exact. Once the warm-up has
  * finished the lane is dropped, its secret with it: from then on no request is taken by the lane,
- * whatever it carries, and what its orders left in memory is garbage.
+ * whatever it carries, and what its orders left in memory is garbage. Its requests are left out of
+ * Spring's {@code http.server.requests} as well (an observation predicate).
  *
  * <p>Limits: the producer's own send path (accumulator, sender, network) is not warmed; its
- * connection and the topic's metadata are ({@link ProducerWarmup}). Spring's
- * {@code http.server.requests} timer counts the warm-up's requests (with their URI); the
- * {@code spillway_ingest_*} meters do not.
+ * connection and the topic's metadata are ({@link ProducerWarmup}).
  */
 final class DoorWarmup implements WarmupRound {
 
@@ -96,16 +95,23 @@ final class DoorWarmup implements WarmupRound {
      */
     OrderIntake.Accepted acceptIfWarmup(HttpServletRequest request, PlaceOrder order) {
         Lane mine = lane;
-        if (mine == null) {
-            return null;
-        }
-        String theirs = request.getHeader(HEADER);
-        if (theirs == null || !MessageDigest.isEqual(mine.secret(), theirs.getBytes(StandardCharsets.US_ASCII))) {
+        if (mine == null || !bearsSecret(mine, request)) {
             return null;
         }
         // The round's own address, not the loopback every round comes from: the lane's per-address
         // limit meets a crowd, as the door's does.
         return mine.intake().accept(order, "warmup-" + Math.floorMod(order.customerId().hashCode(), ADDRESSES));
+    }
+
+    /** True for the warm-up's own requests, while it lasts: they are left out of the request metrics. */
+    boolean isWarmup(HttpServletRequest request) {
+        Lane mine = lane;
+        return mine != null && bearsSecret(mine, request);
+    }
+
+    private static boolean bearsSecret(Lane lane, HttpServletRequest request) {
+        String theirs = request.getHeader(HEADER);
+        return theirs != null && MessageDigest.isEqual(lane.secret(), theirs.getBytes(StandardCharsets.US_ASCII));
     }
 
     @Override

@@ -9,6 +9,7 @@ import io.spillway.ingest.catalog.SaleBook;
 import io.spillway.ingest.metrics.IngestMetrics;
 import io.spillway.ingest.ratelimit.RateLimitProperties;
 import io.spillway.ingest.ratelimit.RateLimits;
+import io.micrometer.observation.ObservationPredicate;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
@@ -22,6 +23,7 @@ import org.springframework.boot.autoconfigure.kafka.KafkaProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
+import org.springframework.http.server.observation.ServerRequestObservationContext;
 import org.springframework.kafka.core.DefaultKafkaProducerFactory;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.kafka.core.ProducerFactory;
@@ -122,6 +124,12 @@ class OrdersConfiguration {
             BodyFingerprints fingerprints, IngestProperties settings) {
         return new OrderIntake(orderLog, RequiredSecrets.orderTokens(tokens), Clock.systemUTC(), view::isCaughtUp, book,
                 limits, fingerprints, settings);
+    }
+
+    /** The warm-up's requests are not buyers': they stay out of {@code http.server.requests}. */
+    @Bean
+    ObservationPredicate warmupRequestsUnobserved(DoorWarmup warmup) {
+        return (name, context) -> !(context instanceof ServerRequestObservationContext request && warmup.isWarmup(request.getCarrier()));
     }
 
     /** Run by the contract's WarmupGate before readiness; the controller routes its requests. */

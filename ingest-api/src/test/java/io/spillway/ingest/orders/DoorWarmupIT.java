@@ -92,6 +92,8 @@ class DoorWarmupIT {
                 .as("records the order producer sent").isZero();
         assertThat(endOffsetsOfRequested()).as("orders.requested after the warm-up").isZero();
         assertThat(accepted()).as("spillway.ingest.orders.accepted").isZero();
+        assertThat(meters.find("http.server.requests").tag("uri", "/api/v1/orders").timers())
+                .as("the warm-up's requests in http.server.requests").isEmpty();
 
         // The lane is closed: its sale is not the door's, whatever header a request bears.
         HttpResponse<String> afterwards = order("spillway-warmup", "warmup-ga", "anything");
