@@ -53,6 +53,10 @@ public final class LoadGenerator {
         int connections = Integer.parseInt(args[3]);
         String body = "{\"saleId\":\"" + args[4] + "\",\"sku\":\"" + args[5] + "\",\"quantity\":1}";
         int warmup = args.length > 6 ? Integer.parseInt(args[6]) : 0;
+        String readiness = System.getProperty("awaitReady");
+        if (readiness != null) {
+            awaitReady(URI.create(readiness));
+        }
 
         LoadGenerator generator = new LoadGenerator(url, body, connections);
         try {
@@ -67,6 +71,29 @@ public final class LoadGenerator {
             }
         } finally {
             generator.close();
+        }
+    }
+
+    /**
+     * With {@code -DawaitReady=URL}: polls the service's readiness every 50 ms and returns once it
+     * answers 200, so that a generator launched beside a starting service has its own JVM start
+     * behind it when the first request is due (bench/warmup.sh measures from readiness).
+     */
+    private static void awaitReady(URI readiness) throws InterruptedException {
+        while (true) {
+            try {
+                java.net.HttpURLConnection probe = (java.net.HttpURLConnection) readiness.toURL().openConnection();
+                probe.setConnectTimeout(1000);
+                probe.setReadTimeout(1000);
+                int status = probe.getResponseCode();
+                probe.getInputStream().close();
+                if (status == 200) {
+                    return;
+                }
+            } catch (IOException notYet) {
+                // Refused or 503 (getInputStream throws for it): not ready yet.
+            }
+            Thread.sleep(50);
         }
     }
 
