@@ -1,5 +1,7 @@
 package io.spillway.contract.spring;
 
+import java.lang.management.CompilationMXBean;
+import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,8 +21,8 @@ import org.springframework.context.ApplicationListener;
 /**
  * Keeps an instance out of the line until its hot path is compiled: from the moment the
  * application has started (web server listening, listeners running) it runs the service's
- * {@link WarmupRound} from {@code threads} threads until the rate of rounds stops rising
- * ({@link #settled}: the hot path is compiled), at least {@code min-duration} and at most
+ * {@link WarmupRound} from {@code threads} threads until the rate of rounds stops rising and the
+ * JIT has gone quiet ({@link #settled}: the hot path is compiled), at least {@code min-duration} and at most
  * {@code max-duration}, and until then it reports {@code OUT_OF_SERVICE} in the readiness group. A JVM that has just started serves its first
  * seconds at a fraction of its speed while the JIT compiles what those seconds run
  * (docs/benchmarks/warmup.md); a pod that joins the line at the opening in that state takes the
@@ -45,6 +47,8 @@ public final class WarmupGate implements HealthIndicator, ApplicationListener<Ap
     static final int SETTLE_SECONDS = 3;
     /** How much better than the best second before it a second may be and still count as no rise. */
     static final double RISE = 1.1;
+    /** The most compiling a second may hold for the JIT to count as quiet (of all its threads). */
+    static final long QUIET_JIT_MILLIS = 100;
     private static final Duration FAILURE_PAUSE = Duration.ofMillis(50);
 
     enum State { WAITING, WARMING, WARM, OFF }
@@ -54,6 +58,9 @@ public final class WarmupGate implements HealthIndicator, ApplicationListener<Ap
     private final LongAdder rounds = new LongAdder();
     private final LongAdder failures = new LongAdder();
     private final List<Long> perSecond = new ArrayList<>();
+    /** Milliseconds the JIT spent compiling in each of those seconds, when the JVM tells. */
+    private final List<Long> jitPerSecond = new ArrayList<>();
+    private final CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
     private volatile State state;
     private volatile String lastFailure;
     private volatile ExecutorService workers;
@@ -105,14 +112,18 @@ public final class WarmupGate implements HealthIndicator, ApplicationListener<Ap
         }
         try {
             long counted = 0;
+            long compiled = jitMillis();
             while (!pool.awaitTermination(1, TimeUnit.SECONDS)) {
                 long now = rounds.sum();
+                long compiledNow = jitMillis();
                 synchronized (perSecond) {
                     perSecond.add(now - counted);
+                    jitPerSecond.add(compiledNow - compiled);
                 }
                 counted = now;
+                compiled = compiledNow;
                 long at = System.nanoTime();
-                if (at - latest >= 0 || (at - earliest >= 0 && settled(perSecondSoFar()))) {
+                if (at - latest >= 0 || (at - earliest >= 0 && settled(perSecondSoFar(), jitSoFar()))) {
                     break;
                 }
             }
@@ -136,18 +147,21 @@ public final class WarmupGate implements HealthIndicator, ApplicationListener<Ap
             log.warn("warm-up ran no round successfully in {} ms ({} failed; last: {}); reporting ready cold",
                     tookMillis, failures.sum(), lastFailure);
         } else {
-            log.info("warm after {} ms: {} rounds, {} failed; rounds per second: {}",
-                    tookMillis, rounds.sum(), failures.sum(), perSecondSoFar());
+            log.info("warm after {} ms: {} rounds, {} failed; rounds per second: {}; JIT ms per second: {}",
+                    tookMillis, rounds.sum(), failures.sum(), perSecondSoFar(), jitSoFar());
         }
     }
 
     /**
-     * The rule "the rate stopped rising": none of the last {@link #SETTLE_SECONDS} whole seconds ran
-     * more than {@link #RISE} times the rounds of the best second before them. While the JIT is still
-     * compiling the hot path each second beats the last by far more than that (here 561, 851, 783,
-     * 1,507, 2,694, 4,071, … rounds); once it has, the seconds are flat but for noise.
+     * The rule "the hot path is compiled": over the last {@link #SETTLE_SECONDS} whole seconds the
+     * JIT was quiet (at most {@link #QUIET_JIT_MILLIS} of compiling in each) and the rate stopped
+     * rising (none of them ran more than {@link #RISE} times the rounds of the best second before
+     * them). While the JIT is still at work each second beats the last by far (here 561, 851, 783,
+     * 1,507, 2,694, 4,071, … rounds) and the compilers are busy; a rate that is flat only because the
+     * CPU is short (a node starting many pods) still has the compilers busy, so the rate alone would
+     * call it warm too early. A JVM that does not measure compilation time is judged on the rate.
      */
-    static boolean settled(List<Long> perSecond) {
+    static boolean settled(List<Long> perSecond, List<Long> jitMillisPerSecond) {
         int n = perSecond.size();
         if (n <= SETTLE_SECONDS) {
             return false;
@@ -160,8 +174,15 @@ public final class WarmupGate implements HealthIndicator, ApplicationListener<Ap
             if (perSecond.get(i) > best * RISE) {
                 return false;
             }
+            if (i < jitMillisPerSecond.size() && jitMillisPerSecond.get(i) > QUIET_JIT_MILLIS) {
+                return false;
+            }
         }
         return true;
+    }
+
+    private long jitMillis() {
+        return jit != null && jit.isCompilationTimeMonitoringSupported() ? jit.getTotalCompilationTime() : 0;
     }
 
     private void roundsUntilStopped() {
@@ -190,6 +211,12 @@ public final class WarmupGate implements HealthIndicator, ApplicationListener<Ap
         }
     }
 
+    private List<Long> jitSoFar() {
+        synchronized (perSecond) {
+            return List.copyOf(jitPerSecond);
+        }
+    }
+
     @Override
     public Health health() {
         Health.Builder health = switch (state) {
@@ -201,7 +228,8 @@ public final class WarmupGate implements HealthIndicator, ApplicationListener<Ap
             health.withDetail("maxDuration", settings.maxDuration().toString())
                     .withDetail("rounds", rounds.sum())
                     .withDetail("failed", failures.sum())
-                    .withDetail("roundsPerSecond", perSecondSoFar());
+                    .withDetail("roundsPerSecond", perSecondSoFar())
+                    .withDetail("jitMillisPerSecond", jitSoFar());
         }
         if (state == State.WARM) {
             health.withDetail("tookMillis", tookMillis);
