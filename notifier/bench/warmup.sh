@@ -48,9 +48,17 @@ if [ "${BUILD:-1}" = 1 ]; then
     -Dmdep.includeScope=runtime -Dmdep.outputFile=target/bench-runtime.cp >/dev/null
 fi
 # The tools (broker launcher, feed, generator) on the test class path; the notifier on its runtime
-# class path, as notifier/bench/run.sh starts it.
-TOOLS_CP="notifier/target/test-classes:notifier/target/classes:$(cat notifier/target/bench-test.cp)"
-SERVICE_CP="notifier/target/classes:$(cat notifier/target/bench-runtime.cp)"
+# class path, as notifier/bench/run.sh starts it. The project's own modules from this checkout's
+# target/classes, not the local repository's jars (which other builds overwrite).
+reactor() {
+  sed -e "s#[^:]*/spillway-contract-[^:/]*SNAPSHOT\.jar#contract/target/classes#" \
+    -e "s#[^:]*/spillway-observability-[^:/]*SNAPSHOT\.jar#observability/target/classes#" \
+    -e "s#[^:]*/spillway-testing-[^:/]*SNAPSHOT\.jar#testing/target/classes#" \
+    -e "s#[^:]*/spillway-local-stack-[^:/]*SNAPSHOT\.jar#infra/local/target/classes#" \
+    -e "s#[^:]*/spillway-schema-[^:/]*SNAPSHOT\.jar#schema/target/classes#" "$1"
+}
+TOOLS_CP="notifier/target/test-classes:notifier/target/classes:$(reactor notifier/target/bench-test.cp)"
+SERVICE_CP="notifier/target/classes:$(reactor notifier/target/bench-runtime.cp)"
 
 pids=()
 cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$WORK"; }
