@@ -41,6 +41,8 @@ BROKER_PORT=${BROKER_PORT:-19392}
 HTTP_PORT=${HTTP_PORT:-18381}
 SECRET=notifier-warmup-bench-secret-of-at-least-32-bytes
 WORK=$(mktemp -d /tmp/notifier-warmup.XXXXXX)
+# Each run's timeline is kept there ("epoch-ms answered failed" per second), to recompute figures.
+KEEP=${KEEP:-notifier/target/warmup}
 if [ "${BUILD:-1}" = 1 ]; then
   JAVA_HOME=$JAVA_HOME mvn -B -q -pl notifier -am test-compile dependency:build-classpath \
     -Dmdep.includeScope=test -Dmdep.outputFile=target/bench-test.cp >/dev/null
@@ -85,7 +87,7 @@ ready() {
   done
 }
 
-echo "== machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg); commit $(git rev-parse --short HEAD)"
+echo "== machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg); commit $(git rev-parse --short HEAD 2>/dev/null || echo "?")"
 "$JAVA" -Xmx64m -cp "$TOOLS_CP" io.spillway.localstack.KafkaBroker --dir "$WORK/kafka" --port "$BROKER_PORT" \
   --controller-port $((BROKER_PORT + 1)) --heap 512m >"$WORK/broker.log" 2>&1 &
 pids+=("$!")
@@ -126,7 +128,8 @@ for mode in $MODES; do
     "$CONNECTIONS" $((WARM_AT + WARM_SECONDS)) 2>>"$WORK/generator.err")
   echo "generator: $line"
   grep -h "warm after\|warm-up ran no round" "$WORK/notifier.log" | sed 's/^.*WarmupGate *: /gate: /' || true
-  awk -v mode="$mode" -v launched="$launched" -v ready="$ready_at" -v started="$(cat "$WORK/started")" \
+  mkdir -p "$KEEP" && cp "$WORK/timeline" "$KEEP/$suffix.timeline"
+  awk -v n=0 -v mode="$mode" -v launched="$launched" -v ready="$ready_at" -v started="$(cat "$WORK/started")" \
     -v cold="$COLD_SECONDS" -v warm_at="$WARM_AT" -v warm_s="$WARM_SECONDS" '
     $1 ~ /^[0-9]+$/ { t[n] = $1; answered[n] = $2; failed[n] = $3; n++ }
     END {
