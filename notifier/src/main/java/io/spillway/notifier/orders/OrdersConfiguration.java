@@ -53,6 +53,7 @@ class OrdersConfiguration {
     /** Run by the warm-up gate before the instance reports ready (docs/operations.md, "Ready for the spike"). */
     @Bean
     WarmupRound orderWarmup(ObjectProvider<OrderTokens> tokens, WarmupOrders warmupOrders, Environment environment) {
+        // Without a secret the instance does not start (orderAccess says why); the warm-up mints its tokens with it.
         return new OrderWarmup(tokens.getObject(), warmupOrders, environment);
     }
 

@@ -61,7 +61,7 @@ import reactor.core.publisher.FluxSink;
  * by {@code type} (queued, confirmed, rejected, paid, expired, cancelled), and
  * {@code spillway.notifier.delivery.latency} by {@code path} (direct, table): from the record's
  * timestamp to the event written on the socket, for each decision, held confirmation or end of a
- * hold heard while the stream was open.
+ * hold heard while the stream was open. The warm-up's streams ({@link OrderWarmup}) are in none of them.
  */
 public class Subscriptions implements OrderStatusListener, SmartLifecycle, DisposableBean {
 
