@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 import reactor.core.publisher.Mono;
 
 /**
@@ -26,19 +27,22 @@ class OrderViews {
     private final OrderRecords records;
     private final Duration decidedRetention;
     private final Duration recordTimeout;
+    /** Orders the system of record cannot have (the warm-up's, {@link WarmupOrders}): it is not asked. */
+    private final Predicate<OrderId> unrecorded;
 
     OrderViews(OrderStatusStore store, QueueModel queue) {
-        this(store, queue, OrderRecords.NONE, Duration.ZERO, Duration.ofMillis(500));
+        this(store, queue, OrderRecords.NONE, Duration.ZERO, Duration.ofMillis(500), id -> false);
     }
 
     /** @param decidedRetention how long decided orders stay in the table (zero: for ever) */
     OrderViews(OrderStatusStore store, QueueModel queue, OrderRecords records, Duration decidedRetention,
-            Duration recordTimeout) {
+            Duration recordTimeout, Predicate<OrderId> unrecorded) {
         this.store = store;
         this.queue = queue;
         this.records = records;
         this.decidedRetention = decidedRetention;
         this.recordTimeout = recordTimeout;
+        this.unrecorded = unrecorded;
     }
 
     /** Changes whenever a rendered queue place may have changed. */
@@ -53,7 +57,7 @@ class OrderViews {
     /** The order now: the table's row, or the system of record's decision when the table cannot answer. */
     Mono<OrderView> current(OrderId orderId) {
         OrderStatus stored = store.find(orderId).orElse(null);
-        if (!recordNeeded(stored)) {
+        if (!recordNeeded(orderId, stored)) {
             return Mono.just(render(orderId, stored));
         }
         return Mono.fromFuture(records.decided(orderId))
@@ -68,13 +72,14 @@ class OrderViews {
      * decision, if any, is handed to {@code decided} later, on the lookup's thread. Never blocks.
      */
     void askRecord(OrderId orderId, OrderStatus stored, Consumer<OrderStatus> decided) {
-        if (recordNeeded(stored)) {
+        if (recordNeeded(orderId, stored)) {
             records.decided(orderId).thenAccept(found -> found.ifPresent(decided));
         }
     }
 
-    private boolean recordNeeded(OrderStatus stored) {
-        return records.enabled() && RecordFallback.needed(stored, Instant.now(), decidedRetention);
+    private boolean recordNeeded(OrderId orderId, OrderStatus stored) {
+        return records.enabled() && RecordFallback.needed(stored, Instant.now(), decidedRetention)
+                && !unrecorded.test(orderId);
     }
 
     /**

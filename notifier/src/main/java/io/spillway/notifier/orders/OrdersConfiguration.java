@@ -3,8 +3,10 @@ package io.spillway.notifier.orders;
 import com.fasterxml.jackson.core.util.JsonRecyclerPools;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.observation.ObservationPredicate;
 import io.spillway.contract.OrderTokens;
 import io.spillway.contract.Topics;
+import io.spillway.contract.spring.WarmupRound;
 import io.spillway.notifier.NotifierProperties;
 import io.spillway.notifier.queue.QueueModel;
 import io.spillway.notifier.records.OrderRecords;
@@ -17,6 +19,8 @@ import org.springframework.boot.web.embedded.netty.NettyServerCustomizer;
 import org.springframework.http.client.ReactorResourceFactory;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
+import org.springframework.http.server.reactive.observation.ServerRequestObservationContext;
 import org.springframework.web.reactive.function.server.RouterFunction;
 import org.springframework.web.reactive.function.server.ServerResponse;
 
@@ -36,9 +40,28 @@ class OrdersConfiguration {
 
     @Bean
     OrderViews orderViews(OrderStatusStore store, QueueModel queueModel, OrderRecords orderRecords,
-            NotifierProperties settings) {
+            NotifierProperties settings, WarmupOrders warmupOrders) {
         return new OrderViews(store, queueModel, orderRecords, settings.decidedRetentionInForce(),
-                settings.records().timeout());
+                settings.records().timeout(), warmupOrders::contains);
+    }
+
+    @Bean
+    WarmupOrders warmupOrders() {
+        return new WarmupOrders();
+    }
+
+    /** Run by the warm-up gate before the instance reports ready (docs/operations.md, "Ready for the spike"). */
+    @Bean
+    WarmupRound orderWarmup(ObjectProvider<OrderTokens> tokens, WarmupOrders warmupOrders, Environment environment) {
+        // Without a secret the instance does not start (orderAccess says why); the warm-up mints its tokens with it.
+        return new OrderWarmup(tokens.getObject(), warmupOrders, environment);
+    }
+
+    /** The warm-up's requests (marked by {@link WarmupOrders}) are not in {@code http.server.requests}. */
+    @Bean
+    ObservationPredicate warmupRequestsUnobserved(WarmupOrders warmupOrders) {
+        return (name, context) -> !(context instanceof ServerRequestObservationContext request
+                && warmupOrders.marks(request.getCarrier()));
     }
 
     @Bean
@@ -85,12 +108,12 @@ class OrdersConfiguration {
     }
 
     @Bean
-    Subscriptions subscriptions(
-            OrderViews orderViews, ObjectMapper objectMapper, NotifierProperties settings, MeterRegistry meters) {
+    Subscriptions subscriptions(OrderViews orderViews, ObjectMapper objectMapper, NotifierProperties settings,
+            MeterRegistry meters, WarmupOrders warmupOrders) {
         // Jackson's default buffer pool is per thread: each stream's virtual thread would keep its
         // own ~9 KiB of char buffers for as long as the stream lives. One shared pool instead.
         ObjectMapper streamJson = objectMapper.copy();
         streamJson.getFactory().setRecyclerPool(JsonRecyclerPools.sharedConcurrentDequePool());
-        return new Subscriptions(orderViews, streamJson, settings, meters);
+        return new Subscriptions(orderViews, streamJson, settings, meters, warmupOrders::contains);
     }
 }

@@ -184,7 +184,7 @@ final class Subscription<K, S> {
                     sse.retry(event.retry());
                 }
                 connection.next(sse.build());
-                owner.sent(event.name());
+                owner.sent(key(), event.name());
                 if (step.delivered() != null) {
                     owner.delivered(step.delivered().recordTimestamp(), step.delivered().road());
                 }

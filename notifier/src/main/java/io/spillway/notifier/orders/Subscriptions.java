@@ -28,6 +28,7 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
+import java.util.function.Predicate;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.http.HttpHeaders;
@@ -60,7 +61,7 @@ import reactor.core.publisher.FluxSink;
  * by {@code type} (queued, confirmed, rejected, paid, expired, cancelled), and
  * {@code spillway.notifier.delivery.latency} by {@code path} (direct, table): from the record's
  * timestamp to the event written on the socket, for each decision, held confirmation or end of a
- * hold heard while the stream was open.
+ * hold heard while the stream was open. The warm-up's streams ({@link OrderWarmup}) are in none of them.
  */
 public class Subscriptions implements OrderStatusListener, SmartLifecycle, DisposableBean {
 
@@ -94,10 +95,18 @@ public class Subscriptions implements OrderStatusListener, SmartLifecycle, Dispo
     private final Map<String, Counter> sent = new ConcurrentHashMap<>();
     private final MeterRegistry meters;
     private final Map<Road, Timer> delivery;
+    /** Streams of these keys (the warm-up's, {@link WarmupOrders}) are left out of the metrics. */
+    private final Predicate<Object> unseen;
     private volatile boolean running;
 
     Subscriptions(OrderViews views, ObjectMapper json, NotifierProperties settings, MeterRegistry meters) {
+        this(views, json, settings, meters, key -> false);
+    }
+
+    Subscriptions(OrderViews views, ObjectMapper json, NotifierProperties settings, MeterRegistry meters,
+            Predicate<Object> unseen) {
         this.views = views;
+        this.unseen = unseen;
         this.streamViews = new StreamViews(views, json, this::recorded);
         this.timings = new EventStream.Timings(settings.queuedUpdateInterval(), settings.heartbeat(),
                 settings.streamTimeout(), settings.retry(), SUBSCRIBE_GRACE);
@@ -193,7 +202,9 @@ public class Subscriptions implements OrderStatusListener, SmartLifecycle, Dispo
         if (!admitted[0]) {
             throw new TooManyStreams(settings.maxStreamsPerOrder(), settings.retry(), noun);
         }
-        open.incrementAndGet();
+        if (!unseen.test(stream.key())) {
+            open.incrementAndGet();
+        }
         subscription.start();
         // LATEST keeps no queue: the stream never hands over more than the connection asked for.
         return Flux.create(subscription::attach, FluxSink.OverflowStrategy.LATEST);
@@ -263,15 +274,19 @@ public class Subscriptions implements OrderStatusListener, SmartLifecycle, Dispo
             subscriptions.remove(subscription);
             return subscriptions.isEmpty() ? null : subscriptions;
         });
-        open.decrementAndGet();
+        if (!unseen.test(subscription.key())) {
+            open.decrementAndGet();
+        }
     }
 
     EventStream.Timings timings() {
         return timings;
     }
 
-    void sent(String type) {
-        counter(type).increment();
+    void sent(Object key, String type) {
+        if (!unseen.test(key)) {
+            counter(type).increment();
+        }
     }
 
     /** A decision that arrived while the stream was open has been written to its client. */
