@@ -14,7 +14,8 @@
 # start again. The figure is streams opened and answered per second.
 #
 # Modes (MODES, default "off on"): off is the instance as it started before the warm-up gate
-# (SPILLWAY_WARMUP_ENABLED=false); on is the gate's default (spillway.warmup.*: 10 s, 16 threads).
+# (SPILLWAY_WARMUP_ENABLED=false); on is the gate's default (spillway.warmup.*: until the rate stops rising and the JIT is quiet,
+# 5-30 s, 16 threads).
 # Rerun from the repository root:
 #   flock /work/bench.lock notifier/bench/warmup.sh
 # Knobs: MODES, CONNECTIONS (64), POOL (2000), FEED_RATE (500), WARM_AT (60), WARM_SECONDS (15),

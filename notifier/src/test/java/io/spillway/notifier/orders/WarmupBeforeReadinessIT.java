@@ -43,7 +43,8 @@ class WarmupBeforeReadinessIT {
     void anInstanceIsNotReadyWhileItWarmsThenReadyWithManyRoundsDoneAndNothingLeftBehind() throws Exception {
         try (NotifierInstance instance = new NotifierInstance(TOPICS, "notifier-warmup-" + UUID.randomUUID(), SECRET, 2)
                 .with("spillway.warmup.enabled", true)
-                .with("spillway.warmup.duration", "5s")
+                .with("spillway.warmup.min-duration", "3s")
+                .with("spillway.warmup.max-duration", "10s")
                 .with("management.endpoint.health.group.readiness.show-components", "always")
                 .with("management.endpoint.health.group.readiness.show-details", "always")) {
             CompletableFuture<NotifierInstance> starting = CompletableFuture.supplyAsync(instance::start);
