@@ -33,7 +33,7 @@ import org.springframework.stereotype.Component;
  * seats, and their read is the same Tomcat and JSON path with another query.
  */
 @Component
-class SaleViewWarmup implements WarmupRound {
+class SaleViewWarmup implements WarmupRound, AutoCloseable {
 
     /** Marks a round's request; honoured only from this host. */
     static final String HEADER = "X-Spillway-Warmup";
@@ -77,6 +77,12 @@ class SaleViewWarmup implements WarmupRound {
             request = known;
         }
         return known;
+    }
+
+    /** The client's connections and selector thread go with the context (Spring calls this on close). */
+    @Override
+    public void close() {
+        http.close();
     }
 
     /** Whether a server request is a round's own, which no meter or trace should count. */
