@@ -7,7 +7,7 @@
 # The measuring JVM is io.spillway.inventory.bench.WarmupBenchmark (its comment has the method and limits).
 # Rerun from the repository root:
 #   flock /work/bench.lock inventory-service/bench/warmup.sh
-# Knobs: MODES ("off on"; on = the warm-up gate's default 10 s), CONNECTIONS (64), ITEMS (20), WARM_AT (60),
+# Knobs: MODES ("off on"; on = the warm-up gate's defaults), CONNECTIONS (64), ITEMS (20), WARM_AT (60),
 #        WARM_SECONDS (15), SERVICE_OPTS (-Xms768m -Xmx768m -XX:+UseG1GC: 75 % of the pod's 1 GiB, as
 #        infra/k8s runs it), BUILD (1; 0 reuses target/).
 set -euo pipefail

@@ -47,7 +47,8 @@ import org.springframework.test.context.DynamicPropertySource;
         properties = {
             "spillway.inventory.admin-token=warm-it-admin-token-0123456789",
             "spillway.warmup.enabled=true",
-            "spillway.warmup.duration=15s",
+            "spillway.warmup.min-duration=10s",
+            "spillway.warmup.max-duration=20s",
             "spillway.warmup.threads=4"
         })
 class AnInstanceReportsReadyOnlyOnceWarmIT {
