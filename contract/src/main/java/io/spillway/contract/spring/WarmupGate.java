@@ -105,7 +105,7 @@ public final class WarmupGate implements HealthIndicator, ApplicationListener<Ap
             return thread;
         });
         workers = pool;
-        log.info("warming up with {} threads before reporting ready: {} to {}, until the rate stops rising",
+        log.info("warming up with {} threads before reporting ready: {} to {}, until the rate stops rising and the JIT is quiet",
                 settings.threads(), settings.minDuration(), settings.maxDuration());
         for (int i = 0; i < settings.threads(); i++) {
             pool.execute(this::roundsUntilStopped);

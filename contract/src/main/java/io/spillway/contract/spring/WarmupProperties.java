@@ -6,7 +6,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 
 /**
  * {@code spillway.warmup.*}: how an instance exercises its hot path before it reports ready
- * (docs/operations.md, "Ready for the spike"): until the rate of its rounds stops rising, but at
+ * (docs/operations.md, "Ready for the spike"): until the rate of its rounds stops rising and the
+ * JIT has gone quiet ({@link WarmupGate#settled}), but at
  * least {@code minDuration} (the first seconds' rate is noise) and at most {@code maxDuration} (the
  * bound on what a warm-up adds to a start, whatever the node); {@code threads} rounds run at once,
  * so that the code compiled is the code that serves concurrent buyers. {@code enabled=false}, or a
