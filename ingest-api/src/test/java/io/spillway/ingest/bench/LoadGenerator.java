@@ -79,21 +79,24 @@ public final class LoadGenerator {
      * answers 200, so that a generator launched beside a starting service has its own JVM start
      * behind it when the first request is due (bench/warmup.sh measures from readiness).
      */
-    private static void awaitReady(URI readiness) throws InterruptedException {
-        while (true) {
-            try {
-                java.net.HttpURLConnection probe = (java.net.HttpURLConnection) readiness.toURL().openConnection();
-                probe.setConnectTimeout(1000);
-                probe.setReadTimeout(1000);
-                int status = probe.getResponseCode();
-                probe.getInputStream().close();
-                if (status == 200) {
-                    return;
-                }
-            } catch (IOException notYet) {
-                // Refused or 503 (getInputStream throws for it): not ready yet.
-            }
-            Thread.sleep(50);
+    private static void awaitReady(URI readiness) {
+        org.awaitility.Awaitility.await()
+                .atMost(java.time.Duration.ofMinutes(5))
+                .pollInterval(java.time.Duration.ofMillis(50))
+                .until(() -> isReady(readiness));
+    }
+
+    private static boolean isReady(URI readiness) {
+        try {
+            java.net.HttpURLConnection probe = (java.net.HttpURLConnection) readiness.toURL().openConnection();
+            probe.setConnectTimeout(1000);
+            probe.setReadTimeout(1000);
+            int status = probe.getResponseCode();
+            probe.getInputStream().close();
+            return status == 200;
+        } catch (IOException notYet) {
+            // Refused or 503 (getInputStream throws for it): not ready yet.
+            return false;
         }
     }
 
