@@ -285,6 +285,9 @@ class AdmissionEndToEndIT {
         assertThat(JSON.readTree(left.body()).get("entryId").asText()).isEqualTo(current.entryId().toString());
 
         EntryAdmitted admitted = awaitAdmitted(roomId, next).get(next - 1);
+        // The end is keyed by its entry: on another partition than the admission, read a moment apart.
+        await().atMost(PATIENCE).until(() -> admissions.of(roomId, AdmissionEnded.class).stream()
+                .anyMatch(end -> end.entryId().equals(current.entryId())));
         List<AdmissionEnded> ends = admissions.of(roomId, AdmissionEnded.class).stream()
                 .filter(end -> end.entryId().equals(current.entryId())).toList();
         assertThat(ends).as("one end, by the leave with the real token").singleElement().satisfies(end -> {

@@ -117,10 +117,15 @@ class EndToEndIT {
                 List<Event> terminal = events.stream().filter(Event::terminalWithoutHold).toList();
                 assertThat(terminal).as("terminal events of %s", order.orderId).hasSize(1);
                 assertThat(events.getLast()).isEqualTo(terminal.getFirst());
-                JsonNode status = getStatus(order);
-                assertThat(status.get("status").asText()).isEqualTo(terminal.getFirst().data().get("status").asText());
-                assertThat(status.get("reason")).isEqualTo(terminal.getFirst().data().get("reason"));
-                results.put(order.orderId, status);
+                // GET answers from the order-status table, which may trail the stream (the direct feed).
+                AtomicReference<JsonNode> status = new AtomicReference<>();
+                await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).untilAsserted(() -> {
+                    status.set(getStatus(order));
+                    assertThat(status.get().get("status").asText())
+                            .isEqualTo(terminal.getFirst().data().get("status").asText());
+                    assertThat(status.get().get("reason")).isEqualTo(terminal.getFirst().data().get("reason"));
+                });
+                results.put(order.orderId, status.get());
             }
         }
 

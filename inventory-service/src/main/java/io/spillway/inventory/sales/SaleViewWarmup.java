@@ -36,7 +36,7 @@ import org.springframework.stereotype.Component;
 class SaleViewWarmup implements WarmupRound, AutoCloseable {
 
     /** Marks a round's request; honoured only from this host. */
-    static final String HEADER = "X-Spillway-Warmup";
+    static final String HEADER = "Spillway-Warmup";
     /** Valid (SaleId's pattern) and never given to a sale by an operator in practice. */
     private static final String NO_SALE = "warmup-no-such-sale";
 

@@ -25,7 +25,7 @@ import org.springframework.http.server.reactive.ServerHttpRequest;
  */
 final class WarmupOrders {
 
-    static final String HEADER = "X-Spillway-Warmup";
+    static final String HEADER = "Spillway-Warmup";
     private static final int COUNT = 256;
 
     private final List<OrderId> ids;

@@ -109,9 +109,10 @@ class OrderEventsIT extends NotifierAgainstTheBroker {
         assertThat(confirmed.get("status").asText()).isEqualTo("CONFIRMED");
         assertThat(confirmed.get("seats").toString()).isEqualTo("[\"A-1\",\"A-2\"]");
         assertThat(confirmed.get("queue").isNull()).isTrue();
-        // The status answer says the same.
-        assertThat(json.readTree(get(statusUri(order.orderId(), TOKENS.tokenFor(order.orderId())), null).body()))
-                .isEqualTo(confirmed);
+        // The status answer says the same, once the table (two hops behind the direct feed) has it.
+        await().atMost(PATIENCE).untilAsserted(() -> assertThat(
+                        json.readTree(get(statusUri(order.orderId(), TOKENS.tokenFor(order.orderId())), null).body()))
+                .isEqualTo(confirmed));
     }
 
     @Test

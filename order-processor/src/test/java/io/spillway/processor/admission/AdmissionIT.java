@@ -126,6 +126,8 @@ class AdmissionIT extends RunningAdmitter {
         send(List.of(forged, leave));
         EntryAdmitted second = awaitAdmitted(room, 2).get(three.get(1).entryId());
 
+        // The end is keyed by its entry: on another partition than the admission, read a moment apart.
+        await().atMost(PATIENCE).until(() -> !events.ofEntry(first.entryId(), room, AdmissionEnded.class).isEmpty());
         List<AdmissionEnded> ends = events.ofEntry(first.entryId(), room, AdmissionEnded.class);
         assertThat(ends).as("one end, by the leave with the admission's jti").hasSize(1);
         assertThat(ends.get(0).jti()).isEqualTo(first.jti());
@@ -136,6 +138,7 @@ class AdmissionIT extends RunningAdmitter {
         send(List.of(new LeaveRequested(1, second.entryId(), room, first.jti(), Instant.now()),
                 new LeaveRequested(1, second.entryId(), room, second.jti(), Instant.now())));
         EntryAdmitted third = awaitAdmitted(room, 3).get(three.get(2).entryId());
+        await().atMost(PATIENCE).until(() -> !events.ofEntry(second.entryId(), room, AdmissionEnded.class).isEmpty());
         assertThat(events.ofEntry(second.entryId(), room, AdmissionEnded.class))
                 .singleElement()
                 .satisfies(end -> assertThat(end.jti()).isEqualTo(second.jti()));
@@ -152,6 +155,8 @@ class AdmissionIT extends RunningAdmitter {
         Map<EntryId, EntryAdmitted> admitted = awaitAdmitted(room, 2);
         EntryAdmitted first = admitted.get(two.get(0).entryId());
         EntryAdmitted second = admitted.get(two.get(1).entryId());
+        // The end is keyed by its entry: on another partition than the admission, read a moment apart.
+        await().atMost(PATIENCE).until(() -> !events.ofEntry(first.entryId(), room, AdmissionEnded.class).isEmpty());
         AdmissionEnded expired = events.ofEntry(first.entryId(), room, AdmissionEnded.class).get(0);
         assertThat(expired.reason()).isEqualTo(AdmissionEnded.Reason.EXPIRED);
         assertThat(expired.happenedAt()).isAfterOrEqualTo(first.expiresAt());
