@@ -1,7 +1,9 @@
 package io.spillway.ingest.cors;
 
+import io.spillway.contract.spring.CorsProperties;
 import java.time.Duration;
 import java.util.List;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -22,6 +24,7 @@ import org.springframework.web.filter.CorsFilter;
  * exact origins only.
  */
 @Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties(CorsProperties.class)
 class PageCors {
 
     @Bean

@@ -1,7 +1,9 @@
 package io.spillway.inventory.cors;
 
+import io.spillway.contract.spring.CorsProperties;
 import java.time.Duration;
 import java.util.List;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -18,6 +20,7 @@ import org.springframework.web.filter.CorsFilter;
  * <p>Limits: exact origins only, no credentials.
  */
 @Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties(CorsProperties.class)
 class PageCors {
 
     @Bean

@@ -1,4 +1,4 @@
-package io.spillway.inventory.cors;
+package io.spillway.contract.spring;
 
 import java.net.URI;
 import java.util.List;
@@ -8,14 +8,15 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * {@code spillway.cors.*}: the origins of the buyers' page that may call this service from a browser.
  * Empty (the default): no CORS at all, as in production, where the gateway serves the page and the
  * API from one origin. Locally the page is on the notifier's port, and {@code ./spillway up} sets
- * this to the notifier's origin.
+ * this to the notifier's origin. Each service that the page calls (ingest-api, inventory-service)
+ * enables it beside its own {@code PageCors}, which says what the page may call there.
  *
  * @param allowedOrigins exact origins, such as {@code http://127.0.0.1:8081}; no wildcards
  */
 @ConfigurationProperties("spillway.cors")
-record CorsProperties(List<String> allowedOrigins) {
+public record CorsProperties(List<String> allowedOrigins) {
 
-    CorsProperties {
+    public CorsProperties {
         allowedOrigins = allowedOrigins == null ? List.of()
                 : allowedOrigins.stream().map(String::strip).filter(origin -> !origin.isEmpty()).toList();
         for (String origin : allowedOrigins) {
@@ -28,7 +29,7 @@ record CorsProperties(List<String> allowedOrigins) {
         }
     }
 
-    boolean enabled() {
+    public boolean enabled() {
         return !allowedOrigins.isEmpty();
     }
 
