@@ -58,14 +58,18 @@ class LocalBrokerIT {
                 .redirectOutput(directory.resolve("launcher.log").toFile())
                 .start();
         try {
+            // The launcher writes the pid file, then says ready: wait for both, so that it is killed
+            // with its broker up, not in between.
             Path pidFile = directory.resolve("broker.pid");
-            await().atMost(Duration.ofMinutes(3)).until(() -> Files.exists(pidFile) && !Files.readString(pidFile).isBlank());
+            Path log = directory.resolve("launcher.log");
+            await().atMost(Duration.ofMinutes(3)).until(() -> Files.exists(pidFile) && !Files.readString(pidFile).isBlank()
+                    && Files.readString(log).contains("kafka broker ready on"));
             ProcessHandle broker = ProcessHandle.of(Long.parseLong(Files.readString(pidFile).trim())).orElseThrow();
+            assertThat(broker.isAlive()).isTrue();
 
             launcher.destroyForcibly().waitFor();
 
             await().atMost(Duration.ofMinutes(1)).until(() -> !broker.isAlive());
-            assertThat(Files.readString(directory.resolve("launcher.log"))).contains("kafka broker ready on");
         } finally {
             launcher.destroyForcibly();
         }
