@@ -8,6 +8,7 @@ import io.spillway.contract.SaleDefined;
 import io.spillway.contract.SaleDefined.ItemDefinition;
 import io.spillway.contract.SaleId;
 import io.spillway.contract.Sku;
+import io.spillway.contract.spring.WarmupMark;
 import io.spillway.contract.spring.WarmupRound;
 import io.spillway.ingest.catalog.SaleBook;
 import io.spillway.ingest.ratelimit.RateLimitProperties;
@@ -21,12 +22,9 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
@@ -40,14 +38,14 @@ import org.apache.kafka.common.serialization.Serializer;
  * The door's warm-up (the {@link io.spillway.contract.spring.WarmupGate} runs it before the
  * instance reports ready): real {@code POST /api/v1/orders} requests to the instance's own port,
  * through Tomcat, the filters, the controller, the body's parsing and validation, the rate limits,
- * the sale's rules and the 202's body and order token, exactly as a buyer's. They carry a header
- * with a secret drawn at start-up, and the controller hands a request that bears it to this lane's
+ * the sale's rules and the 202's body and order token, exactly as a buyer's. They carry a
+ * {@link WarmupMark} drawn at start-up, and the controller hands a request that bears it to this lane's
  * own intake instead of the door's: a sale that exists only in this lane's {@link SaleBook}, rate
  * limits and remembered keys of its own, metrics on a registry no one reads, and an order log that
  * serializes the record as the producer would and keeps nothing (the
  * door's own meters are not counted either: the controller counts only what its intake accepted). So no record reaches the broker,
  * no bucket or key of a buyer is touched and the door's counters stay exact. Once the warm-up has
- * finished the lane is dropped, its secret with it: from then on no request is taken by the lane,
+ * finished the lane is dropped, its mark with it: from then on no request is taken by the lane,
  * whatever it carries, and what its orders left in memory is garbage. Its requests are left out of
  * Spring's {@code http.server.requests} as well (an observation predicate).
  *
@@ -56,7 +54,6 @@ import org.apache.kafka.common.serialization.Serializer;
  */
 final class DoorWarmup implements WarmupRound {
 
-    static final String HEADER = "Spillway-Warmup";
     private static final SaleId SALE = SaleId.of("spillway-warmup");
     private static final Sku ITEM = Sku.of("warmup-ga");
     private static final Duration TIMEOUT = Duration.ofSeconds(5);
@@ -71,8 +68,8 @@ final class DoorWarmup implements WarmupRound {
     /** Null once finished, and with it everything the warm-up's orders left in memory. */
     private volatile Lane lane;
 
-    /** The secret a warm-up request bears, and the intake such a request goes to. */
-    private record Lane(byte[] secret, OrderIntake intake) {}
+    /** The mark a warm-up request bears, and the intake such a request goes to. */
+    private record Lane(WarmupMark mark, OrderIntake intake) {}
 
     DoorWarmup(IntSupplier port, OrderTokens tokens, RateLimitProperties limits, IngestProperties settings) {
         this.port = port;
@@ -82,20 +79,18 @@ final class DoorWarmup implements WarmupRound {
         book.update(ItemAvailability.of(SALE, ITEM, Integer.MAX_VALUE, false));
         Serializer<OrderRequested> serializer = EventSerde.requests().serializer();
         OrderLog nowhere = order -> serializer.serialize("warmup", order);
-        byte[] secret = new byte[32];
-        new SecureRandom().nextBytes(secret);
-        this.lane = new Lane(HexFormat.of().formatHex(secret).getBytes(StandardCharsets.US_ASCII),
+        this.lane = new Lane(new WarmupMark(),
                 new OrderIntake(nowhere, tokens, Clock.systemUTC(), () -> true, book, new RateLimits(limits),
                         new BodyFingerprints(settings.rememberedKeys()), settings));
     }
 
     /**
-     * The lane's answer to a request that bears the secret, or null for every other request (and for
+     * The lane's answer to a request that bears the mark, or null for every other request (and for
      * every request once the warm-up has finished): the door then takes it as usual.
      */
     OrderIntake.Accepted acceptIfWarmup(HttpServletRequest request, PlaceOrder order) {
         Lane mine = lane;
-        if (mine == null || !bearsSecret(mine, request)) {
+        if (mine == null || !bearsMark(mine, request)) {
             return null;
         }
         // The round's own address, not the loopback every round comes from: the lane's per-address
@@ -106,12 +101,11 @@ final class DoorWarmup implements WarmupRound {
     /** True for the warm-up's own requests, while it lasts: they are left out of the request metrics. */
     boolean isWarmup(HttpServletRequest request) {
         Lane mine = lane;
-        return mine != null && bearsSecret(mine, request);
+        return mine != null && bearsMark(mine, request);
     }
 
-    private static boolean bearsSecret(Lane lane, HttpServletRequest request) {
-        String theirs = request.getHeader(HEADER);
-        return theirs != null && MessageDigest.isEqual(lane.secret(), theirs.getBytes(StandardCharsets.US_ASCII));
+    private static boolean bearsMark(Lane lane, HttpServletRequest request) {
+        return lane.mark().matches(request.getHeader(WarmupMark.HEADER));
     }
 
     @Override
@@ -127,7 +121,7 @@ final class DoorWarmup implements WarmupRound {
                 + "Content-Type: application/json\r\n"
                 + OrderRequestReader.IDEMPOTENCY_KEY + ": " + UUID.randomUUID() + "\r\n"
                 + OrderRequestReader.CUSTOMER_ID + ": warmup-" + requests.incrementAndGet() + "\r\n"
-                + HEADER + ": " + new String(mine.secret(), StandardCharsets.US_ASCII) + "\r\n"
+                + WarmupMark.HEADER + ": " + mine.mark().value() + "\r\n"
                 + "Content-Length: " + body.length() + "\r\n\r\n"
                 + body).getBytes(StandardCharsets.US_ASCII);
         Connection connection = connection();

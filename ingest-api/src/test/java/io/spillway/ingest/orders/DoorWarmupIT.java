@@ -6,6 +6,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.spillway.contract.OrderRequested;
 import io.spillway.contract.Topics;
 import io.spillway.contract.spring.WarmupGate;
+import io.spillway.contract.spring.WarmupMark;
 import io.spillway.ingest.CatalogFixture;
 import io.spillway.ingest.IngestApplication;
 import io.spillway.testing.SharedInfrastructure;
@@ -119,7 +120,7 @@ class DoorWarmupIT {
                 .header("X-Customer-Id", "buyer-" + UUID.nameUUIDFromBytes(saleId.getBytes()))
                 .timeout(Duration.ofSeconds(10));
         if (warmupHeader != null) {
-            request.header(DoorWarmup.HEADER, warmupHeader);
+            request.header(WarmupMark.HEADER, warmupHeader);
         }
         return http.send(request.build(), BodyHandlers.ofString());
     }

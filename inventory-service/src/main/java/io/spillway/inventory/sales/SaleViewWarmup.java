@@ -1,7 +1,7 @@
 package io.spillway.inventory.sales;
 
+import io.spillway.contract.spring.WarmupMark;
 import io.spillway.contract.spring.WarmupRound;
-import java.net.InetAddress;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -35,13 +35,13 @@ import org.springframework.stereotype.Component;
 @Component
 class SaleViewWarmup implements WarmupRound, AutoCloseable {
 
-    /** Marks a round's request; honoured only from this host. */
-    static final String HEADER = "Spillway-Warmup";
     /** Valid (SaleId's pattern) and never given to a sale by an operator in practice. */
     private static final String NO_SALE = "warmup-no-such-sale";
 
     private final JdbcTemplate jdbc;
     private final Environment environment;
+    /** On each round's request: what keeps it out of the request meters ({@link #unobserved}). */
+    private final WarmupMark mark = new WarmupMark();
     private final HttpClient http = HttpClient.newBuilder()
             .version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(2))
@@ -70,7 +70,7 @@ class SaleViewWarmup implements WarmupRound, AutoCloseable {
             known = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + environment.getProperty("local.server.port")
                             + "/api/v1/sales/" + URLEncoder.encode(saleId, StandardCharsets.UTF_8)))
                     .header("Accept", "application/json")
-                    .header(HEADER, "1")
+                    .header(WarmupMark.HEADER, mark.value())
                     .timeout(Duration.ofSeconds(5))
                     .GET()
                     .build();
@@ -86,14 +86,8 @@ class SaleViewWarmup implements WarmupRound, AutoCloseable {
     }
 
     /** Whether a server request is a round's own, which no meter or trace should count. */
-    static boolean unobserved(Object context) {
-        if (context instanceof ServerRequestObservationContext server && server.getCarrier().getHeader(HEADER) != null) {
-            try {
-                return InetAddress.getByName(server.getCarrier().getRemoteAddr()).isLoopbackAddress();
-            } catch (java.net.UnknownHostException e) {
-                return false;
-            }
-        }
-        return false;
+    boolean unobserved(Object context) {
+        return context instanceof ServerRequestObservationContext server
+                && mark.matches(server.getCarrier().getHeader(WarmupMark.HEADER));
     }
 }

@@ -22,7 +22,7 @@ class SalesWeb {
     }
 
     @Bean
-    ObservationPredicate warmupUnobserved() {
-        return (name, context) -> !SaleViewWarmup.unobserved(context);
+    ObservationPredicate warmupUnobserved(SaleViewWarmup warmup) {
+        return (name, context) -> !warmup.unobserved(context);
     }
 }

@@ -2,6 +2,7 @@ package io.spillway.notifier.orders;
 
 import io.spillway.contract.OrderId;
 import io.spillway.contract.OrderTokens;
+import io.spillway.contract.spring.WarmupMark;
 import io.spillway.contract.spring.WarmupRound;
 import java.io.IOException;
 import java.io.InputStream;
@@ -68,7 +69,7 @@ final class OrderWarmup implements WarmupRound {
             socket.setSoTimeout(TIMEOUT_MILLIS);
             socket.connect(new InetSocketAddress("127.0.0.1", port), TIMEOUT_MILLIS);
             socket.getOutputStream().write((requestLine + " HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\n"
-                    + WarmupOrders.HEADER + ": " + orders.mark() + "\r\n" + headers + "\r\n")
+                    + WarmupMark.HEADER + ": " + orders.mark().value() + "\r\n" + headers + "\r\n")
                     .getBytes(StandardCharsets.US_ASCII));
             InputStream in = socket.getInputStream();
             byte[] buffer = new byte[2048];

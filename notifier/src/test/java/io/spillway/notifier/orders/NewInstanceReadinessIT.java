@@ -96,7 +96,7 @@ class NewInstanceReadinessIT {
             AtomicReference<JsonNode> lastReadiness = new AtomicReference<>();
             try {
                 await().atMost(PATIENCE).pollInterval(Duration.ofMillis(20)).until(() -> {
-                    JsonNode readiness = readiness(second);
+                    JsonNode readiness = second.readinessAnswer(http, json);
                     lastReadiness.set(readiness);
                     String table = readiness.at("/components/orderStatusTable/status").asText("UNKNOWN");
                     tableWhileStarting.add(table);
@@ -129,17 +129,6 @@ class NewInstanceReadinessIT {
             return response.statusCode() == 200 && json.readTree(response.body()).path("status").asText().equals(expected);
         } catch (Exception e) {
             return false;
-        }
-    }
-
-    /** The readiness answer, or an empty object while the instance does not listen yet. */
-    private JsonNode readiness(NotifierInstance instance) {
-        try {
-            HttpResponse<String> response = http.send(HttpRequest.newBuilder(instance.readiness())
-                    .timeout(Duration.ofSeconds(5)).GET().build(), HttpResponse.BodyHandlers.ofString());
-            return json.readTree(response.body());
-        } catch (Exception notListeningYet) {
-            return json.createObjectNode();
         }
     }
 

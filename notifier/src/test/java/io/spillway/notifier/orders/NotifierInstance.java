@@ -1,5 +1,7 @@
 package io.spillway.notifier.orders;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.spillway.contract.OrderId;
 import io.spillway.contract.OrderTokens;
 import io.spillway.contract.Topics;
@@ -8,7 +10,11 @@ import io.spillway.testing.SharedInfrastructure;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.springframework.boot.builder.SpringApplicationBuilder;
@@ -63,6 +69,17 @@ final class NotifierInstance implements AutoCloseable {
 
     URI readiness() {
         return URI.create(base() + "/actuator/health/readiness");
+    }
+
+    /** The readiness answer, or an empty object while the instance does not listen yet. */
+    JsonNode readinessAnswer(HttpClient http, ObjectMapper json) {
+        try {
+            HttpResponse<String> response = http.send(HttpRequest.newBuilder(readiness())
+                    .timeout(Duration.ofSeconds(5)).GET().build(), HttpResponse.BodyHandlers.ofString());
+            return json.readTree(response.body());
+        } catch (Exception notListeningYet) {
+            return json.createObjectNode();
+        }
     }
 
     URI status(OrderId orderId) {

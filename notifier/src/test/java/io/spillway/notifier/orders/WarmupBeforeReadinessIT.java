@@ -50,7 +50,7 @@ class WarmupBeforeReadinessIT {
             CompletableFuture<NotifierInstance> starting = CompletableFuture.supplyAsync(instance::start);
             List<JsonNode> answers = new CopyOnWriteArrayList<>();
             await().atMost(PATIENCE).pollInterval(Duration.ofMillis(50)).until(() -> {
-                JsonNode readiness = readiness(instance);
+                JsonNode readiness = instance.readinessAnswer(http, json);
                 if (readiness.has("status")) {
                     answers.add(readiness);
                 }
@@ -98,16 +98,5 @@ class WarmupBeforeReadinessIT {
         return meters.find("http.server.requests").timers().stream()
                 .filter(timer -> String.valueOf(timer.getId().getTag("uri")).startsWith(ORDER_ROUTES))
                 .mapToLong(Timer::count).sum();
-    }
-
-    /** The readiness answer, or an empty object while the instance does not listen yet. */
-    private JsonNode readiness(NotifierInstance instance) {
-        try {
-            HttpResponse<String> response = http.send(HttpRequest.newBuilder(instance.readiness())
-                    .timeout(Duration.ofSeconds(5)).GET().build(), HttpResponse.BodyHandlers.ofString());
-            return json.readTree(response.body());
-        } catch (Exception notListeningYet) {
-            return json.createObjectNode();
-        }
     }
 }
